@@ -1,0 +1,41 @@
+// Test kinds are told apart by file name so each can run alone:
+//   *.unit.spec.ts  pure logic, no I/O, run in parallel
+//   *.int.spec.ts   one service or lib against real PostgreSQL, Kafka and the schema registry
+//   *.e2e.spec.ts   flows through the gateway with every service running
+const swcConfig = JSON.parse(require('fs').readFileSync(__dirname + '/.swcrc', 'utf8'));
+swcConfig.jsc.baseUrl = __dirname;
+swcConfig.sourceMaps = 'inline';
+delete swcConfig.$schema;
+
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcConfig, swcrc: false }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFiles: ['reflect-metadata'],
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tests'].filter((dir) =>
+    require('fs').existsSync(dir.replace('<rootDir>', __dirname)),
+  ),
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'int',
+      testTimeout: 60_000,
+      testMatch: ['**/*.int.spec.ts'],
+      globalSetup: '<rootDir>/libs/platform/src/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/platform/src/testing/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testTimeout: 120_000,
+      testMatch: ['**/*.e2e.spec.ts'],
+      globalSetup: '<rootDir>/libs/platform/src/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/platform/src/testing/global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,2 @@
+export * from './run-main';
+export * from './start-service';

@@ -1,0 +1,52 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { ServiceEnv } from '../config';
+import { ensureTopics, kafkaServerOptions, RpcErrorFilter, serverGroupId, TopicSpec, waitForConsumerGroup } from '../kafka';
+
+const GROUP_JOIN_TIMEOUT_MS = 60_000;
+
+export interface ServiceDefinition {
+  readonly name: string;
+  readonly env: ServiceEnv;
+  /** The root module, already configured for this environment. */
+  readonly module: DynamicModule;
+  /** Absent for a process outside the event flow (the provider simulator). */
+  readonly kafka?: Kafka;
+  /** Request-reply patterns and event topics this service consumes; created before it subscribes. */
+  readonly consumedTopics: readonly TopicSpec[];
+  /** Global HTTP path prefix, e.g. `api` for the gateway. */
+  readonly httpPrefix?: string;
+  /** Extra HTTP set-up (validation, Swagger, security headers) before the server listens. */
+  readonly configureHttp?: (app: INestApplication) => void | Promise<void>;
+}
+
+export interface RunningService {
+  readonly app: INestApplication;
+  /** The address the HTTP server listens on, e.g. `http://127.0.0.1:3001`. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a service the same way in production and in tests: HTTP server, Kafka request-reply
+ * server (with the error filter that keeps error codes intact), graceful shutdown.
+ */
+export async function startService(definition: ServiceDefinition): Promise<RunningService> {
+  if (definition.kafka) await ensureTopics(definition.kafka, definition.consumedTopics);
+  const app = await NestFactory.create(definition.module, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
+  if (definition.httpPrefix) app.setGlobalPrefix(definition.httpPrefix);
+  await definition.configureHttp?.(app);
+
+  if (definition.kafka && definition.consumedTopics.length > 0) {
+    const microservice = app.connectMicroservice(kafkaServerOptions(definition.env, definition.name));
+    microservice.useGlobalFilters(new RpcErrorFilter());
+    await app.startAllMicroservices();
+    await waitForConsumerGroup(definition.kafka, serverGroupId(definition.env, definition.name), GROUP_JOIN_TIMEOUT_MS);
+  }
+  await app.listen(definition.env.HTTP_PORT, '0.0.0.0');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+  return { app, url, stop: () => app.close() };
+}

@@ -1,0 +1,7 @@
+/** Thrown at start-up when the environment does not describe a runnable service. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}

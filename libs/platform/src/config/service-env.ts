@@ -1,0 +1,54 @@
+import { Expose, Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Variables every service reads: where it listens, how loudly it logs, where Kafka and the registry are. */
+export class ServiceEnv {
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT!: number;
+
+  @Expose()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Expose()
+  @Matches(BROKER_LIST, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @Expose()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  SCHEMA_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
+
+  /** Prefixes consumer groups and client ids, so parallel test runs never share a group. */
+  @Expose()
+  @IsString()
+  @Matches(/^[a-z0-9-]*$/, { message: 'KAFKA_GROUP_PREFIX may hold only lower-case letters, digits and dashes' })
+  KAFKA_GROUP_PREFIX = '';
+}
+
+/** Variables of a service that owns a database. */
+export class DatabaseServiceEnv extends ServiceEnv {
+  @Expose()
+  @Matches(/^postgres(ql)?:\/\/.+\/[A-Za-z0-9_]+$/, {
+    message: 'DATABASE_URL must be a postgres:// URL that names a database',
+  })
+  DATABASE_URL!: string;
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DATABASE_POOL_SIZE = 10;
+}
+
+export function brokerList(env: ServiceEnv): string[] {
+  return env.KAFKA_BROKERS.split(',');
+}

@@ -1,0 +1,3 @@
+export * from './health.module';
+export * from './readiness-check';
+export * from './readiness.service';

@@ -1,0 +1,42 @@
+import { DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { DatabaseServiceEnv } from '../config';
+import { migrateWithLock } from './migrate-with-lock';
+
+type ClassOrSchema = MixedList<string | (abstract new (...args: never[]) => unknown) | EntitySchema>;
+
+export interface DatabaseDefinition {
+  readonly entities: ClassOrSchema;
+  readonly migrations: ClassOrSchema;
+}
+
+/** Options shared by the running service and its migration command. Never `synchronize`. */
+export function dataSourceOptions(env: DatabaseServiceEnv, definition: DatabaseDefinition): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: env.DATABASE_URL,
+    entities: definition.entities as DataSourceOptions['entities'],
+    migrations: definition.migrations as DataSourceOptions['migrations'],
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    extra: { max: env.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5_000, statement_timeout: 15_000 },
+  };
+}
+
+/**
+ * The service's TypeORM connection. Pending migrations run before anything else in the service
+ * can touch a table, under an advisory lock so replicas that start together migrate once.
+ */
+export function databaseModule(env: DatabaseServiceEnv, definition: DatabaseDefinition): DynamicModule {
+  return TypeOrmModule.forRootAsync({
+    useFactory: () => dataSourceOptions(env, definition),
+    dataSourceFactory: async (options) => {
+      if (!options) throw new Error('databaseModule: no data source options');
+      const dataSource = await new DataSource(options).initialize();
+      await migrateWithLock(dataSource);
+      return dataSource;
+    },
+  });
+}

@@ -1,0 +1,25 @@
+import type { StartedTestContainer } from 'testcontainers';
+import { dockerIsAvailable, startContainers } from './containers';
+import { INFRA_VARIABLES, missingInfraVariables, startLocalInfrastructure } from './infrastructure';
+
+declare global {
+  var __TEST_CONTAINERS__: StartedTestContainer[] | undefined;
+}
+
+/**
+ * Where the real dependencies come from, in order: addresses given in the environment (CI or a
+ * developer's own), containers when a container runtime answers, else the project's scripts.
+ * Workers inherit process.env, so tests only ever read the variables.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (missingInfraVariables().length === 0) return;
+  if (await dockerIsAvailable()) {
+    const { addresses, containers } = await startContainers();
+    Object.assign(process.env, addresses);
+    globalThis.__TEST_CONTAINERS__ = containers;
+  } else {
+    Object.assign(process.env, startLocalInfrastructure());
+  }
+  const still = missingInfraVariables();
+  if (still.length > 0) throw new Error(`Test infrastructure incomplete: ${still.join(', ')} (wanted ${INFRA_VARIABLES.join(', ')})`);
+}

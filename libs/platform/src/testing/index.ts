@@ -1,0 +1,4 @@
+export * from './infrastructure';
+export * from './test-database';
+export * from './test-env';
+export * from './service-process';

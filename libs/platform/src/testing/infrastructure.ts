@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+/** The addresses every integration and end-to-end test reads; nothing else names a host. */
+export const INFRA_VARIABLES = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'DATABASE_ADMIN_URL'] as const;
+
+export type InfraAddresses = Record<(typeof INFRA_VARIABLES)[number], string>;
+
+export function missingInfraVariables(env: NodeJS.ProcessEnv = process.env): string[] {
+  return INFRA_VARIABLES.filter((name) => !env[name]);
+}
+
+export function readInfraAddresses(env: NodeJS.ProcessEnv = process.env): InfraAddresses {
+  const missing = missingInfraVariables(env);
+  if (missing.length > 0) {
+    throw new Error(`Test infrastructure not configured: ${missing.join(', ')} unset (the Jest global setup sets them)`);
+  }
+  return {
+    KAFKA_BROKERS: env['KAFKA_BROKERS'] as string,
+    SCHEMA_REGISTRY_URL: env['SCHEMA_REGISTRY_URL'] as string,
+    DATABASE_ADMIN_URL: env['DATABASE_ADMIN_URL'] as string,
+  };
+}
+
+export const WORKSPACE_ROOT = path.resolve(__dirname, '../../../..');
+
+/** Starts Kafka, the registry and PostgreSQL with the project's own scripts (no Docker needed). */
+export function startLocalInfrastructure(): InfraAddresses {
+  const script = path.join(WORKSPACE_ROOT, 'deploy/local/infra.sh');
+  execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
+  const exports = execFileSync('bash', [script, 'env'], { encoding: 'utf8' });
+  const env: NodeJS.ProcessEnv = {};
+  for (const match of exports.matchAll(/^export ([A-Z_]+)=(.*)$/gm)) {
+    const [, name, value] = match;
+    if (name && value !== undefined) env[name] = value.replace(/^['"]|['"]$/g, '');
+  }
+  return readInfraAddresses(env);
+}

@@ -1,0 +1,114 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { WORKSPACE_ROOT } from './infrastructure';
+
+const OUTPUT_KEPT_CHARS = 20_000;
+const STOP_GRACE_MS = 15_000;
+
+export interface ServiceProcessOptions {
+  /** Variables on top of the test runner's own environment; HTTP_PORT is chosen here. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Path that answers 200 once the service is ready, e.g. `/health/ready`. */
+  readonly readyPath: string;
+  readonly readyTimeoutMs?: number;
+}
+
+/**
+ * A built service run as its own process, exactly as `node dist/services/<name>/src/main.js`
+ * runs in production: end-to-end tests talk to it only over HTTP and Kafka.
+ */
+export class ServiceProcess {
+  private output = '';
+  private exitCode: number | null | undefined;
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_KEPT_CHARS);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        this.exitCode = code;
+        resolve(code);
+      }),
+    );
+  }
+
+  static entryPoint(name: string): string {
+    return path.join(WORKSPACE_ROOT, 'dist/services', name, 'src/main.js');
+  }
+
+  /** Spawns the service and waits until its ready path answers 200. */
+  static async start(name: string, options: ServiceProcessOptions): Promise<ServiceProcess> {
+    const entry = ServiceProcess.entryPoint(name);
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: build the services first (npm run build)`);
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+      env: { ...process.env, ...options.env, HTTP_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
+    await service.waitUntilReady(options.readyPath, options.readyTimeoutMs ?? 90_000);
+    return service;
+  }
+
+  /** Runs the service expecting it to refuse to start; resolves with its exit code and output. */
+  static async runToExit(name: string, env: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+    const child = spawn(process.execPath, [ServiceProcess.entryPoint(name)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const service = new ServiceProcess(name, '', child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const code = await service.exited;
+    clearTimeout(timer);
+    return { code, output: service.output };
+  }
+
+  get recentOutput(): string {
+    return this.output;
+  }
+
+  /** SIGTERM, as Kubernetes sends it; resolves with the exit code once the process is gone. */
+  async stop(): Promise<number | null> {
+    if (this.exitCode !== undefined) return this.exitCode;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  private async waitUntilReady(readyPath: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exitCode !== undefined) {
+        throw new Error(`${this.name} exited with code ${this.exitCode} before it was ready:\n${this.output}`);
+      }
+      const ready = await fetch(`${this.url}${readyPath}`, { signal: AbortSignal.timeout(2_000) })
+        .then((response) => response.status === 200)
+        .catch(() => false);
+      if (ready) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await this.stop();
+    throw new Error(`${this.name} was not ready at ${readyPath} within ${timeoutMs} ms:\n${this.output}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { ConfigError, DatabaseServiceEnv, loadConfig, ServiceEnv } from '../src';
+
+describe('loadConfig', () => {
+  it('reads and converts valid variables and keeps defaults for the rest', () => {
+    const config = loadConfig(ServiceEnv, { HTTP_PORT: '3001', KAFKA_BROKERS: 'a:9092,b.local:19092' });
+    expect(config.HTTP_PORT).toBe(3001);
+    expect(config.KAFKA_BROKERS).toBe('a:9092,b.local:19092');
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+
+  it('ignores variables it does not know', () => {
+    const config = loadConfig(ServiceEnv, { HTTP_PORT: '1', PATH: '/usr/bin' });
+    expect(Object.keys(config)).not.toContain('PATH');
+  });
+
+  it('refuses to start and names every bad variable', () => {
+    const attempt = () =>
+      loadConfig(DatabaseServiceEnv, { HTTP_PORT: 'eighty', KAFKA_BROKERS: 'no-port', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x/y' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      for (const name of ['HTTP_PORT', 'KAFKA_BROKERS', 'LOG_LEVEL', 'DATABASE_URL']) expect(message).toContain(name);
+    }
+  });
+
+  it('treats a missing required variable as an error, not a default', () => {
+    expect(() => loadConfig(DatabaseServiceEnv, { HTTP_PORT: '3000' })).toThrow(/DATABASE_URL/);
+  });
+});

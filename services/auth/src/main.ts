@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runMain } from '@bvs/platform';
+import { startAuthService } from './app';
+
+runMain(() => startAuthService(process.env));

@@ -1,0 +1,17 @@
+import { READINESS_PATTERNS } from '@bvs/contracts';
+import { Environment, kafkaClientConfig, loadConfig, RunningService, startService } from '@bvs/platform';
+import { Kafka } from 'kafkajs';
+import { AppModule, BILLING_SERVICE } from './app.module';
+import { BillingEnv } from './config/billing-env';
+
+export async function startBillingService(source: Environment): Promise<RunningService> {
+  const env = loadConfig(BillingEnv, source);
+  const kafka = new Kafka(kafkaClientConfig(env, BILLING_SERVICE));
+  return startService({
+    name: BILLING_SERVICE,
+    env,
+    kafka,
+    module: AppModule.register(env, kafka),
+    consumedTopics: [{ topic: READINESS_PATTERNS.billing }],
+  });
+}

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runMain } from '@bvs/platform';
+import { startGateway } from './app';
+
+runMain(() => startGateway(process.env));

@@ -1,0 +1,3 @@
+import { DatabaseServiceEnv } from '@bvs/platform';
+
+export class ProviderSimEnv extends DatabaseServiceEnv {}

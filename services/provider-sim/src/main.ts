@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runMain } from '@bvs/platform';
+import { startProviderSim } from './app';
+
+runMain(() => startProviderSim(process.env));

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runMain } from '@bvs/platform';
+import { startWalletService } from './app';
+
+runMain(() => startWalletService(process.env));
