@@ -1,0 +1,591 @@
+#!/usr/bin/env bash
+# Local infrastructure without Docker: PostgreSQL (the machine's own), a single-node Kafka 3.9 broker
+# and an Apicurio schema registry, both run from Maven Central artifacts.
+#
+#   bash deploy/local/infra.sh start|stop|status|env
+#   eval "$(bash deploy/local/infra.sh env)"
+#
+# Everything this script creates lives in <repo>/.infra (git-ignored): jars, data, logs, pid files.
+# Why Kafka 3.9 and Apicurio: docs/adr/0001-kafka-3.9-for-kafkajs.md, docs/adr/0002-apicurio-as-schema-registry.md.
+#
+# Tunables (environment): KAFKA_HEAP_MB (512), REGISTRY_HEAP_MB (384), INFRA_START_TIMEOUT (120 s per part),
+# INFRA_STOP_TIMEOUT (30 s per part), INFRA_KAFKA_VERSION / INFRA_APICURIO_VERSION (pin a version instead
+# of the fallback lists), REGISTRY_JAVA (java binary for the registry), PGHOST / PGPORT / PGUSER / PGPASSWORD.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+REPO_ROOT=$(cd -- "$SCRIPT_DIR/../.." && pwd -P)
+INFRA_DIR="$REPO_ROOT/.infra"
+LOG_DIR="$INFRA_DIR/logs"
+RUN_DIR="$INFRA_DIR/run"
+MAVEN_LOG="$LOG_DIR/maven.log"
+
+START_TIMEOUT=${INFRA_START_TIMEOUT:-120}
+STOP_TIMEOUT=${INFRA_STOP_TIMEOUT:-30}
+
+PG_HOST=${PGHOST:-127.0.0.1}
+PG_PORT=${PGPORT:-5432}
+PG_USER=${PGUSER:-postgres}
+# Only the registry's JDBC connection uses it; with the machine's trust auth any value works.
+PG_PASSWORD=${PGPASSWORD:-postgres}
+DATABASES=(bvs_auth bvs_wallet bvs_billing bvs_provider_sim bvs_registry)
+REGISTRY_DATABASE=bvs_registry
+
+KAFKA_HOST=127.0.0.1
+KAFKA_PORT=9092
+KAFKA_HEAP_MB=${KAFKA_HEAP_MB:-512}
+KAFKA_HOME="$INFRA_DIR/kafka"
+KAFKA_LIBS="$KAFKA_HOME/libs"
+KAFKA_DATA="$KAFKA_HOME/data"
+KAFKA_CONF="$KAFKA_HOME/server.properties"
+KAFKA_LOG="$LOG_DIR/kafka.log"
+KAFKA_PID="$RUN_DIR/kafka.pid"
+# 3.9.2 first, 3.9.1 if a mirror does not serve it yet; 4.x would need a log4j2 setup (ADR 0001).
+read -r -a KAFKA_VERSIONS <<<"${INFRA_KAFKA_VERSION:-3.9.2 3.9.1}"
+
+REGISTRY_HOST=127.0.0.1
+REGISTRY_PORT=8081
+# Quarkus' management interface (health, metrics) defaults to 9000; moved so it clashes with nothing.
+REGISTRY_MANAGEMENT_PORT=9001
+REGISTRY_HEAP_MB=${REGISTRY_HEAP_MB:-384}
+REGISTRY_URL="http://$REGISTRY_HOST:$REGISTRY_PORT/apis/ccompat/v7"
+APICURIO_HOME="$INFRA_DIR/apicurio"
+REGISTRY_LOG="$LOG_DIR/schema-registry.log"
+REGISTRY_PID="$RUN_DIR/schema-registry.pid"
+read -r -a APICURIO_VERSIONS <<<"${INFRA_APICURIO_VERSION:-3.3.3 3.3.2 3.0.9 2.6.13.Final}"
+
+say() { printf '%s\n' "$*"; }
+warn() { printf '%s\n' "$*" >&2; }
+
+# Names the part that failed and shows why, so nobody has to go digging in .infra/logs.
+fail() {
+  local part="$1" message="$2" log="${3:-}"
+  warn "ERROR: $part: $message"
+  if [[ -n "$log" && -s "$log" ]]; then
+    warn "---- last 30 lines of $log ----"
+    # Maven writes colour resets even in batch mode; they only clutter the terminal.
+    tail -n 30 "$log" | sed $'s/\e\\[[0-9;]*m//g' >&2
+    warn "----"
+  elif [[ -n "$log" ]]; then
+    warn "(its log $log is still empty)"
+  fi
+  exit 1
+}
+
+need() {
+  local cmd
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || fail "infra" "'$cmd' is not on PATH"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Process bookkeeping
+
+# A pid file only counts if its process is still the one we started: pids get reused after a reboot
+# or a crash, and killing someone else's process would be far worse than starting a second copy.
+own_pid() {
+  local pid_file="$1" marker="$2" pid cmdline
+  [[ -f "$pid_file" ]] || return 1
+  pid=$(<"$pid_file")
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ -r "/proc/$pid/cmdline" ]] || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$cmdline" == *"$marker"* && "$cmdline" == *"$INFRA_DIR"* ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+clean_stale_pid() {
+  local pid_file="$1" marker="$2"
+  if [[ -f "$pid_file" ]] && ! own_pid "$pid_file" "$marker" >/dev/null; then
+    rm -f "$pid_file"
+  fi
+}
+
+tcp_open() {
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# Keeps the previous run's log next to the new one: the interesting failure is often in the last run.
+rotate_log() {
+  if [[ -f "$1" ]]; then
+    mv -f "$1" "$1.1"
+  fi
+}
+
+# setsid: the broker and the registry must outlive the shell (or Nx/Jest process group) that started them.
+# The lock descriptor is closed so a running server does not hold the start/stop lock forever.
+launch() {
+  local pid_file="$1" log="$2"
+  shift 2
+  rotate_log "$log"
+  (
+    cd "$INFRA_DIR"
+    exec 9>&-
+    exec setsid nohup "$@" >"$log" 2>&1 </dev/null
+  ) &
+  printf '%s\n' "$!" >"$pid_file"
+}
+
+# Waits until check_fn succeeds; gives up early if the process already died.
+wait_ready() {
+  local part="$1" pid_file="$2" marker="$3" log="$4" check_fn="$5"
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until "$check_fn"; do
+    if ! own_pid "$pid_file" "$marker" >/dev/null; then
+      rm -f "$pid_file"
+      fail "$part" "process exited during startup" "$log"
+    fi
+    if ((SECONDS >= deadline)); then
+      fail "$part" "did not answer within ${START_TIMEOUT}s (still running as pid $(<"$pid_file"); INFRA_START_TIMEOUT raises the limit)" "$log"
+    fi
+    sleep 1
+  done
+}
+
+stop_part() {
+  local part="$1" pid_file="$2" marker="$3" ready_fn="$4" pid deadline
+  if ! pid=$(own_pid "$pid_file" "$marker"); then
+    rm -f "$pid_file"
+    if "$ready_fn"; then
+      say "$part: running but not started from this checkout, left alone"
+    else
+      say "$part: not running"
+    fi
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while [[ -e "/proc/$pid" ]] && ((SECONDS < deadline)); do
+    sleep 1
+  done
+  if [[ -e "/proc/$pid" ]]; then
+    warn "$part: still running after ${STOP_TIMEOUT}s, sending KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    while [[ -e "/proc/$pid" ]]; do sleep 0.2; done
+  fi
+  rm -f "$pid_file"
+  say "$part: stopped (pid $pid)"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# PostgreSQL (the machine's cluster: started if needed, never stopped)
+
+pg_is_local() {
+  [[ "$PG_HOST" == "127.0.0.1" || "$PG_HOST" == "localhost" || "$PG_HOST" == "::1" || "$PG_HOST" == /* ]]
+}
+
+psql_admin() {
+  psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres "$@"
+}
+
+pg_ready() {
+  pg_isready -q -h "$PG_HOST" -p "$PG_PORT" >/dev/null 2>&1 && [[ "$(psql_admin -c 'select 1' 2>/dev/null)" == 1 ]]
+}
+
+pg_server_log() {
+  local f
+  for f in /var/log/postgresql/postgresql-*-main.log; do
+    [[ -f "$f" ]] && printf '%s\n' "$f"
+  done | tail -n 1
+}
+
+ensure_postgres() {
+  need pg_isready psql
+  if ! pg_isready -q -h "$PG_HOST" -p "$PG_PORT" >/dev/null 2>&1; then
+    pg_is_local || fail "postgresql" "$PG_HOST:$PG_PORT does not answer (remote host, not starting it)"
+    local version=""
+    local conf
+    for conf in /etc/postgresql/*/main; do
+      [[ -d "$conf" ]] && version=$(basename "$(dirname "$conf")") && break
+    done
+    [[ -n "$version" ]] || fail "postgresql" "not answering on $PG_HOST:$PG_PORT and no cluster under /etc/postgresql"
+    say "postgresql: starting cluster $version/main"
+    # --skip-systemctl-redirect: there is no systemd in containers and CI runners.
+    local output
+    if ! output=$(pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>&1); then
+      warn "postgresql: 'pg_ctlcluster $version main start' failed (it needs root or the postgres user): $output"
+      warn "postgresql: waiting in case it comes up anyway"
+    fi
+  fi
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until pg_ready; do
+    ((SECONDS < deadline)) || fail "postgresql" "did not answer on $PG_HOST:$PG_PORT within ${START_TIMEOUT}s" "$(pg_server_log)"
+    sleep 1
+  done
+  local db created=()
+  for db in "${DATABASES[@]}"; do
+    if [[ "$(psql_admin -c "select 1 from pg_database where datname = '$db'")" != 1 ]]; then
+      psql_admin -c "create database \"$db\"" >/dev/null || fail "postgresql" "could not create database $db"
+      created+=("$db")
+    fi
+  done
+  if ((${#created[@]} > 0)); then
+    say "postgresql: up on $PG_HOST:$PG_PORT (created ${created[*]})"
+  else
+    say "postgresql: up on $PG_HOST:$PG_PORT"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Kafka
+
+KAFKA_MARKER="kafka.Kafka"
+
+# A real protocol round trip without Java or a client library: a Metadata v0 request, then the broker
+# count in the reply. KRaft only lists unfenced brokers, so a count >= 1 means clients can produce.
+kafka_ready() {
+  tcp_open "$KAFKA_HOST" "$KAFKA_PORT" || return 1
+  local reply
+  reply=$(
+    exec 3<>"/dev/tcp/$KAFKA_HOST/$KAFKA_PORT"
+    # size 19 | api_key 3 (Metadata) | version 0 | correlation id 1 | client id "infra" | topics: [] (= all)
+    printf '\x00\x00\x00\x13\x00\x03\x00\x00\x00\x00\x00\x01\x00\x05infra\x00\x00\x00\x00' >&3
+    # size(4) correlation id(4) broker count(4)
+    timeout 5 head -c 12 <&3 | od -An -v -tu1
+  ) 2>/dev/null || return 1
+  local -a b
+  read -r -a b <<<"$reply"
+  ((${#b[@]} == 12)) || return 1
+  (((b[8] << 24) + (b[9] << 16) + (b[10] << 8) + b[11] >= 1))
+}
+
+fetch_kafka() {
+  local v cached=""
+  [[ -f "$KAFKA_LIBS/.version" ]] && cached=$(<"$KAFKA_LIBS/.version")
+  for v in "${KAFKA_VERSIONS[@]}"; do
+    [[ "$v" == "$cached" ]] && compgen -G "$KAFKA_LIBS/kafka_2.13-$v.jar" >/dev/null && return 0
+  done
+  need mvn
+  for v in "${KAFKA_VERSIONS[@]}"; do
+    say "kafka: fetching Kafka $v jars from Maven Central into .infra/kafka/libs (first run only)"
+    rm -rf "$KAFKA_LIBS"
+    mkdir -p "$KAFKA_LIBS"
+    if mvn -B -q -Dstyle.color=never -f "$SCRIPT_DIR/kafka/pom.xml" -Dkafka.version="$v" \
+      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >>"$MAVEN_LOG" 2>&1 &&
+      compgen -G "$KAFKA_LIBS/kafka_2.13-$v.jar" >/dev/null; then
+      printf '%s\n' "$v" >"$KAFKA_LIBS/.version"
+      return 0
+    fi
+    warn "kafka: Kafka $v could not be fetched (details in $MAVEN_LOG)"
+  done
+  rm -rf "$KAFKA_LIBS"
+  fail "kafka" "no Kafka version out of (${KAFKA_VERSIONS[*]}) could be fetched" "$MAVEN_LOG"
+}
+
+kafka_java() {
+  java -cp "$KAFKA_LIBS/*" -Dlog4j.configuration="file:$SCRIPT_DIR/kafka/log4j.properties" "$@"
+}
+
+# Regenerated on every start so edits to the template apply; the data directory is kept.
+write_kafka_config() {
+  local template
+  template=$(<"$SCRIPT_DIR/kafka/server.properties")
+  printf '%s\n' "${template//@KAFKA_DATA_DIR@/$KAFKA_DATA}" >"$KAFKA_CONF"
+}
+
+# Only once: re-formatting would throw away every topic and committed offset.
+format_kafka_storage() {
+  [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
+  local cluster_id format_log="$LOG_DIR/kafka-format.log"
+  : >"$format_log"
+  cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$format_log" | grep -E '^[A-Za-z0-9_-]{22}$' | tail -n 1) ||
+    fail "kafka" "could not generate a cluster id" "$format_log"
+  mkdir -p "$KAFKA_DATA"
+  kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" >>"$format_log" 2>&1 ||
+    fail "kafka" "formatting $KAFKA_DATA failed" "$format_log"
+  say "kafka: formatted new storage (cluster id $cluster_id)"
+}
+
+# Returns 0 when a start is needed, 1 when Kafka is already there.
+kafka_needs_start() {
+  clean_stale_pid "$KAFKA_PID" "$KAFKA_MARKER"
+  local pid
+  if pid=$(own_pid "$KAFKA_PID" "$KAFKA_MARKER"); then
+    if kafka_ready; then
+      say "kafka: already up on $KAFKA_HOST:$KAFKA_PORT (pid $pid)"
+    else
+      say "kafka: pid $pid is still starting, waiting for it"
+      wait_ready kafka "$KAFKA_PID" "$KAFKA_MARKER" "$KAFKA_LOG" kafka_ready
+      say "kafka: up on $KAFKA_HOST:$KAFKA_PORT (pid $pid)"
+    fi
+    return 1
+  fi
+  if tcp_open "$KAFKA_HOST" "$KAFKA_PORT"; then
+    kafka_ready || fail "kafka" "port $KAFKA_PORT is taken by something that does not answer Kafka metadata requests"
+    say "kafka: a broker started outside this checkout already answers on $KAFKA_HOST:$KAFKA_PORT, using it"
+    return 1
+  fi
+  return 0
+}
+
+launch_kafka() {
+  need java
+  fetch_kafka
+  write_kafka_config
+  format_kafka_storage
+  # Same JVM flags as kafka-server-start.sh minus JMX/GC logs; the heap is small because this is one
+  # developer's broker on a 2-core machine.
+  launch "$KAFKA_PID" "$KAFKA_LOG" \
+    java "-Xms${KAFKA_HEAP_MB}m" "-Xmx${KAFKA_HEAP_MB}m" \
+    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+    -Djava.awt.headless=true -Dkafka.logs.dir="$LOG_DIR" \
+    -Dlog4j.configuration="file:$SCRIPT_DIR/kafka/log4j.properties" \
+    -cp "$KAFKA_LIBS/*" "$KAFKA_MARKER" "$KAFKA_CONF"
+  say "kafka: starting Kafka $(<"$KAFKA_LIBS/.version") (pid $(<"$KAFKA_PID"), log .infra/logs/kafka.log)"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Schema registry (Apicurio, Confluent-compatible API)
+
+# Every registry command line holds the path of its jar under .infra/apicurio.
+REGISTRY_MARKER="$APICURIO_HOME/"
+
+registry_ready() {
+  curl -fsS -o /dev/null --max-time 5 "$REGISTRY_URL/subjects" 2>/dev/null
+}
+
+# Apicurio 3.1+ is compiled for Java 21 (3.3.3 fails on 17 with UnsupportedClassVersionError);
+# 3.0.x (Java 11 bytecode) and 2.6 still run on the machine's OpenJDK 17.
+apicurio_java_major() {
+  case "$1" in
+    2.* | 3.0.*) printf '17\n' ;;
+    *) printf '21\n' ;;
+  esac
+}
+
+java_major() {
+  local spec
+  spec=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+  case "$spec" in
+    1.*) printf '%s\n' "${spec#1.}" ;;
+    [0-9]*) printf '%s\n' "$spec" ;;
+    *) printf '0\n' ;;
+  esac
+}
+
+# Prints a java binary of at least the given major version: REGISTRY_JAVA if set, else `java` on PATH,
+# else the newest JDK in JAVA_HOME or /usr/lib/jvm (this machine image ships Temurin 25 there).
+find_java() {
+  local want="$1" candidate major best="" best_major=0
+  if [[ -n "${REGISTRY_JAVA:-}" ]]; then
+    major=$(java_major "$REGISTRY_JAVA")
+    ((major >= want)) && printf '%s\n' "$REGISTRY_JAVA" && return 0
+    return 1
+  fi
+  if candidate=$(command -v java) && (($(java_major "$candidate") >= want)); then
+    printf '%s\n' "$candidate"
+    return 0
+  fi
+  for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
+    [[ -x "$candidate" ]] || continue
+    major=$(java_major "$candidate")
+    if ((major >= want && major > best_major)); then
+      best="$candidate"
+      best_major=$major
+    fi
+  done
+  [[ -n "$best" ]] && printf '%s\n' "$best"
+}
+
+# Sets REGISTRY_VERSION, REGISTRY_JAR and REGISTRY_JAVA_BIN: the first version of the list that has
+# a Java new enough to run it, downloaded and unpacked on first use.
+fetch_registry() {
+  local v dest archive jar java_bin
+  for v in "${APICURIO_VERSIONS[@]}"; do
+    if ! java_bin=$(find_java "$(apicurio_java_major "$v")"); then
+      warn "schema-registry: Apicurio $v needs Java $(apicurio_java_major "$v")+ and none was found (REGISTRY_JAVA=/path/to/java sets one); trying the next version"
+      continue
+    fi
+    dest="$APICURIO_HOME/$v"
+    if [[ -f "$dest/.complete" && -f "$(<"$dest/.complete")" ]]; then
+      REGISTRY_VERSION=$v REGISTRY_JAR=$(<"$dest/.complete") REGISTRY_JAVA_BIN=$java_bin
+      return 0
+    fi
+    need mvn tar
+    say "schema-registry: fetching Apicurio Registry $v from Maven Central (~110-160 MB, first run only)"
+    rm -rf "$dest" "$APICURIO_HOME/download"
+    mkdir -p "$dest" "$APICURIO_HOME/download"
+    archive="$APICURIO_HOME/download/apicurio-registry-app-$v-all.tar.gz"
+    # Run from .infra so Maven never picks up some pom.xml in the caller's directory.
+    if (cd "$INFRA_DIR" && mvn -B -q -Dstyle.color=never dependency:copy \
+      -Dartifact="io.apicurio:apicurio-registry-app:$v:tar.gz:all" \
+      -DoutputDirectory="$APICURIO_HOME/download") >>"$MAVEN_LOG" 2>&1 &&
+      [[ -f "$archive" ]] && tar -xzf "$archive" -C "$dest"; then
+      rm -rf "$APICURIO_HOME/download"
+      # The layout differs: 3.3 has quarkus-run.jar at the top, 3.1 under quarkus-app/, 3.0 ships a
+      # legacy *-runner.jar instead.
+      jar=$(find "$dest" \( -name quarkus-run.jar -o -name '*-runner.jar' \) -print -quit)
+      if [[ -n "$jar" ]]; then
+        printf '%s\n' "$jar" >"$dest/.complete"
+        REGISTRY_VERSION=$v REGISTRY_JAR=$jar REGISTRY_JAVA_BIN=$java_bin
+        return 0
+      fi
+    fi
+    rm -rf "$dest" "$APICURIO_HOME/download"
+    warn "schema-registry: Apicurio $v could not be fetched or unpacked (details in $MAVEN_LOG)"
+  done
+  fail "schema-registry" "no usable Apicurio version out of (${APICURIO_VERSIONS[*]})" "$MAVEN_LOG"
+}
+
+registry_needs_start() {
+  clean_stale_pid "$REGISTRY_PID" "$REGISTRY_MARKER"
+  local pid
+  if pid=$(own_pid "$REGISTRY_PID" "$REGISTRY_MARKER"); then
+    if registry_ready; then
+      say "schema-registry: already up on $REGISTRY_URL (pid $pid)"
+    else
+      say "schema-registry: pid $pid is still starting, waiting for it"
+      wait_ready schema-registry "$REGISTRY_PID" "$REGISTRY_MARKER" "$REGISTRY_LOG" registry_ready
+      say "schema-registry: up on $REGISTRY_URL (pid $pid)"
+    fi
+    return 1
+  fi
+  if tcp_open "$REGISTRY_HOST" "$REGISTRY_PORT"; then
+    registry_ready || fail "schema-registry" "port $REGISTRY_PORT is taken by something that does not serve $REGISTRY_URL"
+    say "schema-registry: a registry started outside this checkout already answers on $REGISTRY_URL, using it"
+    return 1
+  fi
+  return 0
+}
+
+launch_registry() {
+  need curl
+  fetch_registry
+  local jdbc_host="$PG_HOST"
+  # JDBC cannot use a Unix socket directory the way libpq can.
+  [[ "$jdbc_host" == /* ]] && jdbc_host=127.0.0.1
+  local jdbc_url="jdbc:postgresql://$jdbc_host:$PG_PORT/$REGISTRY_DATABASE"
+  # PostgreSQL instead of the default in-memory H2: Kafka keeps messages that carry schema ids,
+  # so the ids must survive a registry restart. Both key families are passed because the 2.6
+  # fallback still uses registry.*; each version ignores the other's keys.
+  # The pool is shrunk from Apicurio's 20 idle connections: the machine's PostgreSQL is shared.
+  launch "$REGISTRY_PID" "$REGISTRY_LOG" \
+    "$REGISTRY_JAVA_BIN" "-Xmx${REGISTRY_HEAP_MB}m" \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    "-Dquarkus.log.console.format=%d{yyyy-MM-dd HH:mm:ss} %p [%c{2.}] %m%n" \
+    -Dquarkus.http.host="$REGISTRY_HOST" -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
+    -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=postgresql \
+    -Dapicurio.datasource.url="$jdbc_url" \
+    -Dapicurio.datasource.username="$PG_USER" -Dapicurio.datasource.password="$PG_PASSWORD" \
+    -Dapicurio.datasource.jdbc.initial-size=2 -Dapicurio.datasource.jdbc.min-size=2 \
+    -Dapicurio.datasource.jdbc.max-size=10 \
+    -Dregistry.storage.db-kind=postgresql -Dregistry.datasource.url="$jdbc_url" \
+    -Dregistry.datasource.username="$PG_USER" -Dregistry.datasource.password="$PG_PASSWORD" \
+    -jar "$REGISTRY_JAR"
+  say "schema-registry: starting Apicurio $REGISTRY_VERSION on Java $(java_major "$REGISTRY_JAVA_BIN") (pid $(<"$REGISTRY_PID"), log .infra/logs/schema-registry.log)"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Commands
+
+lock() {
+  mkdir -p "$LOG_DIR" "$RUN_DIR"
+  exec 9>"$RUN_DIR/infra.lock"
+  # Two shells running start at once would otherwise both launch a broker on the same data dir.
+  flock -w "$START_TIMEOUT" 9 || fail "infra" "another infra.sh start/stop is still running"
+}
+
+cmd_start() {
+  local started=$SECONDS
+  lock
+  ensure_postgres
+  # Both Java servers are launched before waiting for either: they boot in parallel.
+  local start_kafka=0 start_registry=0
+  if kafka_needs_start; then
+    start_kafka=1
+    launch_kafka
+  fi
+  if registry_needs_start; then
+    start_registry=1
+    launch_registry
+  fi
+  if ((start_kafka)); then
+    wait_ready kafka "$KAFKA_PID" "$KAFKA_MARKER" "$KAFKA_LOG" kafka_ready
+    say "kafka: up on $KAFKA_HOST:$KAFKA_PORT"
+  fi
+  if ((start_registry)); then
+    wait_ready schema-registry "$REGISTRY_PID" "$REGISTRY_MARKER" "$REGISTRY_LOG" registry_ready
+    say "schema-registry: up on $REGISTRY_URL"
+  fi
+  say "infra: ready in $((SECONDS - started))s. Use: eval \"\$(bash deploy/local/infra.sh env)\""
+}
+
+cmd_stop() {
+  lock
+  # The registry first: it is the one that may still be writing to PostgreSQL.
+  stop_part schema-registry "$REGISTRY_PID" "$REGISTRY_MARKER" registry_ready
+  stop_part kafka "$KAFKA_PID" "$KAFKA_MARKER" kafka_ready
+  say "postgresql: left running (it belongs to the machine)"
+}
+
+status_line() {
+  printf '%-16s %-5s %s\n' "$1" "$2" "$3"
+}
+
+cmd_status() {
+  local all_up=0 pid note
+  if pg_ready; then
+    status_line postgresql up "$PG_HOST:$PG_PORT"
+  else
+    status_line postgresql down "$PG_HOST:$PG_PORT"
+    all_up=1
+  fi
+
+  note=""
+  if pid=$(own_pid "$KAFKA_PID" "$KAFKA_MARKER"); then note=" (pid $pid)"; fi
+  if kafka_ready; then
+    [[ -n "$note" ]] || note=" (started outside this checkout)"
+    status_line kafka up "$KAFKA_HOST:$KAFKA_PORT$note"
+  else
+    [[ -n "$note" ]] && note="$note, not answering yet"
+    status_line kafka down "$KAFKA_HOST:$KAFKA_PORT$note"
+    all_up=1
+  fi
+
+  note=""
+  if pid=$(own_pid "$REGISTRY_PID" "$REGISTRY_MARKER"); then note=" (pid $pid)"; fi
+  if registry_ready; then
+    [[ -n "$note" ]] || note=" (started outside this checkout)"
+    status_line schema-registry up "$REGISTRY_URL$note"
+  else
+    [[ -n "$note" ]] && note="$note, not answering yet"
+    status_line schema-registry down "$REGISTRY_URL$note"
+    all_up=1
+  fi
+  return "$all_up"
+}
+
+cmd_env() {
+  printf 'export KAFKA_BROKERS=%s\n' "$KAFKA_HOST:$KAFKA_PORT"
+  printf 'export SCHEMA_REGISTRY_URL=%s\n' "$REGISTRY_URL"
+  printf 'export DATABASE_ADMIN_URL=%s\n' "postgres://$PG_USER@$PG_HOST:$PG_PORT/postgres"
+}
+
+usage() {
+  cat <<EOF
+usage: bash deploy/local/infra.sh start|stop|status|env
+  start   start PostgreSQL if needed (and create the bvs_* databases), Kafka and the schema registry
+  stop    stop Kafka and the schema registry (PostgreSQL is left alone)
+  status  one line per part; exit 0 only if all are up
+  env     print export lines: eval "\$(bash deploy/local/infra.sh env)"
+State, logs and caches: $INFRA_DIR
+EOF
+}
+
+main() {
+  case "${1:-}" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    env) cmd_env ;;
+    -h | --help | help) usage ;;
+    *)
+      usage >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
