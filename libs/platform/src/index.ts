@@ -5,3 +5,4 @@ export * from './kafka';
 export * from './logging';
 export * from './persistence';
 export * from './bootstrap';
+export * from './schema-registry';

@@ -1,0 +1,229 @@
+import {
+  ALL_EVENT_TOPICS,
+  avroFullName,
+  EVENT_CONTRACTS,
+  valueSubjectOf,
+  type AvroRecordSchema,
+  type EventByTopic,
+  type EventTopic,
+} from '@bvs/contracts';
+import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
+import { ConfluentSchemaRegistryValidationError } from '@kafkajs/confluent-schema-registry/dist/errors';
+import type { Resolver, Type } from 'avsc';
+import { avroParseOptions, parseAvroSchema } from './avro-bigint-long';
+import { EventValidationError } from './errors/event-validation.error';
+import { MalformedMessageError } from './errors/malformed-message.error';
+import { UnexpectedSchemaError } from './errors/unexpected-schema.error';
+import { UnknownSchemaError } from './errors/unknown-schema.error';
+import { translateRegistryError } from './registry-error-translation';
+import { resolveEventSchemaRegistryOptions, type EventSchemaRegistryOptions } from './schema-registry-options';
+import { readWireHeader } from './wire-format';
+
+type ClientArgs = ConstructorParameters<typeof SchemaRegistry>[0];
+type ClientMiddleware = NonNullable<ClientArgs['middlewares']>[number];
+
+/** A wire-format message read with the schema it was written with. */
+export interface DecodedMessage {
+  readonly schemaId: number;
+  /** Fully qualified Avro name of the writer's record, e.g. `dev.billvending.events.v1.PaymentFailed`. */
+  readonly recordName: string;
+  /** The decoded record: plain objects, `long` as `bigint`. */
+  readonly value: unknown;
+}
+
+interface ReaderForTopic {
+  readonly type: Type;
+  /** Resolvers from each writer schema id seen so far to this topic's contract schema. */
+  readonly resolvers: Map<number, Resolver>;
+}
+
+/** Bounds the per-topic resolver cache: one entry per writer schema version ever seen. */
+const MAX_RESOLVERS_PER_TOPIC = 64;
+
+/**
+ * The event contracts' gateway to a Confluent-compatible schema registry (Apicurio locally):
+ * registers every contract schema under `<topic>-value` with BACKWARD compatibility, encodes events
+ * into the Confluent wire format, and decodes them back, with Avro `long` as `bigint` throughout.
+ *
+ * Failures come out as the named errors in `./errors` (`SchemaIncompatibleError`,
+ * `UnknownSchemaError`, `SchemaRegistryUnavailableError` (the only retriable one), ...).
+ *
+ * One instance per process: the underlying client keeps its retry settings in module state
+ * (`Object.assign` onto a shared default), so instances built with different retry options would
+ * share the last one's. Schema ids are cached for the life of the instance (ids never change).
+ */
+export class EventSchemaRegistry {
+  private readonly client: SchemaRegistry;
+  private readonly options: EventSchemaRegistryOptions;
+  private readonly registrations = new Map<EventTopic, Promise<number>>();
+  private readonly readers = new Map<EventTopic, ReaderForTopic>();
+
+  constructor(
+    readonly registryUrl: string,
+    options: Partial<EventSchemaRegistryOptions> = {},
+  ) {
+    if (!/^https?:\/\/\S+$/.test(registryUrl)) throw new RangeError(`registryUrl must be an http(s) URL, got "${registryUrl}"`);
+    this.options = resolveEventSchemaRegistryOptions(options);
+    const { requestTimeoutMs, retries, initialRetryDelayMs, maxRetryDelayMs, clientId, auth } = this.options;
+    const timeout: ClientMiddleware = () => ({
+      async prepareRequest(next) {
+        const request = await next();
+        return request.enhance({ timeout: requestTimeoutMs });
+      },
+    });
+    this.client = new SchemaRegistry(
+      {
+        host: registryUrl.replace(/\/+$/, ''),
+        clientId,
+        ...(auth === undefined ? {} : { auth: { username: auth.username, password: auth.password } }),
+        retry: {
+          retries,
+          initialRetryTimeInSecs: initialRetryDelayMs / 1000,
+          maxRetryTimeInSecs: maxRetryDelayMs / 1000,
+          multiplier: 2,
+          factor: 0.2,
+        },
+        middlewares: [timeout],
+      },
+      { [SchemaType.AVRO]: avroParseOptions() },
+    );
+  }
+
+  /** The settings in force (defaults merged with the constructor's overrides). */
+  get settings(): EventSchemaRegistryOptions {
+    return this.options;
+  }
+
+  /**
+   * Registers every contract schema (one subject per topic) and returns their ids. Idempotent:
+   * registering an unchanged schema returns its existing id. Call it at start-up, so a schema the
+   * registry refuses stops the deploy instead of the first publish.
+   */
+  async registerAll(): Promise<ReadonlyMap<EventTopic, number>> {
+    const ids = await Promise.all(ALL_EVENT_TOPICS.map(async (topic) => [topic, await this.register(topic)] as const));
+    return new Map(ids);
+  }
+
+  /** Registers (once per instance, then cached) the contract schema of `topic` under `<topic>-value`. */
+  register(topic: EventTopic): Promise<number> {
+    const cached = this.registrations.get(topic);
+    if (cached !== undefined) return cached;
+    const registration = this.registerSchema(valueSubjectOf(topic), EVENT_CONTRACTS[topic].schema);
+    this.registrations.set(topic, registration);
+    // A failed registration is forgotten so the next call tries again.
+    void registration.catch(() => this.registrations.delete(topic));
+    return registration;
+  }
+
+  /**
+   * Registers any Avro record schema under `subject` with this instance's compatibility level (set
+   * on the subject when it is first created). Not cached. For tooling and tests; services use
+   * {@link register}.
+   */
+  async registerSchema(subject: string, schema: AvroRecordSchema): Promise<number> {
+    try {
+      const { id } = await this.client.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+        { subject, compatibility: COMPATIBILITY[this.options.compatibility] },
+      );
+      return id;
+    } catch (error) {
+      throw translateRegistryError(error, { kind: 'register', subject });
+    }
+  }
+
+  /**
+   * Encodes an event for `topic` into the Confluent wire format, registering the topic's schema
+   * first if this instance has not yet. Refuses (`EventValidationError`) an event that does not
+   * match the schema, e.g. an amount given as a `number` instead of a `bigint`.
+   */
+  async encode<T extends EventTopic>(topic: T, event: EventByTopic[T]): Promise<Buffer> {
+    const schemaId = await this.register(topic);
+    try {
+      return await this.client.encode(schemaId, event);
+    } catch (error) {
+      if (error instanceof ConfluentSchemaRegistryValidationError) throw new EventValidationError(topic, error.paths, { cause: error });
+      throw translateRegistryError(error, { kind: 'fetch-schema', schemaId });
+    }
+  }
+
+  /**
+   * Decodes any wire-format Avro message with the schema it names (fetched from the registry once
+   * per id, then cached), whatever the topic. For tools such as a dead-letter inspector.
+   */
+  async decode(message: Buffer): Promise<DecodedMessage> {
+    const { schemaId, body } = readWireHeader(message);
+    const writer = await this.writerType(schemaId);
+    const value = readBody(() => writer.fromBuffer(body));
+    return { schemaId, recordName: writer.name ?? '(anonymous)', value };
+  }
+
+  /**
+   * Decodes a message from `topic` into the topic's contract type. The message is read with the
+   * writer's schema and resolved into the contract schema this code was built with (Avro schema
+   * resolution), so a producer already on a newer compatible version is read correctly.
+   * `UnexpectedSchemaError` when the writer's record is not this topic's event.
+   */
+  async decodeEvent<T extends EventTopic>(topic: T, message: Buffer): Promise<EventByTopic[T]> {
+    const { schemaId, body } = readWireHeader(message);
+    const writer = await this.writerType(schemaId);
+    const reader = this.readerFor(topic);
+    let resolver = reader.resolvers.get(schemaId);
+    if (resolver === undefined) {
+      const expected = avroFullName(EVENT_CONTRACTS[topic].schema);
+      if (writer.name !== expected) {
+        throw new UnexpectedSchemaError(topic, schemaId, `writer record is ${writer.name ?? '(anonymous)'}, expected ${expected}`);
+      }
+      try {
+        resolver = reader.type.createResolver(writer);
+      } catch (error) {
+        throw new UnexpectedSchemaError(topic, schemaId, errorText(error), { cause: error });
+      }
+      if (reader.resolvers.size >= MAX_RESOLVERS_PER_TOPIC) reader.resolvers.clear();
+      reader.resolvers.set(schemaId, resolver);
+    }
+    const resolved = resolver;
+    return readBody(() => reader.type.fromBuffer(body, resolved)) as EventByTopic[T];
+  }
+
+  private async writerType(schemaId: number): Promise<Type> {
+    let schema: unknown;
+    try {
+      schema = await this.client.getSchema(schemaId);
+    } catch (error) {
+      throw translateRegistryError(error, { kind: 'fetch-schema', schemaId });
+    }
+    if (!isAvroType(schema)) throw new UnknownSchemaError(schemaId, 'the schema is not an Avro schema');
+    return schema;
+  }
+
+  private readerFor(topic: EventTopic): ReaderForTopic {
+    let reader = this.readers.get(topic);
+    if (reader === undefined) {
+      reader = { type: parseAvroSchema(EVENT_CONTRACTS[topic].schema), resolvers: new Map() };
+      this.readers.set(topic, reader);
+    }
+    return reader;
+  }
+}
+
+function isAvroType(schema: unknown): schema is Type {
+  return (
+    typeof schema === 'object' &&
+    schema !== null &&
+    typeof (schema as { fromBuffer?: unknown }).fromBuffer === 'function' &&
+    typeof (schema as { createResolver?: unknown }).createResolver === 'function'
+  );
+}
+
+function readBody(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (error) {
+    throw new MalformedMessageError(`the Avro body does not match its writer schema: ${errorText(error)}`, { cause: error });
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

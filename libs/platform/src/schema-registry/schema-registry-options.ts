@@ -1,0 +1,60 @@
+/**
+ * Limits and settings of {@link EventSchemaRegistry}. Every limit is explicit: a registry call
+ * takes at most about `requestTimeoutMs * (retries + 1) + maxRetryDelayMs * retries`, and writes
+ * (registering a schema) are never retried by the client, only reads.
+ */
+export interface EventSchemaRegistryOptions {
+  /** Per HTTP request; the socket is abandoned after it and the call fails as unavailable. */
+  readonly requestTimeoutMs: number;
+  /** Extra attempts of a read (GET: schema by id, subject config) after a 5xx or a network error. */
+  readonly retries: number;
+  /** Delay before the first retry; grows exponentially (x2, ±20 % jitter) up to `maxRetryDelayMs`. */
+  readonly initialRetryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  /**
+   * The compatibility level subjects are registered with, and expected to have. The contracts
+   * evolve under BACKWARD: consumers upgrade first, then producers.
+   */
+  readonly compatibility: SchemaCompatibility;
+  /** Sent as the client id (User-Agent) so the registry's logs tell callers apart. */
+  readonly clientId: string;
+  /** HTTP basic credentials, when the registry requires them. */
+  readonly auth?: { readonly username: string; readonly password: string };
+}
+
+export type SchemaCompatibility =
+  | 'BACKWARD'
+  | 'BACKWARD_TRANSITIVE'
+  | 'FORWARD'
+  | 'FORWARD_TRANSITIVE'
+  | 'FULL'
+  | 'FULL_TRANSITIVE'
+  | 'NONE';
+
+export const DEFAULT_EVENT_SCHEMA_REGISTRY_OPTIONS: EventSchemaRegistryOptions = Object.freeze({
+  requestTimeoutMs: 5_000,
+  retries: 3,
+  initialRetryDelayMs: 100,
+  maxRetryDelayMs: 2_000,
+  compatibility: 'BACKWARD',
+  clientId: 'bill-vending-service',
+});
+
+/** Merges overrides onto the defaults and refuses nonsense early (fail fast at start-up). */
+export function resolveEventSchemaRegistryOptions(overrides: Partial<EventSchemaRegistryOptions> = {}): EventSchemaRegistryOptions {
+  const options: EventSchemaRegistryOptions = { ...DEFAULT_EVENT_SCHEMA_REGISTRY_OPTIONS, ...overrides };
+  const positive = (name: 'requestTimeoutMs' | 'initialRetryDelayMs' | 'maxRetryDelayMs'): void => {
+    const value = options[name];
+    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  };
+  positive('requestTimeoutMs');
+  positive('initialRetryDelayMs');
+  positive('maxRetryDelayMs');
+  if (!Number.isInteger(options.retries) || options.retries < 0 || options.retries > 10) {
+    throw new RangeError(`retries must be an integer from 0 to 10, got ${options.retries}`);
+  }
+  if (options.maxRetryDelayMs < options.initialRetryDelayMs) {
+    throw new RangeError('maxRetryDelayMs must not be below initialRetryDelayMs');
+  }
+  return options;
+}
