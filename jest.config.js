@@ -24,7 +24,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'int',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/int-timeout.js'],
       testMatch: ['**/*.int.spec.ts'],
       globalSetup: '<rootDir>/libs/platform/src/testing/global-setup.ts',
       globalTeardown: '<rootDir>/libs/platform/src/testing/global-teardown.ts',
@@ -32,7 +32,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e-timeout.js'],
       testMatch: ['**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/libs/platform/src/testing/global-setup.ts',
       globalTeardown: '<rootDir>/libs/platform/src/testing/global-teardown.ts',
