@@ -1,0 +1,3 @@
+// Helpers for the messaging tests; not exported from the platform library.
+export * from './capturing-logger';
+export * from './topic-tail';

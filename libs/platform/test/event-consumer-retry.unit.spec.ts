@@ -1,0 +1,36 @@
+import { retryDelayMs, Wakeup } from '../src/messaging/wakeup';
+
+describe('retryDelayMs (exponential backoff with equal jitter)', () => {
+  it('doubles per attempt between half and all of the step', () => {
+    expect(retryDelayMs(1, 200, 5_000, () => 0)).toBe(100);
+    expect(retryDelayMs(1, 200, 5_000, () => 1)).toBe(200);
+    expect(retryDelayMs(3, 200, 5_000, () => 0)).toBe(400);
+    expect(retryDelayMs(3, 200, 5_000, () => 1)).toBe(800);
+  });
+
+  it('never exceeds the cap, however many attempts', () => {
+    expect(retryDelayMs(10, 200, 5_000, () => 1)).toBe(5_000);
+    expect(retryDelayMs(1_000, 200, 5_000, () => 1)).toBe(5_000);
+  });
+});
+
+describe('Wakeup', () => {
+  it('ends a wait early when woken', async () => {
+    const wakeup = new Wakeup();
+    const started = Date.now();
+    const waiting = wakeup.wait(10_000);
+    wakeup.wake();
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('remembers a wake that came while nobody waited, once', async () => {
+    const wakeup = new Wakeup();
+    wakeup.wake();
+    const started = Date.now();
+    await wakeup.wait(10_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await wakeup.wait(20);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+  });
+});
