@@ -1,2 +1,3 @@
+export * from './auth';
 export * from './readiness';
 export * from './rpc-error';

@@ -22,3 +22,6 @@ export function isRpcErrorBody(value: unknown): value is RpcErrorBody {
     typeof candidate['message'] === 'string'
   );
 }
+
+/** Kafka header carrying the gateway's request id on every request; it becomes the correlation id. */
+export const RPC_REQUEST_ID_HEADER = 'x-request-id';

@@ -18,6 +18,11 @@ export interface ServiceDefinition {
   readonly consumedTopics: readonly TopicSpec[];
   /** Global HTTP path prefix, e.g. `api` for the gateway. */
   readonly httpPrefix?: string;
+  /**
+   * False when the service parses bodies itself (the gateway does, after its request logger, so
+   * refused bodies are answered and logged like any other request).
+   */
+  readonly bodyParser?: boolean;
   /** Extra HTTP set-up (validation, Swagger, security headers) before the server listens. */
   readonly configureHttp?: (app: INestApplication) => void | Promise<void>;
 }
@@ -35,13 +40,14 @@ export interface RunningService {
  */
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
   if (definition.kafka) await ensureTopics(definition.kafka, definition.consumedTopics);
-  const app = await NestFactory.create(definition.module, { bufferLogs: true });
+  const app = await NestFactory.create(definition.module, { bufferLogs: true, bodyParser: definition.bodyParser ?? true });
   app.useLogger(app.get(PinoLogger));
   if (definition.httpPrefix) app.setGlobalPrefix(definition.httpPrefix);
   await definition.configureHttp?.(app);
 
   if (definition.kafka && definition.consumedTopics.length > 0) {
-    const microservice = app.connectMicroservice(kafkaServerOptions(definition.env, definition.name));
+    // Deferred so the filter is registered before the handlers are bound; Nest ignores it otherwise.
+    const microservice = app.connectMicroservice(kafkaServerOptions(definition.env, definition.name), { deferInitialization: true });
     microservice.useGlobalFilters(new RpcErrorFilter());
     await app.startAllMicroservices();
     await waitForConsumerGroup(definition.kafka, serverGroupId(definition.env, definition.name), GROUP_JOIN_TIMEOUT_MS);

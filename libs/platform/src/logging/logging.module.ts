@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DynamicModule } from '@nestjs/common';
+import { DynamicModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { LogFn } from 'pino';
 import type { LogLevel } from '../config';
+import { maskCardNumbers } from './card-number-mask';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -43,6 +45,8 @@ export interface LoggingOptions {
 /** One JSON line per event, with the service name, request id and (when known) user id on each. */
 export function loggingModule(options: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
+    // Nest 11 (path-to-regexp 8) wants a named wildcard; the default '*' logs a deprecation per route.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: [
       {
         level: options.level,
@@ -53,12 +57,20 @@ export function loggingModule(options: LoggingOptions): DynamicModule {
           res.setHeader(REQUEST_ID_HEADER, id);
           return id;
         },
+        // Called again when the response finishes, by which time the route matched and the guard ran.
         customProps: (req: IncomingMessage) => {
-          const userId = (req as IncomingMessage & { user?: { userId?: string } }).user?.userId;
-          return userId ? { userId } : {};
+          const routed = req as IncomingMessage & { user?: { userId?: string }; route?: { path?: unknown }; baseUrl?: string };
+          const userId = routed.user?.userId;
+          const route = typeof routed.route?.path === 'string' ? `${routed.baseUrl ?? ''}${routed.route.path}` : undefined;
+          return { ...(userId ? { userId } : {}), ...(route ? { route } : {}) };
+        },
+        hooks: {
+          logMethod(args: Parameters<LogFn>, method: LogFn) {
+            method.apply(this, args.map((arg) => (typeof arg === 'string' ? maskCardNumbers(arg) : arg)) as Parameters<LogFn>);
+          },
         },
         serializers: {
-          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: stripQuery(req.url) }),
+          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskCardNumbers(stripQuery(req.url)) }),
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },
         autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').includes('/health/') },

@@ -2,3 +2,4 @@ export * from './infrastructure';
 export * from './test-database';
 export * from './test-env';
 export * from './service-process';
+export * from './test-keys';

@@ -21,6 +21,7 @@ export interface ServiceProcessOptions {
  */
 export class ServiceProcess {
   private output = '';
+  private readonly chunks: string[] = [];
   private exitCode: number | null | undefined;
   private readonly exited: Promise<number | null>;
 
@@ -30,7 +31,9 @@ export class ServiceProcess {
     private readonly child: ChildProcess,
   ) {
     const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_KEPT_CHARS);
+      const text = chunk.toString('utf8');
+      this.chunks.push(text);
+      this.output = (this.output + text).slice(-OUTPUT_KEPT_CHARS);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
@@ -72,6 +75,11 @@ export class ServiceProcess {
 
   get recentOutput(): string {
     return this.output;
+  }
+
+  /** Everything the process wrote since it started, for tests that read its log lines. */
+  get fullOutput(): string {
+    return this.chunks.join('');
   }
 
   /** SIGTERM, as Kubernetes sends it; resolves with the exit code once the process is gone. */
