@@ -1,21 +1,31 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { READINESS_PATTERNS } from '@bvs/contracts';
-import { databaseModule, HealthModule, loggingModule } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, OutboxModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
+import { AuthRequestHandlers } from './api/auth-request.handlers';
 import { AuthEnv } from './config/auth-env';
 import { AUTH_DATABASE } from './persistence/auth-database';
+import { AccessTokenSigner } from './sessions/access-token-signer';
+import { AuthService } from './sessions/auth.service';
 
 export const AUTH_SERVICE = 'auth';
 
 @Module({})
 export class AppModule {
-  static register(env: AuthEnv, kafka: Kafka): DynamicModule {
+  static register(env: AuthEnv, kafka: Kafka, registry: EventSchemaRegistry): DynamicModule {
     return {
       module: AppModule,
       imports: [
         loggingModule({ service: AUTH_SERVICE, level: env.LOG_LEVEL }),
         databaseModule(env, AUTH_DATABASE),
         HealthModule.register({ service: AUTH_SERVICE, kafka, database: true, readinessPattern: READINESS_PATTERNS.auth }),
+        OutboxModule.register({ service: AUTH_SERVICE, kafka, registry }),
+      ],
+      controllers: [AuthRequestHandlers],
+      providers: [
+        { provide: AuthEnv, useValue: env },
+        { provide: AccessTokenSigner, useFactory: () => AccessTokenSigner.create(env) },
+        AuthService,
       ],
     };
   }

@@ -1,7 +1,11 @@
-import type { DatabaseDefinition } from '@bvs/platform';
+import { CreateMessagingTables1764000000000, DatabaseDefinition, MESSAGING_ENTITIES } from '@bvs/platform';
+import { CreateUsersAndSessions1764100000000 } from './migrations/1764100000000-create-users-and-sessions';
+import { RefreshTokenRecord } from './refresh-token.entity';
+import { SessionRecord } from './session.entity';
+import { UserRecord } from './user.entity';
 
 /** Tables the auth service owns, and the migrations that create them, in order. */
 export const AUTH_DATABASE: DatabaseDefinition = {
-  entities: [],
-  migrations: [],
+  entities: [UserRecord, SessionRecord, RefreshTokenRecord, ...MESSAGING_ENTITIES],
+  migrations: [CreateMessagingTables1764000000000, CreateUsersAndSessions1764100000000],
 };

@@ -1,0 +1,19 @@
+import { AUTH_ERROR_CODES } from '@bvs/contracts';
+import { ServiceError } from '@bvs/platform';
+
+const MAX_EMAIL_LENGTH = 254;
+// Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is proven by mail, not regex.
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The one form an address is stored and compared in: trimmed, Unicode NFC, lower case. Lower-casing
+ * the local part is technically lossy, but no mainstream provider treats case as significant, and
+ * two accounts differing only in case would be a phishing gift.
+ */
+export function normaliseEmail(raw: string): string {
+  const email = raw.trim().normalize('NFC').toLowerCase();
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL_SHAPE.test(email)) {
+    throw new ServiceError(AUTH_ERROR_CODES.invalidEmail, 400, 'The e-mail address is not valid.', { field: 'email' });
+  }
+  return email;
+}

@@ -1,0 +1,18 @@
+import { AUTH_ERROR_CODES } from '@bvs/contracts';
+import { ServiceError } from '@bvs/platform';
+
+export const MIN_PASSWORD_LENGTH = 8;
+/** bcrypt reads only the first 72 bytes; a longer password would be silently truncated. */
+export const MAX_PASSWORD_BYTES = 72;
+
+/** Refuses a password the service would not want to protect an account with. */
+export function assertAcceptablePassword(password: string, normalisedEmail: string): void {
+  const refuse = (reason: string) => {
+    throw new ServiceError(AUTH_ERROR_CODES.passwordPolicy, 400, reason, { field: 'password' });
+  };
+  if ([...password].length < MIN_PASSWORD_LENGTH) refuse(`The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) refuse(`The password must fit in ${MAX_PASSWORD_BYTES} bytes (UTF-8).`);
+  if (password.trim().normalize('NFC').toLowerCase() === normalisedEmail) refuse('The password must not be the e-mail address.');
+  const localPart = normalisedEmail.split('@')[0] ?? '';
+  if (password.toLowerCase() === localPart) refuse('The password must not be the name part of the e-mail address.');
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  AUTH_ERROR_CODES,
+  EVENT_TOPICS,
+  LoginRequest,
+  RefreshSessionRequest,
+  RegisterUserRequest,
+  SessionTokens,
+  USER_REGISTERED,
+  UserProfile,
+  UserRegisteredEvent,
+} from '@bvs/contracts';
+import { enqueueEvent, ServiceError } from '@bvs/platform';
+import * as bcrypt from 'bcrypt';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AuthEnv } from '../config/auth-env';
+import { normaliseEmail } from '../domain/email-address';
+import { assertAcceptablePassword } from '../domain/password-policy';
+import { RefreshTokenRecord } from '../persistence/refresh-token.entity';
+import { SessionRecord } from '../persistence/session.entity';
+import { UserRecord } from '../persistence/user.entity';
+import { AccessTokenSigner } from './access-token-signer';
+import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token';
+
+const UNIQUE_VIOLATION = '23505';
+const AUTH_SERVICE_NAME = 'auth';
+
+const invalidCredentials = () => new ServiceError(AUTH_ERROR_CODES.invalidCredentials, 401, 'The e-mail address or the password is wrong.');
+const invalidRefreshToken = () =>
+  new ServiceError(AUTH_ERROR_CODES.refreshTokenInvalid, 401, 'The refresh token is not valid; log in again.');
+
+/** Who a request came from, for the events it causes. */
+export interface RequestOrigin {
+  readonly requestId: string;
+}
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+  /**
+   * Compared against when the e-mail address is unknown, so that a wrong address costs the same
+   * bcrypt work as a wrong password and the answer time does not reveal which accounts exist.
+   */
+  private readonly decoyHash: Promise<string>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly env: AuthEnv,
+    private readonly signer: AccessTokenSigner,
+  ) {
+    this.decoyHash = bcrypt.hash(randomUUID(), env.BCRYPT_COST);
+  }
+
+  async register(request: RegisterUserRequest, origin: RequestOrigin): Promise<UserProfile> {
+    const email = normaliseEmail(request.email);
+    assertAcceptablePassword(request.password, email);
+    const passwordHash = await bcrypt.hash(request.password, this.env.BCRYPT_COST);
+    const user = Object.assign(new UserRecord(), { id: randomUUID(), email, passwordHash });
+    try {
+      // The user and its event commit together: no user without its event, no event without its user.
+      const saved = await this.dataSource.transaction(async (manager) => {
+        const stored = await manager.save(user);
+        await enqueueEvent(manager, EVENT_TOPICS.userRegistered, this.userRegistered(stored, origin));
+        return stored;
+      });
+      this.logger.log({ userId: saved.id }, 'User registered');
+      return toProfile(saved);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ServiceError(AUTH_ERROR_CODES.emailTaken, 409, 'An account with this e-mail address already exists.');
+      }
+      throw error;
+    }
+  }
+
+  async login(request: LoginRequest): Promise<SessionTokens> {
+    const email = safeNormaliseEmail(request.email);
+    const user = email ? await this.dataSource.getRepository(UserRecord).findOneBy({ email }) : null;
+    const matches = await bcrypt.compare(request.password, user?.passwordHash ?? (await this.decoyHash));
+    if (!user || !matches) throw invalidCredentials();
+    return this.dataSource.transaction(async (manager) => {
+      const session = Object.assign(new SessionRecord(), {
+        id: randomUUID(),
+        userId: user.id,
+        revokedAt: null,
+        revokedReason: null,
+        userAgent: request.userAgent?.slice(0, 512) ?? null,
+        ip: request.ip ?? null,
+      });
+      await manager.save(session);
+      return this.issueTokens(manager, user.id, session.id);
+    });
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. The token row is locked, so of two concurrent
+   * uses exactly one rotates it and the other is treated as a reuse. A reuse means someone
+   * else holds a copy, and the whole session family is revoked.
+   */
+  async refresh(request: RefreshSessionRequest): Promise<SessionTokens> {
+    if (!looksLikeRefreshToken(request.refreshToken)) throw invalidRefreshToken();
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const token = await manager
+        .getRepository(RefreshTokenRecord)
+        .createQueryBuilder('token')
+        .setLock('pessimistic_write')
+        .where('token.token_hash = :hash', { hash: hashRefreshToken(request.refreshToken) })
+        .getOne();
+      if (!token) return { error: invalidRefreshToken() };
+      const session = await manager.getRepository(SessionRecord).findOneBy({ id: token.sessionId });
+      if (!session || session.revokedAt) return { error: invalidRefreshToken() };
+      if (token.rotatedAt) {
+        await revokeSession(manager, session.id, 'REFRESH_TOKEN_REUSED');
+        this.logger.warn({ userId: session.userId, sessionId: session.id }, 'Rotated refresh token presented again: session revoked');
+        return {
+          error: new ServiceError(AUTH_ERROR_CODES.refreshTokenReused, 401, 'This refresh token was already used; the session is revoked. Log in again.'),
+        };
+      }
+      if (token.expiresAt.getTime() <= Date.now()) return { error: invalidRefreshToken() };
+      await manager.update(RefreshTokenRecord, { id: token.id }, { rotatedAt: new Date() });
+      return { tokens: await this.issueTokens(manager, session.userId, session.id) };
+    });
+    // Thrown after the transaction so the family revocation above commits.
+    if ('error' in outcome) throw outcome.error;
+    return outcome.tokens;
+  }
+
+  async logout(userId: string, sessionId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const session = await manager.getRepository(SessionRecord).findOneBy({ id: sessionId, userId });
+      if (session && !session.revokedAt) await revokeSession(manager, session.id, 'LOGOUT');
+    });
+  }
+
+  async profile(userId: string): Promise<UserProfile> {
+    const user = await this.dataSource.getRepository(UserRecord).findOneBy({ id: userId });
+    if (!user) throw new ServiceError(AUTH_ERROR_CODES.userNotFound, 404, 'No such user.');
+    return toProfile(user);
+  }
+
+  private async issueTokens(manager: EntityManager, userId: string, sessionId: string): Promise<SessionTokens> {
+    const refreshToken = newRefreshToken();
+    const refreshExpiresIn = this.env.REFRESH_TOKEN_TTL_SECONDS;
+    await manager.save(
+      Object.assign(new RefreshTokenRecord(), {
+        id: randomUUID(),
+        sessionId,
+        tokenHash: hashRefreshToken(refreshToken),
+        expiresAt: new Date(Date.now() + refreshExpiresIn * 1_000),
+        rotatedAt: null,
+      }),
+    );
+    const access = await this.signer.sign(userId, sessionId);
+    return { tokenType: 'Bearer', accessToken: access.token, expiresIn: access.expiresIn, refreshToken, refreshExpiresIn };
+  }
+
+  private userRegistered(user: UserRecord, origin: RequestOrigin): UserRegisteredEvent {
+    return {
+      metadata: {
+        eventId: randomUUID(),
+        eventType: USER_REGISTERED,
+        occurredAt: user.createdAt.toISOString(),
+        correlationId: origin.requestId,
+        causationId: null,
+        producer: AUTH_SERVICE_NAME,
+      },
+      payload: { userId: user.id, email: user.email },
+    };
+  }
+}
+
+async function revokeSession(manager: EntityManager, sessionId: string, reason: SessionRecord['revokedReason']): Promise<void> {
+  await manager.update(SessionRecord, { id: sessionId }, { revokedAt: new Date(), revokedReason: reason });
+}
+
+/** A malformed address at login is just a wrong credential: the answer must not differ. */
+function safeNormaliseEmail(raw: string): string | undefined {
+  try {
+    return normaliseEmail(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function toProfile(user: UserRecord): UserProfile {
+  return { id: user.id, email: user.email, createdAt: user.createdAt.toISOString() };
+}
