@@ -4,7 +4,7 @@
 // the volumes (`docker compose down -v`) to rotate it.
 //
 // signing/private.pem (PKCS#8) and signing/kid go to auth only; verification/public.pem (SPKI)
-// goes to the gateway. The key id is the RFC 7638 thumbprint, so a new pair always gets a new id.
+// and verification/kid go to the gateway. The key id is the RFC 7638 thumbprint, so a new pair always gets a new id.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,41 +14,30 @@ const VERIFICATION_DIR = '/keys/verification';
 // The uid:gid the service image runs as (USER in the Dockerfile).
 const SERVICE_UID = 1000;
 const SERVICE_GID = 1000;
-// auth must sign with the algorithm this pair is made for; RS256 is the other one supported here.
-const ALGORITHM = process.env.JWT_ALG ?? 'ES256';
 
 const privatePath = join(SIGNING_DIR, 'private.pem');
 const kidPath = join(SIGNING_DIR, 'kid');
 const publicPath = join(VERIFICATION_DIR, 'public.pem');
+const verificationKidPath = join(VERIFICATION_DIR, 'kid');
 
-if ([privatePath, kidPath, publicPath].every((path) => existsSync(path))) {
+if ([privatePath, kidPath, publicPath, verificationKidPath].every((path) => existsSync(path))) {
   console.log('jwt-keys: key pair already present, keeping it');
   process.exit(0);
 }
 
-const { privateKey, publicKey } = generatePair(ALGORITHM);
+// ES256 (P-256): the only algorithm auth signs with and the gateway accepts.
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 writeOwned(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), 0o400);
 writeOwned(kidPath, thumbprint(publicKey), 0o444);
 writeOwned(publicPath, publicKey.export({ type: 'spki', format: 'pem' }), 0o444);
-console.log(`jwt-keys: generated a new ${ALGORITHM} key pair, kid ${thumbprint(publicKey)}`);
-
-function generatePair(algorithm) {
-  switch (algorithm) {
-    case 'ES256':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    case 'RS256':
-      return generateKeyPairSync('rsa', { modulusLength: 2048 });
-    default:
-      throw new Error(`jwt-keys: unsupported JWT_ALG ${algorithm} (use ES256 or RS256)`);
-  }
-}
+writeOwned(verificationKidPath, thumbprint(publicKey), 0o444);
+console.log(`jwt-keys: generated a new ES256 key pair, kid ${thumbprint(publicKey)}`);
 
 // RFC 7638: SHA-256 over the required members of the JWK, in lexicographic order, base64url.
 function thumbprint(publicKey) {
   const jwk = publicKey.export({ format: 'jwk' });
-  const members =
-    jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
+  const members = { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 

@@ -21,6 +21,23 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 
 pg_base=${DATABASE_ADMIN_URL%/*}
 
+# A development signing key pair, made once per checkout and never committed: auth signs access
+# tokens with the private half, the gateway verifies them with the public half.
+KEY_DIR="$ROOT/.infra/jwt"
+if [ ! -f "$KEY_DIR/private.pem" ] || [ ! -f "$KEY_DIR/public.pem" ]; then
+  mkdir -p "$KEY_DIR"
+  chmod 700 "$KEY_DIR"
+  node -e '
+    const { generateKeyPairSync } = require("node:crypto");
+    const fs = require("node:fs");
+    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    fs.writeFileSync(process.argv[1] + "/private.pem", privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    fs.writeFileSync(process.argv[1] + "/public.pem", publicKey.export({ type: "spki", format: "pem" }));
+    fs.writeFileSync(process.argv[1] + "/kid", "local-" + Date.now().toString(36));
+  ' "$KEY_DIR"
+fi
+JWT_KEY_ID=$(cat "$KEY_DIR/kid")
+
 start_service() {
   local name="$1" port="$2" database="$3"
   local pid_file="$RUN_DIR/$name.pid" log="$LOG_DIR/$name.log"
@@ -30,6 +47,10 @@ start_service() {
   fi
   local -a env=(HTTP_PORT="$port" LOG_LEVEL="${LOG_LEVEL:-info}" KAFKA_BROKERS="$KAFKA_BROKERS" SCHEMA_REGISTRY_URL="$SCHEMA_REGISTRY_URL")
   [ "$database" != "-" ] && env+=(DATABASE_URL="$pg_base/$database")
+  case "$name" in
+    auth) env+=(JWT_PRIVATE_KEY="$(cat "$KEY_DIR/private.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
+    gateway) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
+  esac
   env "${env[@]}" setsid nohup node --enable-source-maps "$ROOT/dist/services/$name/src/main.js" >>"$log" 2>&1 </dev/null &
   echo $! >"$pid_file"
 }

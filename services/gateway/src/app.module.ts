@@ -1,14 +1,24 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { HealthModule, loggingModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
+import { AccessTokenVerifier } from './auth/access-token-verifier';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { GatewayEnv } from './config/gateway-env';
 import { ServicesHealthController } from './health/services-health.controller';
+import { jsonBodyMiddleware } from './http/json-body.middleware';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { strictValidationPipe } from './http/validation';
 import { ServiceClientModule } from './messaging/service-client.module';
+import { UsersController } from './users/users.controller';
 
 export const GATEWAY_SERVICE = 'gateway';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(private readonly env: GatewayEnv) {}
+
   static register(env: GatewayEnv, kafka: Kafka): DynamicModule {
     return {
       module: AppModule,
@@ -16,8 +26,22 @@ export class AppModule {
         loggingModule({ service: GATEWAY_SERVICE, level: env.LOG_LEVEL }),
         HealthModule.register({ service: GATEWAY_SERVICE, kafka, database: false }),
         ServiceClientModule.register(env),
+        // In-memory counters: per replica. Behind several replicas the effective limit is
+        // replicas x AUTH_RATE_LIMIT, until a shared store (Redis) backs it.
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: env.AUTH_RATE_WINDOW_SECONDS * 1_000, limit: env.AUTH_RATE_LIMIT }] }),
       ],
-      controllers: [ServicesHealthController],
+      controllers: [ServicesHealthController, UsersController],
+      providers: [
+        { provide: GatewayEnv, useValue: env },
+        { provide: AccessTokenVerifier, useFactory: () => AccessTokenVerifier.create(env) },
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: strictValidationPipe },
+      ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(jsonBodyMiddleware(this.env.BODY_LIMIT_BYTES)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

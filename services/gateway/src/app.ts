@@ -19,6 +19,7 @@ export async function startGateway(source: Environment): Promise<RunningService>
     module: AppModule.register(env, kafka),
     consumedTopics: [],
     httpPrefix: 'api',
-    configureHttp,
+    configureHttp: configureHttp(env),
+    bodyParser: false,
   });
 }

@@ -1,4 +1,4 @@
-import { readInfraAddresses, ServiceProcess, TestDatabase, uniqueGroupPrefix } from '@bvs/platform/testing';
+import { readInfraAddresses, ServiceProcess, TestDatabase, testSigningKeys, uniqueGroupPrefix } from '@bvs/platform/testing';
 
 const DATABASE_SERVICES = ['auth', 'wallet', 'billing', 'provider-sim'] as const;
 
@@ -12,6 +12,11 @@ describe('every service boots as its own process on the real infrastructure', ()
   const running = new Map<string, ServiceProcess>();
   const infra = () => readInfraAddresses();
   const groupPrefix = uniqueGroupPrefix();
+  const keys = testSigningKeys();
+  const serviceOnlyEnv: Readonly<Record<string, Record<string, string>>> = {
+    auth: { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId },
+    gateway: { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId },
+  };
 
   const commonEnv = () => ({
     LOG_LEVEL: 'warn',
@@ -25,11 +30,11 @@ describe('every service boots as its own process on the real infrastructure', ()
       DATABASE_SERVICES.map(async (name) => {
         const database = await TestDatabase.create(name);
         databases.push(database);
-        return ServiceProcess.start(name, { env: { ...commonEnv(), DATABASE_URL: database.url }, readyPath: '/health/ready' });
+        return ServiceProcess.start(name, { env: { ...commonEnv(), ...serviceOnlyEnv[name], DATABASE_URL: database.url }, readyPath: '/health/ready' });
       }),
     );
     for (const service of started) running.set(service.name, service);
-    running.set('gateway', await ServiceProcess.start('gateway', { env: commonEnv(), readyPath: '/api/health/ready' }));
+    running.set('gateway', await ServiceProcess.start('gateway', { env: { ...commonEnv(), ...serviceOnlyEnv['gateway'] }, readyPath: '/api/health/ready' }));
   }, 180_000);
 
   afterAll(async () => {
@@ -102,7 +107,7 @@ describe('every service boots as its own process on the real infrastructure', ()
     databases.push(database);
     const { code, output } = await ServiceProcess.runToExit(
       'auth',
-      { ...commonEnv(), HTTP_PORT: '0', KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: database.url },
+      { ...commonEnv(), ...serviceOnlyEnv['auth'], HTTP_PORT: '0', KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: database.url },
       90_000,
     );
     expect(code).toBe(1);

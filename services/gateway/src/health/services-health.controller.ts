@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { READINESS_PATTERNS, ReadinessReport, ReportingService } from '@bvs/contracts';
-import { KafkaRequestClient } from '@bvs/platform';
+import { KafkaRequestClient, PublicRoute } from '@bvs/platform';
 
 export interface SystemReadiness {
   readonly status: 'up' | 'down';
@@ -16,6 +16,7 @@ const SERVICE_ANSWER_TIMEOUT_MS = 3_000;
  * smoke tests; not the gateway's own readiness probe (a gateway must not go unready because one
  * service behind it is down).
  */
+@PublicRoute()
 @Controller('health')
 export class ServicesHealthController {
   constructor(private readonly client: KafkaRequestClient) {}

@@ -1,0 +1,34 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { PUBLIC_ROUTE } from '@bvs/platform';
+import type { Request } from 'express';
+import { ProblemError } from '../http/problem-error';
+import { AccessTokenVerifier, AuthenticatedUser } from './access-token-verifier';
+
+export type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/** Every route needs a valid access token unless it is marked @PublicRoute(). */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const user = token ? await this.verifier.verify(token) : undefined;
+    if (!user) {
+      throw new ProblemError(401, 'AUTH.UNAUTHENTICATED', 'Unauthenticated', 'A valid access token is required (Authorization: Bearer <token>).', {
+        'WWW-Authenticate': 'Bearer',
+      });
+    }
+    request.user = user;
+    return true;
+  }
+}
