@@ -400,6 +400,23 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       }
     });
   });
+
+  // Last on purpose: it stops the auth service.
+  describe('when auth stops answering', () => {
+    it('answers 504 SERVICE.TIMEOUT with Retry-After instead of hanging', async () => {
+      const { tokens } = await signedUpUser();
+      const impatient = await system.startExtraGateway({ REQUEST_TIMEOUT_MS: '1500' });
+      try {
+        expect((await call(impatient.url, '/api/users/me', { token: tokens.accessToken })).status).toBe(200);
+        await system.service('auth').stop();
+        const response = await call<Problem>(impatient.url, '/api/users/me', { token: tokens.accessToken });
+        expectProblem(response, 504, 'SERVICE.TIMEOUT');
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      } finally {
+        await impatient.stop();
+      }
+    });
+  });
 });
 
 type LogEntry = Record<string, unknown>;
