@@ -9,6 +9,7 @@ import {
   EventSchemaRegistry,
   MESSAGING_ENTITIES,
   type EventConsumerOptions,
+  UnprocessableEventError,
 } from '../src';
 import { CapturingLogger, startGroupAtEnd, TopicTail } from '../src/messaging/testing';
 import { BEYOND_SAFE_INTEGER, sampleEvent } from '../src/schema-registry/testing';
@@ -68,10 +69,10 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     await database?.drop();
   }, 30_000);
 
-  /** A consumer whose handler records the effect of our events; `fail` decides which attempts throw. */
+  /** A consumer whose handler records the effect of our events; `fail` decides which attempts throw (and may pick the error). */
   async function startConsumer(
     ours: ReadonlySet<string>,
-    fail: (event: PaymentCompletedEvent, attempt: number) => boolean = () => false,
+    fail: (event: PaymentCompletedEvent, attempt: number) => boolean | Error = () => false,
     options: Partial<EventConsumerOptions<typeof TOPIC>> = {},
   ): Promise<{ consumer: EventConsumer<typeof TOPIC>; groupId: string; logger: CapturingLogger; attempts: Map<string, number> }> {
     const groupId = `${uniqueGroupPrefix()}event-consumer-it`;
@@ -94,7 +95,9 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
         attempts.set(eventId, attempt);
         // Written before the failure, so a retry that did not roll back would leave two rows.
         await manager.query('INSERT INTO effects (event_id, amount_minor) VALUES ($1, $2)', [eventId, event.payload.amountMinor.toString()]);
-        if (fail(event, attempt)) throw new Error(`handler refused ${eventId} (attempt ${attempt})`);
+        const verdict = fail(event, attempt);
+        if (verdict instanceof Error) throw verdict;
+        if (verdict) throw new Error(`handler refused ${eventId} (attempt ${attempt})`);
       },
       ...options,
     });
@@ -213,6 +216,26 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('dead-letters at once, without retries, an event the handler calls unprocessable', async () => {
+    const unknown = paymentCompleted();
+    const next = paymentCompleted(unknown.payload.walletId);
+    const { attempts } = await startConsumer(
+      new Set([unknown.metadata.eventId, next.metadata.eventId]),
+      (event) => (event.metadata.eventId === unknown.metadata.eventId ? new UnprocessableEventError('no such payment here') : false),
+      { maxAttempts: 5 },
+    );
+    await publish(unknown);
+    await publish(next);
+    await until(async () => (await effectsOf(next.metadata.eventId)).length === 1);
+    const [parked] = await deadLetterTail.waitFor(
+      (message) => message.headers['event-id'] === unknown.metadata.eventId,
+      (matched) => matched.length >= 1,
+    );
+    expect(parked?.headers['dlq-attempts']).toBe('1');
+    expect(parked?.headers['dlq-reason']).toContain('no such payment here');
+    expect(attempts.get(unknown.metadata.eventId)).toBe(1);
   });
 
   it('dead-letters a message it cannot decode at once, without calling the handler', async () => {

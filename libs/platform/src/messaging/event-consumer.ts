@@ -8,6 +8,7 @@ import { DEAD_LETTER_ALERT, DEAD_LETTER_HEADERS, EVENT_HEADERS } from './messagi
 import type { MessagingLogger } from './messaging-logger';
 import { recordInbox } from './record-inbox';
 import { retryDelayMs, Wakeup } from './wakeup';
+import { UnprocessableEventError } from './unprocessable-event.error';
 
 /** What a handler gets besides the event: the transaction to write in, and where the event came from. */
 export interface EventContext<T extends EventTopic> {
@@ -176,7 +177,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         await this.apply(source, partition, message, event);
         return { kind: 'applied' };
       } catch (error) {
-        if (attempts >= this.maxAttempts) return { kind: 'dead-letter', reason: reasonOf(error), attempts, error };
+        if (attempts >= this.maxAttempts || error instanceof UnprocessableEventError) return { kind: 'dead-letter', reason: reasonOf(error), attempts, error };
         const retryInMs = retryDelayMs(attempts, this.retryBaseMs, this.retryMaxMs);
         this.logger.warn(
           { err: error, groupId: this.options.groupId, topic, partition, offset: message.offset, eventId: event.metadata.eventId, attempts, retryInMs },

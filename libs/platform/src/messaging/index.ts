@@ -10,3 +10,4 @@ export * from './outbox-relay';
 export * from './outbox.module';
 export * from './record-inbox';
 export * from './event-consumer';
+export * from './unprocessable-event.error';
