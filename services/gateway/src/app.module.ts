@@ -12,6 +12,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
 import { ServiceClientModule } from './messaging/service-client.module';
 import { UsersController } from './users/users.controller';
+import { WalletsController } from './wallets/wallets.controller';
 
 export const GATEWAY_SERVICE = 'gateway';
 
@@ -30,7 +31,7 @@ export class AppModule implements NestModule {
         // replicas x AUTH_RATE_LIMIT, until a shared store (Redis) backs it.
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: env.AUTH_RATE_WINDOW_SECONDS * 1_000, limit: env.AUTH_RATE_LIMIT }] }),
       ],
-      controllers: [ServicesHealthController, UsersController],
+      controllers: [ServicesHealthController, UsersController, WalletsController],
       providers: [
         { provide: GatewayEnv, useValue: env },
         { provide: AccessTokenVerifier, useFactory: () => AccessTokenVerifier.create(env) },

@@ -1,5 +1,5 @@
-import { READINESS_PATTERNS } from '@bvs/contracts';
-import { Environment, kafkaClientConfig, loadConfig, RunningService, startService } from '@bvs/platform';
+import { READINESS_PATTERNS, WALLET_PATTERNS } from '@bvs/contracts';
+import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, RunningService, startService } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule, WALLET_SERVICE } from './app.module';
 import { WalletEnv } from './config/wallet-env';
@@ -7,11 +7,12 @@ import { WalletEnv } from './config/wallet-env';
 export async function startWalletService(source: Environment): Promise<RunningService> {
   const env = loadConfig(WalletEnv, source);
   const kafka = new Kafka(kafkaClientConfig(env, WALLET_SERVICE));
+  const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   return startService({
     name: WALLET_SERVICE,
     env,
     kafka,
-    module: AppModule.register(env, kafka),
-    consumedTopics: [{ topic: READINESS_PATTERNS.wallet }],
+    module: AppModule.register(env, kafka, registry),
+    consumedTopics: [READINESS_PATTERNS.wallet, ...Object.values(WALLET_PATTERNS)].map((topic) => ({ topic })),
   });
 }

@@ -1,7 +1,8 @@
-import type { DatabaseDefinition } from '@bvs/platform';
+import { CreateMessagingTables1764000000000, DatabaseDefinition, MESSAGING_ENTITIES } from '@bvs/platform';
+import { CreateWalletLedger1764200000000 } from './migrations/1764200000000-create-wallet-ledger';
 
-/** Tables the wallet service owns, and the migrations that create them, in order. */
+/** The wallet reads and writes its own tables with SQL (see ledger/); TypeORM runs the migrations and the messaging tables. */
 export const WALLET_DATABASE: DatabaseDefinition = {
-  entities: [],
-  migrations: [],
+  entities: [...MESSAGING_ENTITIES],
+  migrations: [CreateMessagingTables1764000000000, CreateWalletLedger1764200000000],
 };

@@ -1,0 +1,66 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { EVENT_TOPICS, EventByTopic } from '@bvs/contracts';
+import { EventConsumer, EventContext, EventSchemaRegistry } from '@bvs/platform';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { WalletEnv } from '../config/wallet-env';
+import { WalletLedger } from '../ledger/wallet-ledger.service';
+
+const CONSUMED_TOPICS = [EVENT_TOPICS.userRegistered, EVENT_TOPICS.paymentCompleted, EVENT_TOPICS.paymentFailed] as const;
+type ConsumedTopic = (typeof CONSUMED_TOPICS)[number];
+
+/**
+ * The events the wallet acts on. Each is applied in one transaction with its inbox row, so a
+ * redelivered event changes nothing; the ledger's own state checks make the order of arrival
+ * irrelevant too (a completed payment is never reversed, a reversed one never completed).
+ */
+@Injectable()
+export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WalletEventsConsumer.name);
+  private readonly consumer: EventConsumer<ConsumedTopic>;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    registry: EventSchemaRegistry,
+    kafka: Kafka,
+    env: WalletEnv,
+    private readonly ledger: WalletLedger,
+  ) {
+    this.consumer = new EventConsumer({
+      kafka,
+      registry,
+      dataSource,
+      groupId: `${env.KAFKA_GROUP_PREFIX}wallet-events`,
+      service: 'wallet',
+      topics: CONSUMED_TOPICS,
+      // Generous: a database blip must not send a payment's outcome to the dead-letter topic.
+      maxAttempts: 12,
+      retryMaxMs: 10_000,
+      handle: (event, context) => this.apply(event, context),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private async apply(event: EventByTopic[ConsumedTopic], context: EventContext<ConsumedTopic>): Promise<void> {
+    switch (context.topic) {
+      case EVENT_TOPICS.userRegistered: {
+        const { userId } = (event as EventByTopic[typeof EVENT_TOPICS.userRegistered]).payload;
+        const wallet = await this.ledger.walletOf(userId, context.manager);
+        this.logger.log({ userId, walletId: wallet.id }, 'Wallet ready for registered user');
+        return;
+      }
+      case EVENT_TOPICS.paymentCompleted:
+        return this.ledger.completePayment(context.manager, event as EventByTopic[typeof EVENT_TOPICS.paymentCompleted]);
+      case EVENT_TOPICS.paymentFailed:
+        return this.ledger.failAndReversePayment(context.manager, event as EventByTopic[typeof EVENT_TOPICS.paymentFailed]);
+    }
+  }
+}

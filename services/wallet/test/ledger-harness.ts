@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { dataSourceOptions, loadConfig, migrateWithLock } from '@bvs/platform';
+import { TestDatabase, WORKSPACE_ROOT } from '@bvs/platform/testing';
+import { DataSource } from 'typeorm';
+import { WalletEnv } from '../src/config/wallet-env';
+import { WalletLedger } from '../src/ledger/wallet-ledger.service';
+import { WALLET_DATABASE } from '../src/persistence/wallet-database';
+
+/** The wallet's ledger on a fresh, migrated database of the real PostgreSQL, without Kafka. */
+export class LedgerHarness {
+  private constructor(
+    readonly database: TestDatabase,
+    readonly dataSource: DataSource,
+    readonly ledger: WalletLedger,
+    readonly env: WalletEnv,
+  ) {}
+
+  static async create(label: string, env: Readonly<Record<string, string>> = {}): Promise<LedgerHarness> {
+    const database = await TestDatabase.create(label);
+    const walletEnv = loadConfig(WalletEnv, { HTTP_PORT: '0', DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20', ...env });
+    const dataSource = await new DataSource(dataSourceOptions(walletEnv, WALLET_DATABASE)).initialize();
+    await migrateWithLock(dataSource);
+    return new LedgerHarness(database, dataSource, new WalletLedger(dataSource, walletEnv), walletEnv);
+  }
+
+  async close(): Promise<void> {
+    await this.dataSource.destroy();
+    await this.database.drop();
+  }
+
+  async balanceOf(userId: string): Promise<{ available: bigint; held: bigint }> {
+    const wallet = await this.ledger.walletOf(userId);
+    return { available: wallet.available, held: wallet.held };
+  }
+
+  /** Runs the built audit command against this database, as an operator would. */
+  async runAuditCommand(extraEnv: Readonly<Record<string, string>> = {}): Promise<{ code: number; output: string }> {
+    const script = path.join(WORKSPACE_ROOT, 'dist/services/wallet/src/audit/main.js');
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [script], { env: { ...process.env, DATABASE_URL: this.database.url, ...extraEnv } });
+      return { code: 0, output: stdout };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+    }
+  }
+}
+
+export const origin = () => ({ correlationId: `test-${randomUUID()}`, causationId: null });

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED, PaymentCompletedEvent, PaymentFailedEvent, PaymentInitiation, WALLET_ERROR_CODES } from '@bvs/contracts';
+import { ServiceError } from '@bvs/platform';
+import { auditLedger } from '../src/audit/ledger-audit';
+import { LedgerHarness, origin } from './ledger-harness';
+
+const PAYMENT = 5_000n;
+
+async function settle<T>(work: Promise<T>): Promise<{ value?: T; code?: string; status?: number; unexpected?: unknown }> {
+  try {
+    return { value: await work };
+  } catch (error) {
+    if (error instanceof ServiceError) return { code: error.code, status: error.status };
+    return { unexpected: error };
+  }
+}
+
+function completed(payment: PaymentInitiation, userId: string): PaymentCompletedEvent {
+  return {
+    metadata: { eventId: randomUUID(), eventType: PAYMENT_COMPLETED, occurredAt: new Date().toISOString(), correlationId: 'c', causationId: null, producer: 'billing' },
+    payload: {
+      paymentId: payment.paymentId,
+      transactionId: payment.transactionId,
+      walletId: payment.walletId,
+      userId,
+      amountMinor: BigInt(payment.amount),
+      currency: payment.currency,
+      token: '12345678901234567890',
+      units: '31.7',
+      providerReference: `prov-${randomUUID()}`,
+    },
+  };
+}
+
+function failed(payment: PaymentInitiation, userId: string): PaymentFailedEvent {
+  return {
+    metadata: { eventId: randomUUID(), eventType: PAYMENT_FAILED, occurredAt: new Date().toISOString(), correlationId: 'c', causationId: null, producer: 'billing' },
+    payload: {
+      paymentId: payment.paymentId,
+      transactionId: payment.transactionId,
+      walletId: payment.walletId,
+      userId,
+      amountMinor: BigInt(payment.amount),
+      currency: payment.currency,
+      reasonCode: 'PROVIDER.METER_BLOCKED',
+      reasonMessage: 'The meter is blocked.',
+    },
+  };
+}
+
+describe('wallet ledger on the real PostgreSQL', () => {
+  let harness: LedgerHarness;
+
+  beforeAll(async () => {
+    harness = await LedgerHarness.create('wallet_ledger');
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  afterEach(async () => {
+    // Every test leaves a book that balances.
+    const report = await auditLedger(harness.dataSource);
+    expect(report.findings).toEqual([]);
+  });
+
+  const pay = (userId: string, reference: string = randomUUID(), amount = PAYMENT) =>
+    harness.ledger.initiatePayment({ userId, amount, reference, meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' }, origin());
+
+  it('creates exactly one wallet per user however many first uses race', async () => {
+    const userId = randomUUID();
+    const wallets = await Promise.all(Array.from({ length: 20 }, () => harness.ledger.walletOf(userId)));
+    expect(new Set(wallets.map((wallet) => wallet.id)).size).toBe(1);
+    const [{ count }] = await harness.dataSource.query('SELECT COUNT(*)::int AS count FROM wallets WHERE user_id = $1', [userId]);
+    expect(count).toBe(1);
+  });
+
+  it('of 50 concurrent payments on a wallet funded for exactly 20, accepts exactly 20 and refuses 30 for insufficient funds', async () => {
+    const userId = randomUUID();
+    await harness.ledger.fund({ userId, amount: 20n * PAYMENT, reference: 'fund-20' }, origin());
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => settle(pay(userId))));
+
+    expect(outcomes.filter((outcome) => outcome.unexpected !== undefined)).toEqual([]);
+    expect(outcomes.filter((outcome) => outcome.value?.status === 'PENDING')).toHaveLength(20);
+    const refusals = outcomes.filter((outcome) => outcome.code !== undefined);
+    expect(refusals).toHaveLength(30);
+    expect(new Set(refusals.map((refusal) => `${refusal.status} ${refusal.code}`))).toEqual(new Set([`422 ${WALLET_ERROR_CODES.insufficientFunds}`]));
+    expect(await harness.balanceOf(userId)).toEqual({ available: 0n, held: 20n * PAYMENT });
+    const [{ count }] = await harness.dataSource.query(
+      `SELECT COUNT(*)::int AS count FROM wallet_transactions t JOIN wallets w ON w.id = t.wallet_id WHERE w.user_id = $1 AND t.type = 'PAYMENT'`,
+      [userId],
+    );
+    expect(count).toBe(20);
+  });
+
+  it('lands all of 50 concurrent fundings with distinct references', async () => {
+    const userId = randomUUID();
+    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, index) => settle(harness.ledger.fund({ userId, amount: BigInt(index + 1), reference: `f-${index}` }, origin()))));
+    expect(outcomes.filter((outcome) => outcome.value === undefined)).toEqual([]);
+    expect(await harness.balanceOf(userId)).toEqual({ available: 1275n, held: 0n });
+  });
+
+  it('replays a reference with the same body: same ids and status, no money moved', async () => {
+    const userId = randomUUID();
+    const first = await harness.ledger.fund({ userId, amount: 700n, reference: 'replay-me' }, origin());
+    const again = await harness.ledger.fund({ userId, amount: 700n, reference: 'replay-me' }, origin());
+    expect(first.replayed).toBe(false);
+    expect(again).toEqual({ transaction: first.transaction, replayed: true });
+    expect(await harness.balanceOf(userId)).toEqual({ available: 700n, held: 0n });
+
+    const payment = await pay(userId, 'pay-once', 300n);
+    const paymentAgain = await pay(userId, 'pay-once', 300n);
+    expect({ ...paymentAgain, replayed: false }).toEqual(payment);
+    expect(paymentAgain.replayed).toBe(true);
+    expect(await harness.balanceOf(userId)).toEqual({ available: 400n, held: 300n });
+  });
+
+  it('refuses the same reference with a different body with IDEMPOTENCY.CONFLICT, changing nothing', async () => {
+    const userId = randomUUID();
+    await harness.ledger.fund({ userId, amount: 1_000n, reference: 'mine' }, origin());
+    expect(await settle(harness.ledger.fund({ userId, amount: 999n, reference: 'mine' }, origin()))).toEqual({ code: 'IDEMPOTENCY.CONFLICT', status: 409 });
+    expect(await settle(pay(userId, 'mine', 1_000n))).toEqual({ code: 'IDEMPOTENCY.CONFLICT', status: 409 });
+    expect(await harness.balanceOf(userId)).toEqual({ available: 1_000n, held: 0n });
+  });
+
+  it('races concurrent duplicates of one reference to a single effect', async () => {
+    const userId = randomUUID();
+    await harness.ledger.fund({ userId, amount: 100_000n, reference: 'seed' }, origin());
+    const payments = await Promise.all(Array.from({ length: 20 }, () => pay(userId, 'same-ref', 1_000n)));
+    expect(new Set(payments.map((payment) => payment.paymentId)).size).toBe(1);
+    expect(payments.filter((payment) => !payment.replayed)).toHaveLength(1);
+    const fundings = await Promise.all(Array.from({ length: 20 }, () => harness.ledger.fund({ userId, amount: 5n, reference: 'same-fund' }, origin())));
+    expect(new Set(fundings.map((funding) => funding.transaction.id)).size).toBe(1);
+    expect(await harness.balanceOf(userId)).toEqual({ available: 100_000n - 1_000n + 5n, held: 1_000n });
+  });
+
+  it('records a PENDING payment, its hold and its payment-requested event in one transaction', async () => {
+    const userId = randomUUID();
+    await harness.ledger.fund({ userId, amount: 10_000n, reference: 'seed' }, origin());
+    const payment = await pay(userId, 'with-event', 2_500n);
+    expect(payment).toMatchObject({ status: 'PENDING', amount: '2500', currency: 'NGN', reference: 'with-event' });
+    const outbox = await harness.dataSource.query(`SELECT topic, message_key, payload FROM outbox WHERE payload -> 'payload' ->> 'paymentId' = $1`, [payment.paymentId]);
+    expect(outbox).toEqual([
+      expect.objectContaining({ topic: EVENT_TOPICS.paymentRequested, message_key: payment.walletId }),
+    ]);
+  });
+
+  describe('settling payments, whatever order and however often the outcomes arrive', () => {
+    async function pendingPayment() {
+      const userId = randomUUID();
+      await harness.ledger.fund({ userId, amount: 10_000n, reference: 'seed' }, origin());
+      return { userId, payment: await pay(userId, randomUUID(), 4_000n) };
+    }
+    const apply = (work: (manager: import('typeorm').EntityManager) => Promise<void>) => harness.dataSource.transaction(work);
+    const statusOf = async (transactionId: string) =>
+      ((await harness.dataSource.query('SELECT status FROM wallet_transactions WHERE id = $1', [transactionId])) as { status: string }[])[0]?.status;
+    const reversalsOf = async (transactionId: string) =>
+      (await harness.dataSource.query(`SELECT amount FROM wallet_transactions WHERE reverses_transaction_id = $1`, [transactionId])) as { amount: string }[];
+
+    it('completion posts the hold: the money leaves and the payment is COMPLETED with its token', async () => {
+      const { userId, payment } = await pendingPayment();
+      const event = completed(payment, userId);
+      await apply((manager) => harness.ledger.completePayment(manager, event));
+      await apply((manager) => harness.ledger.completePayment(manager, event));
+      expect(await statusOf(payment.transactionId)).toBe('COMPLETED');
+      expect(await harness.balanceOf(userId)).toEqual({ available: 6_000n, held: 0n });
+    });
+
+    it('failure reverses once: REVERSAL of the same amount, payment REVERSED, payment-reversed queued', async () => {
+      const { userId, payment } = await pendingPayment();
+      const event = failed(payment, userId);
+      await apply((manager) => harness.ledger.failAndReversePayment(manager, event));
+      await apply((manager) => harness.ledger.failAndReversePayment(manager, event));
+      await apply((manager) => harness.ledger.failAndReversePayment(manager, failed(payment, userId)));
+      expect(await statusOf(payment.transactionId)).toBe('REVERSED');
+      expect(await reversalsOf(payment.transactionId)).toEqual([{ amount: '4000' }]);
+      expect(await harness.balanceOf(userId)).toEqual({ available: 10_000n, held: 0n });
+      const reversedEvents = await harness.dataSource.query(`SELECT topic FROM outbox WHERE topic = $1 AND payload -> 'payload' ->> 'paymentId' = $2`, [
+        EVENT_TOPICS.paymentReversed,
+        payment.paymentId,
+      ]);
+      expect(reversedEvents).toHaveLength(1);
+    });
+
+    it('never reverses a completed payment, and never completes a reversed one', async () => {
+      const first = await pendingPayment();
+      await apply((manager) => harness.ledger.completePayment(manager, completed(first.payment, first.userId)));
+      await apply((manager) => harness.ledger.failAndReversePayment(manager, failed(first.payment, first.userId)));
+      expect(await statusOf(first.payment.transactionId)).toBe('COMPLETED');
+      expect(await reversalsOf(first.payment.transactionId)).toEqual([]);
+
+      const second = await pendingPayment();
+      await apply((manager) => harness.ledger.failAndReversePayment(manager, failed(second.payment, second.userId)));
+      await apply((manager) => harness.ledger.completePayment(manager, completed(second.payment, second.userId)));
+      expect(await statusOf(second.payment.transactionId)).toBe('REVERSED');
+      expect(await harness.balanceOf(second.userId)).toEqual({ available: 10_000n, held: 0n });
+    });
+
+    it('settles concurrent duplicate and conflicting outcomes to exactly one result', async () => {
+      const { userId, payment } = await pendingPayment();
+      const deliveries = [
+        ...Array.from({ length: 5 }, () => apply((manager) => harness.ledger.failAndReversePayment(manager, failed(payment, userId)))),
+        ...Array.from({ length: 5 }, () => apply((manager) => harness.ledger.completePayment(manager, completed(payment, userId)))),
+      ];
+      await Promise.all(deliveries);
+      const status = await statusOf(payment.transactionId);
+      expect(['COMPLETED', 'REVERSED']).toContain(status);
+      expect(await reversalsOf(payment.transactionId)).toHaveLength(status === 'REVERSED' ? 1 : 0);
+    });
+
+    it('refuses an outcome that does not match the payment it names', async () => {
+      const { userId, payment } = await pendingPayment();
+      const wrong = completed(payment, userId);
+      const mismatched = { ...wrong, payload: { ...wrong.payload, amountMinor: 1n } };
+      await expect(apply((manager) => harness.ledger.completePayment(manager, mismatched))).rejects.toThrow(/does not match/);
+      expect(await statusOf(payment.transactionId)).toBe('PENDING');
+    });
+  });
+
+  describe('the ledger audit command', () => {
+    it('passes on a clean book, then names the wallet that drifts and exits non-zero', async () => {
+      const clean = await harness.runAuditCommand();
+      expect(clean).toEqual({ code: 0, output: expect.stringMatching(/wallets checked, 0 drifting, 0 findings/) });
+
+      const userId = randomUUID();
+      await harness.ledger.fund({ userId, amount: 100n, reference: 'seed' }, origin());
+      const wallet = await harness.ledger.walletOf(userId);
+      await harness.dataSource.query('UPDATE wallets SET available = available + 1 WHERE id = $1', [wallet.id]);
+      try {
+        const drift = await harness.runAuditCommand();
+        expect(drift.code).toBe(1);
+        expect(drift.output).toContain(`DRIFT wallet ${wallet.id} [balance-matches-entries]`);
+        expect(drift.output).toContain(`DRIFT wallet ${wallet.id} [available-equals-funding-minus-unreversed-payments]`);
+      } finally {
+        await harness.dataSource.query('UPDATE wallets SET available = available - 1 WHERE id = $1', [wallet.id]);
+      }
+    });
+
+    it('reports payments still pending beyond the reconciliation window when asked', async () => {
+      const userId = randomUUID();
+      await harness.ledger.fund({ userId, amount: 1_000n, reference: 'seed' }, origin());
+      const payment = await pay(userId, randomUUID(), 100n);
+      const report = await harness.runAuditCommand({ PENDING_WINDOW_SECONDS: '0' });
+      expect(report.code).toBe(1);
+      expect(report.output).toContain(`payment ${payment.transactionId} PENDING since`);
+      await harness.dataSource.transaction((manager) => harness.ledger.completePayment(manager, completed(payment, userId)));
+    });
+  });
+});
