@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './billing';
 export * from './readiness';
 export * from './rpc-error';
 export * from './wallet';

@@ -8,6 +8,7 @@ export const WALLET_PATTERNS = {
   listTransactions: 'wallet.list-transactions.v1',
   getTransaction: 'wallet.get-transaction.v1',
   initiatePayment: 'wallet.initiate-payment.v1',
+  getPayment: 'wallet.get-payment.v1',
 } as const;
 
 export const WALLET_ERROR_CODES = {
@@ -16,6 +17,7 @@ export const WALLET_ERROR_CODES = {
   insufficientFunds: 'WALLET.INSUFFICIENT_FUNDS',
   concurrentUpdate: 'WALLET.CONCURRENT_UPDATE',
   transactionNotFound: 'WALLET.TRANSACTION_NOT_FOUND',
+  paymentNotFound: 'WALLET.PAYMENT_NOT_FOUND',
   invalidCursor: 'WALLET.INVALID_CURSOR',
   idempotencyConflict: 'IDEMPOTENCY.CONFLICT',
 } as const;
@@ -98,6 +100,12 @@ export interface TransactionPage {
 export interface GetTransactionRequest {
   readonly userId: string;
   readonly transactionId: string;
+}
+
+/** The PAYMENT transaction of a bill payment, for its owner only. */
+export interface GetPaymentRequest {
+  readonly userId: string;
+  readonly paymentId: string;
 }
 
 export interface InitiatePaymentRequest {

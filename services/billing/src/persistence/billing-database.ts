@@ -1,7 +1,8 @@
-import type { DatabaseDefinition } from '@bvs/platform';
+import { CreateMessagingTables1764000000000, DatabaseDefinition, MESSAGING_ENTITIES } from '@bvs/platform';
+import { CreateBillPayments1764300000000 } from './migrations/1764300000000-create-bill-payments';
 
-/** Tables the billing service owns, and the migrations that create them, in order. */
+/** Billing reads and writes its own table with SQL (see bills/); TypeORM runs the migrations and the messaging tables. */
 export const BILLING_DATABASE: DatabaseDefinition = {
-  entities: [],
-  migrations: [],
+  entities: [...MESSAGING_ENTITIES],
+  migrations: [CreateMessagingTables1764000000000, CreateBillPayments1764300000000],
 };

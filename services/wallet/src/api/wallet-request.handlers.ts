@@ -3,6 +3,7 @@ import { Ctx, KafkaContext, MessagePattern, Payload } from '@nestjs/microservice
 import {
   FundWalletRequest,
   GetBalanceRequest,
+  GetPaymentRequest,
   GetTransactionRequest,
   InitiatePaymentRequest,
   ListTransactionsRequest,
@@ -66,6 +67,12 @@ export class WalletRequestHandlers {
       to: optional(isInstant),
     });
     return this.queries.list(request);
+  }
+
+  @MessagePattern(WALLET_PATTERNS.getPayment)
+  payment(@Payload() request: GetPaymentRequest): Promise<WalletTransaction> {
+    requireFields(request, { userId: isUuid, paymentId: isUuid });
+    return this.queries.payment(request.userId, request.paymentId);
   }
 
   @MessagePattern(WALLET_PATTERNS.getTransaction)

@@ -35,6 +35,16 @@ export class WalletQueries {
     return toTransaction(row);
   }
 
+  async payment(userId: string, paymentId: string): Promise<WalletTransaction> {
+    const rows: TransactionRow[] = await this.dataSource.query(
+      `SELECT t.* FROM wallet_transactions t JOIN wallets w ON w.id = t.wallet_id WHERE w.user_id = $1 AND t.payment_id = $2 AND t.type = 'PAYMENT'`,
+      [userId, paymentId],
+    );
+    const row = rows[0];
+    if (!row) throw new ServiceError(WALLET_ERROR_CODES.paymentNotFound, 404, 'No such payment.');
+    return toTransaction(row);
+  }
+
   /** Newest first. The cursor is the (created_at, id) of the last row seen, so pages never skip or repeat rows. */
   async list(request: ListTransactionsRequest): Promise<TransactionPage> {
     const limit = Math.min(Math.max(request.limit, 1), MAX_PAGE);

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { BILLING_ERROR_CODES, ElectricityProvider, MeterValidation } from '@bvs/contracts';
+import { ServiceError } from '@bvs/platform';
+import { BillingEnv } from '../config/billing-env';
+import { MeterLookupResult, ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider } from '../provider/vending-provider';
+
+interface Cached<T> {
+  readonly value: T;
+  readonly expiresAt: number;
+}
+
+/**
+ * The catalogue and meter checks users see before paying. Cached for a short while: users
+ * validate, then pay, and the provider is slow and rate-limited. Only answers are cached, never an
+ * outage.
+ */
+@Injectable()
+export class MeterChecks {
+  private catalogueCache: Cached<readonly ProviderCatalogueEntry[]> | undefined;
+  private readonly meterCache = new Map<string, Cached<MeterLookupResult>>();
+
+  constructor(
+    private readonly provider: VendingProvider,
+    private readonly env: BillingEnv,
+  ) {}
+
+  async providers(): Promise<ElectricityProvider[]> {
+    const catalogue = await this.catalogue();
+    return catalogue.map((entry) => ({
+      code: entry.code,
+      name: entry.name,
+      meterType: entry.meterType,
+      minimumAmount: entry.minimumAmount.toString(),
+      maximumAmount: entry.maximumAmount.toString(),
+      fee: entry.fee.toString(),
+      currency: entry.currency,
+    }));
+  }
+
+  /** The meter's owner and the provider's limits; with an amount, also whether it is within them. */
+  async validate(providerCode: string, meterNumber: string, amount?: bigint): Promise<MeterValidation> {
+    const result = await this.lookup(providerCode, meterNumber);
+    if (result.kind !== 'FOUND') {
+      if (result.kind === 'UNKNOWN_PROVIDER') throw new ServiceError(BILLING_ERROR_CODES.unknownProvider, 400, `No provider has the code ${providerCode}.`, { field: 'provider' });
+      if (result.kind === 'METER_NOT_FOUND') throw new ServiceError(BILLING_ERROR_CODES.meterNotFound, 422, 'The provider knows no such meter.', { field: 'meterNumber' });
+      throw new ServiceError(BILLING_ERROR_CODES.meterBlocked, 422, 'The meter is blocked by its provider.', { field: 'meterNumber' });
+    }
+    if (amount !== undefined && (amount < result.minimumAmount || amount > result.maximumAmount)) {
+      throw new ServiceError(
+        BILLING_ERROR_CODES.amountOutOfRange,
+        422,
+        `The amount must be between ${result.minimumAmount} and ${result.maximumAmount} minor units for this provider.`,
+        { field: 'amount', minimum: result.minimumAmount.toString(), maximum: result.maximumAmount.toString() },
+      );
+    }
+    return {
+      providerCode,
+      providerName: result.providerName,
+      meterNumber,
+      meterType: result.meterType,
+      customerName: result.customerName,
+      address: result.address,
+      minimumAmount: result.minimumAmount.toString(),
+      maximumAmount: result.maximumAmount.toString(),
+      currency: result.currency,
+    };
+  }
+
+  private async catalogue(): Promise<readonly ProviderCatalogueEntry[]> {
+    if (this.catalogueCache && this.catalogueCache.expiresAt > Date.now()) return this.catalogueCache.value;
+    const value = await this.unavailableAsError(() => this.provider.catalogue());
+    this.catalogueCache = { value, expiresAt: Date.now() + this.env.PROVIDER_CACHE_TTL_MS };
+    return value;
+  }
+
+  private async lookup(providerCode: string, meterNumber: string): Promise<MeterLookupResult> {
+    const key = `${providerCode}/${meterNumber}`;
+    const cached = this.meterCache.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.value;
+    const value = await this.unavailableAsError(() => this.provider.lookupMeter(providerCode, meterNumber));
+    this.meterCache.set(key, { value, expiresAt: Date.now() + this.env.PROVIDER_CACHE_TTL_MS });
+    return value;
+  }
+
+  private async unavailableAsError<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) {
+        throw new ServiceError(BILLING_ERROR_CODES.providerUnavailable, 503, 'The electricity provider is not answering; try again shortly.');
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import { Logger } from '@nestjs/common';
+import { BillingEnv } from '../config/billing-env';
+import { MeterLookupResult, ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider, VendOrder, VendOutcome } from './vending-provider';
+
+interface VendView {
+  readonly requestId: string;
+  readonly providerReference: string;
+  readonly status: 'SUCCESS' | 'FAILED' | 'PENDING';
+  readonly reasonCode: string | null;
+  readonly token: string | null;
+  readonly units: string | null;
+}
+
+interface ProviderView {
+  readonly code: string;
+  readonly name: string;
+  readonly meterType: 'PREPAID' | 'POSTPAID';
+  readonly minimumAmount: number;
+  readonly maximumAmount: number;
+  readonly fee: number;
+  readonly currency: string;
+}
+
+interface VerifiedMeterView {
+  readonly providerName: string;
+  readonly meterType: 'PREPAID' | 'POSTPAID';
+  readonly customerName: string;
+  readonly address: string;
+  readonly minimumAmount: number;
+  readonly maximumAmount: number;
+  readonly currency: string;
+}
+
+type Attempt =
+  | { readonly kind: 'answer'; readonly status: number; readonly body: unknown }
+  | { readonly kind: 'transient'; readonly cause: string }
+  | { readonly kind: 'unknown'; readonly cause: string };
+
+/**
+ * The provider simulator's HTTP API (docs/provider-sim-api.md). Transient errors (5xx, connection
+ * refused) are retried here with exponential backoff and jitter; a timeout or a connection that
+ * drops after the request went out is reported as UNKNOWN and never retried as a new vend.
+ */
+export class HttpVendingProvider extends VendingProvider {
+  private readonly logger = new Logger(HttpVendingProvider.name);
+
+  constructor(private readonly env: BillingEnv) {
+    super();
+  }
+
+  async catalogue(): Promise<readonly ProviderCatalogueEntry[]> {
+    const body = this.requireAnswer(await this.call('GET', '/providers'), 200) as { providers: ProviderView[] };
+    return body.providers.map((provider) => ({
+      code: provider.code,
+      name: provider.name,
+      meterType: provider.meterType,
+      minimumAmount: BigInt(provider.minimumAmount),
+      maximumAmount: BigInt(provider.maximumAmount),
+      fee: BigInt(provider.fee),
+      currency: provider.currency,
+    }));
+  }
+
+  async lookupMeter(providerCode: string, meterNumber: string): Promise<MeterLookupResult> {
+    const attempt = await this.call('POST', '/meters/verify', { providerCode, meterNumber });
+    if (attempt.kind !== 'answer') throw new ProviderUnavailableError(attempt.cause);
+    const body = attempt.body as (VerifiedMeterView & { code?: undefined }) | { code: string; message: string };
+    if (attempt.status === 200) {
+      const meter = body as VerifiedMeterView;
+      return {
+        kind: 'FOUND',
+        providerName: meter.providerName,
+        meterType: meter.meterType,
+        customerName: meter.customerName,
+        address: meter.address,
+        minimumAmount: BigInt(meter.minimumAmount),
+        maximumAmount: BigInt(meter.maximumAmount),
+        currency: meter.currency,
+      };
+    }
+    const refusal = body as { code?: string; message?: string };
+    const message = refusal.message ?? 'refused by the provider';
+    if (refusal.code === 'PROVIDER.NOT_FOUND') return { kind: 'UNKNOWN_PROVIDER', message };
+    if (refusal.code === 'METER.NOT_FOUND' || attempt.status === 400) return { kind: 'METER_NOT_FOUND', message };
+    if (refusal.code === 'METER.BLOCKED') return { kind: 'METER_BLOCKED', message };
+    throw new ProviderUnavailableError(`unexpected answer ${attempt.status} ${refusal.code ?? ''}`);
+  }
+
+  async vend(order: VendOrder): Promise<VendOutcome> {
+    const attempt = await this.call('POST', '/vend', {
+      requestId: order.requestId,
+      providerCode: order.providerCode,
+      meterNumber: order.meterNumber,
+      amount: Number(order.amount),
+    });
+    if (attempt.kind !== 'answer') return { kind: 'UNKNOWN', cause: attempt.cause };
+    if (attempt.status === 200) return outcomeOf(attempt.body as VendView);
+    const refusal = attempt.body as { code?: string; message?: string };
+    // 409: this request id already exists with other details. What it did is what requery says.
+    if (attempt.status === 409) return { kind: 'UNKNOWN', cause: 'request id conflict at the provider' };
+    if (attempt.status >= 400 && attempt.status < 500) {
+      return { kind: 'FAILED', reasonCode: `PROVIDER.${refusal.code ?? 'REQUEST_REFUSED'}`, reasonMessage: refusal.message ?? 'The provider refused the request.', providerReference: null };
+    }
+    return { kind: 'UNKNOWN', cause: `unexpected status ${attempt.status}` };
+  }
+
+  async requery(requestId: string): Promise<VendOutcome> {
+    const attempt = await this.call('GET', `/vend/${encodeURIComponent(requestId)}`);
+    if (attempt.kind !== 'answer') return { kind: 'UNKNOWN', cause: attempt.cause };
+    if (attempt.status === 200) return outcomeOf(attempt.body as VendView);
+    if (attempt.status === 404 && (attempt.body as { code?: string }).code === 'VEND.NOT_FOUND') return { kind: 'NOT_RECEIVED' };
+    return { kind: 'UNKNOWN', cause: `unexpected status ${attempt.status}` };
+  }
+
+  private requireAnswer(attempt: Attempt, status: number): unknown {
+    if (attempt.kind !== 'answer') throw new ProviderUnavailableError(attempt.cause);
+    if (attempt.status !== status) throw new ProviderUnavailableError(`unexpected status ${attempt.status}`);
+    return attempt.body;
+  }
+
+  /** One logical call: retries transient failures, gives up as UNKNOWN or TRANSIENT when they persist. */
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Attempt> {
+    let last: Extract<Attempt, { kind: 'transient' }> = { kind: 'transient', cause: 'not attempted' };
+    for (let attempt = 0; attempt <= this.env.PROVIDER_RETRIES; attempt += 1) {
+      if (attempt > 0) {
+        const ceiling = this.env.PROVIDER_RETRY_BASE_MS * 2 ** (attempt - 1);
+        await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
+      }
+      const result = await this.once(method, path, body);
+      if (result.kind !== 'transient') return result;
+      last = result;
+      this.logger.warn({ path, attempt: attempt + 1, cause: result.cause }, 'Transient provider error');
+    }
+    return { kind: 'unknown', cause: `transient errors persisted: ${last.cause}` };
+  }
+
+  private async once(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Attempt> {
+    try {
+      const response = await fetch(`${this.env.PROVIDER_BASE_URL}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.env.PROVIDER_TIMEOUT_MS),
+      });
+      const text = await response.text();
+      if (response.status >= 500) return { kind: 'transient', cause: `HTTP ${response.status}` };
+      return { kind: 'answer', status: response.status, body: text ? (JSON.parse(text) as unknown) : {} };
+    } catch (error) {
+      return classify(error);
+    }
+  }
+}
+
+/** Connection refused: nothing reached the provider, so trying again is safe. Anything else may have. */
+function classify(error: unknown): Attempt {
+  const name = (error as { name?: string }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'unknown', cause: 'timed out' };
+  const code = (error as { cause?: { code?: string } }).cause?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'transient', cause: code };
+  return { kind: 'unknown', cause: code ?? (error instanceof Error ? error.message : String(error)) };
+}
+
+function outcomeOf(view: VendView): VendOutcome {
+  switch (view.status) {
+    case 'SUCCESS':
+      // Postpaid bills deliver no token or units; the provider's reference is the receipt.
+      return { kind: 'SUCCEEDED', token: view.token ?? '', units: view.units ?? '0', providerReference: view.providerReference };
+    case 'FAILED':
+      return {
+        kind: 'FAILED',
+        reasonCode: `PROVIDER.${view.reasonCode ?? 'DECLINED'}`,
+        reasonMessage: `The provider declined the vend (${view.reasonCode ?? 'no reason given'}).`,
+        providerReference: view.providerReference,
+      };
+    case 'PENDING':
+      return { kind: 'PENDING', providerReference: view.providerReference };
+  }
+}
