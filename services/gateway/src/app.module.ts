@@ -11,6 +11,7 @@ import { jsonBodyMiddleware } from './http/json-body.middleware';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
 import { ServiceClientModule } from './messaging/service-client.module';
+import { BillsController } from './bills/bills.controller';
 import { UsersController } from './users/users.controller';
 import { WalletsController } from './wallets/wallets.controller';
 
@@ -31,7 +32,7 @@ export class AppModule implements NestModule {
         // replicas x AUTH_RATE_LIMIT, until a shared store (Redis) backs it.
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: env.AUTH_RATE_WINDOW_SECONDS * 1_000, limit: env.AUTH_RATE_LIMIT }] }),
       ],
-      controllers: [ServicesHealthController, UsersController, WalletsController],
+      controllers: [ServicesHealthController, UsersController, WalletsController, BillsController],
       providers: [
         { provide: GatewayEnv, useValue: env },
         { provide: AccessTokenVerifier, useFactory: () => AccessTokenVerifier.create(env) },

@@ -19,7 +19,7 @@ export class RunningSystem {
     readonly gateway: ServiceProcess,
     readonly services: ReadonlyMap<BackendService, ServiceProcess>,
     readonly keys: TestSigningKeys,
-    private readonly databases: readonly TestDatabase[],
+    private readonly databases: ReadonlyMap<BackendService, TestDatabase>,
     private readonly groupPrefix: string,
   ) {}
 
@@ -33,17 +33,23 @@ export class RunningSystem {
       SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL,
       KAFKA_GROUP_PREFIX: groupPrefix,
     };
-    const databases: TestDatabase[] = [];
+    const databases = new Map<BackendService, TestDatabase>();
     const services = new Map<BackendService, ServiceProcess>();
+    const startOne = async (name: BackendService, extra: Readonly<Record<string, string>> = {}) => {
+      const database = await TestDatabase.create(name);
+      databases.set(name, database);
+      const own: Record<string, string> = name === 'auth' ? { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId, BCRYPT_COST: '10' } : {};
+      const env = { ...common, ...own, ...extra, ...options.serviceEnv?.[name], DATABASE_URL: database.url };
+      services.set(name, await ServiceProcess.start(name, { env, readyPath: '/health/ready' }));
+    };
     try {
+      // Billing needs the simulator's address, so the simulator comes first.
+      if (options.services.includes('provider-sim')) await startOne('provider-sim');
+      const providerUrl = services.get('provider-sim')?.url;
       await Promise.all(
-        options.services.map(async (name) => {
-          const database = await TestDatabase.create(name);
-          databases.push(database);
-          const own: Record<string, string> = name === 'auth' ? { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId, BCRYPT_COST: '10' } : {};
-          const env = { ...common, ...own, ...options.serviceEnv?.[name], DATABASE_URL: database.url };
-          services.set(name, await ServiceProcess.start(name, { env, readyPath: '/health/ready' }));
-        }),
+        options.services
+          .filter((name) => name !== 'provider-sim')
+          .map((name) => startOne(name, name === 'billing' && providerUrl ? { PROVIDER_BASE_URL: providerUrl } : {})),
       );
       const gateway = await ServiceProcess.start('gateway', {
         env: { ...common, JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId, AUTH_RATE_LIMIT: '1000', ...options.gatewayEnv },
@@ -52,7 +58,7 @@ export class RunningSystem {
       return new RunningSystem(gateway, services, keys, databases, groupPrefix);
     } catch (error) {
       await Promise.all([...services.values()].map((service) => service.stop()));
-      await Promise.all(databases.map((database) => database.drop()));
+      await Promise.all([...databases.values()].map((database) => database.drop()));
       throw error;
     }
   }
@@ -75,6 +81,13 @@ export class RunningSystem {
     });
   }
 
+  /** The service's own database, e.g. for the wallet's ledger audit. */
+  databaseUrl(name: BackendService): string {
+    const database = this.databases.get(name);
+    if (!database) throw new Error(`${name} is not part of this system`);
+    return database.url;
+  }
+
   service(name: BackendService): ServiceProcess {
     const found = this.services.get(name);
     if (!found) throw new Error(`${name} is not part of this system`);
@@ -84,6 +97,6 @@ export class RunningSystem {
   async stop(): Promise<void> {
     await this.gateway.stop();
     await Promise.all([...this.services.values()].map((service) => service.stop()));
-    await Promise.all(this.databases.map((database) => database.drop()));
+    await Promise.all([...this.databases.values()].map((database) => database.drop()));
   }
 }

@@ -1,0 +1,234 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { WORKSPACE_ROOT } from '@bvs/platform/testing';
+import { call } from './support/http';
+import { RunningSystem } from './support/system';
+
+interface Bill {
+  id: string;
+  status: 'PENDING' | 'COMPLETED' | 'FAILED';
+  transactionId: string;
+  transactionStatus?: string;
+  amount: number;
+  token: string | null;
+  units: string | null;
+  failureCode: string | null;
+  reference: string;
+}
+
+interface Transaction {
+  id: string;
+  type: string;
+  status: string;
+  amount: number;
+  paymentId: string | null;
+  reversesTransactionId: string | null;
+}
+
+interface Problem {
+  code: string;
+  status: number;
+}
+
+const PROVIDER = 'ikeja-electric-prepaid';
+const METERS = {
+  succeeds: '1111111111111',
+  declines: '2222222222222',
+  pendsThenSucceeds: '3333333333333',
+  withholdsAnswer: '4444444444444',
+  blocked: '5555555555555',
+  unknown: '0000000000000',
+} as const;
+const NAIRA = 100;
+
+/**
+ * The main flow with every service running as a process on the real infrastructure: the gateway,
+ * auth, wallet, billing and the provider simulator, talking over Kafka. After each scenario the
+ * wallet's ledger audit runs against the wallet's live database.
+ */
+describe('paying electricity bills end to end', () => {
+  let system: RunningSystem;
+  const base = () => system.gateway.url;
+
+  beforeAll(async () => {
+    system = await RunningSystem.start({
+      services: ['provider-sim', 'auth', 'wallet', 'billing'],
+      serviceEnv: {
+        // The withheld answer outlasts billing's patience, so billing must requery, never refund.
+        'provider-sim': { SIM_TIMEOUT_DELAY_MS: '6000', SIM_PENDING_RESOLVE_AFTER_MS: '1500', SIM_SEED: '42' },
+        billing: { PROVIDER_TIMEOUT_MS: '1500', REQUERY_BASE_MS: '300', REQUERY_MAX_MS: '2000', WORKER_POLL_MS: '100' },
+      },
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await system?.stop();
+  }, 60_000);
+
+  afterEach(async () => {
+    const script = path.join(WORKSPACE_ROOT, 'dist/services/wallet/src/audit/main.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { env: { ...process.env, DATABASE_URL: system.databaseUrl('wallet') } });
+    expect(stdout).toMatch(/0 drifting, 0 findings/);
+  });
+
+  async function fundedUser(amount: number): Promise<string> {
+    const email = `payer-${randomUUID()}@example.com`;
+    const password = 'orange-Kettle-42';
+    await call(base(), '/api/users/register', { body: { email, password } });
+    const token = (await call<{ accessToken: string }>(base(), '/api/users/login', { body: { email, password } })).body.accessToken;
+    if (amount > 0) expect((await call(base(), '/api/wallets/fund', { token, body: { amount, reference: `seed-${randomUUID()}` } })).status).toBe(201);
+    return token;
+  }
+
+  const pay = (token: string, meterNumber: string, amount: number, reference: string = randomUUID()) =>
+    call<Bill & { code: string }>(base(), '/api/bills/pay', { token, body: { provider: PROVIDER, meterNumber, amount, reference } });
+  const balance = async (token: string) => (await call<{ available: number; held: number }>(base(), '/api/wallets/balance', { token })).body;
+  const transactions = async (token: string) => (await call<{ items: Transaction[] }>(base(), '/api/transactions?limit=100', { token })).body.items;
+
+  async function settled(token: string, billId: string, timeoutMs = 60_000): Promise<Bill> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const response = await call<Bill>(base(), `/api/bills/${billId}`, { token });
+      expect(response.status).toBe(200);
+      const bill = response.body;
+      const walletSettled = bill.transactionStatus === 'COMPLETED' || bill.transactionStatus === 'REVERSED';
+      if (bill.status !== 'PENDING' && walletSettled) return bill;
+      if (Date.now() > deadline) throw new Error(`bill ${billId} still ${bill.status}/${bill.transactionStatus}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('lists the providers and validates a meter, showing whose it is', async () => {
+    const token = await fundedUser(0);
+    const providers = (await call<{ providers: { code: string; minimumAmount: number; maximumAmount: number }[] }>(base(), '/api/bills/providers', { token })).body.providers;
+    expect(providers).toEqual(expect.arrayContaining([expect.objectContaining({ code: PROVIDER, minimumAmount: 1_000 * NAIRA, maximumAmount: 300_000 * NAIRA })]));
+
+    const meter = await call<{ customerName: string; address: string }>(base(), '/api/bills/validate-meter', { token, body: { provider: PROVIDER, meterNumber: METERS.succeeds } });
+    expect(meter.status).toBe(200);
+    expect(meter.body).toMatchObject({ customerName: 'Adaeze Okonkwo', address: expect.stringContaining('Lagos') });
+
+    const refusals = [
+      [{ provider: PROVIDER, meterNumber: METERS.unknown }, 422, 'BILLING.METER_NOT_FOUND'],
+      [{ provider: PROVIDER, meterNumber: METERS.blocked }, 422, 'BILLING.METER_BLOCKED'],
+      [{ provider: 'no-such-disco', meterNumber: METERS.succeeds }, 400, 'BILLING.UNKNOWN_PROVIDER'],
+      [{ provider: PROVIDER, meterNumber: '12ab' }, 400, 'VALIDATION.FAILED'],
+    ] as const;
+    for (const [body, status, code] of refusals) {
+      const response = await call<Problem>(base(), '/api/bills/validate-meter', { token, body });
+      expect({ body, status: response.status, code: response.body.code }).toEqual({ body, status, code });
+    }
+  });
+
+  it('refuses an invalid meter or an amount outside the provider limits before any money moves', async () => {
+    const token = await fundedUser(50_000 * NAIRA);
+    const cases = [
+      [METERS.unknown, 5_000 * NAIRA, 422, 'BILLING.METER_NOT_FOUND'],
+      [METERS.blocked, 5_000 * NAIRA, 422, 'BILLING.METER_BLOCKED'],
+      [METERS.succeeds, 999 * NAIRA, 422, 'BILLING.AMOUNT_OUT_OF_RANGE'],
+      [METERS.succeeds, 300_001 * NAIRA, 422, 'BILLING.AMOUNT_OUT_OF_RANGE'],
+      [METERS.succeeds, 0, 400, 'VALIDATION.FAILED'],
+    ] as const;
+    for (const [meter, amount, status, code] of cases) {
+      const response = await pay(token, meter, amount);
+      expect({ meter, amount, status: response.status, code: response.body.code }).toEqual({ meter, amount, status, code });
+    }
+    const insufficient = await pay(token, METERS.succeeds, 60_000 * NAIRA);
+    expect({ status: insufficient.status, code: insufficient.body.code }).toEqual({ status: 422, code: 'WALLET.INSUFFICIENT_FUNDS' });
+    expect(await balance(token)).toMatchObject({ available: 50_000 * NAIRA, held: 0 });
+    expect((await transactions(token)).map((transaction) => transaction.type)).toEqual(['FUNDING']);
+  });
+
+  it('pays: 202 PENDING, visible at once, then COMPLETED with a 20-digit token and an exact balance', async () => {
+    const token = await fundedUser(20_000 * NAIRA);
+    const accepted = await pay(token, METERS.succeeds, 5_000 * NAIRA, 'first-bill');
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ status: 'PENDING', amount: 5_000 * NAIRA, reference: 'first-bill', token: null });
+
+    const immediately = await call<Bill>(base(), `/api/bills/${accepted.body.id}`, { token });
+    expect(immediately.status).toBe(200);
+
+    const bill = await settled(token, accepted.body.id);
+    expect(bill).toMatchObject({ status: 'COMPLETED', transactionStatus: 'COMPLETED', failureCode: null });
+    expect(bill.token).toMatch(/^\d{20}$/);
+    expect(bill.units).toMatch(/^\d+(\.\d+)?$/);
+    expect(await balance(token)).toMatchObject({ available: 15_000 * NAIRA, held: 0 });
+    const payment = (await transactions(token)).find((transaction) => transaction.paymentId === bill.id);
+    expect(payment).toMatchObject({ type: 'PAYMENT', status: 'COMPLETED', amount: 5_000 * NAIRA });
+
+    const listed = (await call<{ items: Bill[] }>(base(), '/api/bills?status=COMPLETED', { token })).body.items;
+    expect(listed.map((item) => item.id)).toEqual([bill.id]);
+  });
+
+  it('reverses a definite provider failure: bill FAILED, transaction REVERSED, a REVERSAL of the same amount, money back', async () => {
+    const token = await fundedUser(20_000 * NAIRA);
+    const accepted = await pay(token, METERS.declines, 7_500 * NAIRA);
+    expect(accepted.status).toBe(202);
+    const bill = await settled(token, accepted.body.id);
+    expect(bill).toMatchObject({ status: 'FAILED', transactionStatus: 'REVERSED', token: null, failureCode: 'PROVIDER.VEND.DECLINED' });
+    expect(await balance(token)).toMatchObject({ available: 20_000 * NAIRA, held: 0 });
+    const history = await transactions(token);
+    const payment = history.find((transaction) => transaction.type === 'PAYMENT');
+    const reversals = history.filter((transaction) => transaction.type === 'REVERSAL');
+    expect(reversals).toEqual([expect.objectContaining({ status: 'COMPLETED', amount: 7_500 * NAIRA, reversesTransactionId: payment?.id, paymentId: bill.id })]);
+  });
+
+  it('never reverses a vend whose answer timed out: billing requeries and completes it', async () => {
+    const token = await fundedUser(20_000 * NAIRA);
+    const accepted = await pay(token, METERS.withholdsAnswer, 3_000 * NAIRA);
+    expect(accepted.status).toBe(202);
+    const bill = await settled(token, accepted.body.id);
+    expect(bill).toMatchObject({ status: 'COMPLETED', transactionStatus: 'COMPLETED' });
+    expect(bill.token).toMatch(/^\d{20}$/);
+    expect((await transactions(token)).filter((transaction) => transaction.type === 'REVERSAL')).toEqual([]);
+    expect(await balance(token)).toMatchObject({ available: 17_000 * NAIRA, held: 0 });
+  });
+
+  it('keeps a pending vend pending until the provider resolves it, then completes it', async () => {
+    const token = await fundedUser(20_000 * NAIRA);
+    const accepted = await pay(token, METERS.pendsThenSucceeds, 2_000 * NAIRA);
+    const bill = await settled(token, accepted.body.id);
+    expect(bill).toMatchObject({ status: 'COMPLETED', transactionStatus: 'COMPLETED' });
+    expect(await balance(token)).toMatchObject({ available: 18_000 * NAIRA, held: 0 });
+  });
+
+  it('makes one payment of a replayed reference, and refuses the reference with another body', async () => {
+    const token = await fundedUser(20_000 * NAIRA);
+    const first = await pay(token, METERS.succeeds, 4_000 * NAIRA, 'pay-once');
+    const replays = await Promise.all([1, 2, 3].map(() => pay(token, METERS.succeeds, 4_000 * NAIRA, 'pay-once')));
+    for (const replay of replays) {
+      expect(replay.status).toBe(202);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body.id).toBe(first.body.id);
+    }
+    const conflict = await pay(token, METERS.succeeds, 4_500 * NAIRA, 'pay-once');
+    expect({ status: conflict.status, code: conflict.body.code }).toEqual({ status: 409, code: 'IDEMPOTENCY.CONFLICT' });
+    await settled(token, first.body.id);
+    expect(await balance(token)).toMatchObject({ available: 16_000 * NAIRA, held: 0 });
+    expect((await transactions(token)).filter((transaction) => transaction.type === 'PAYMENT')).toHaveLength(1);
+  });
+
+  it('ends 20 concurrent payments on one wallet exact: those the funds cover complete, the rest are refused', async () => {
+    const token = await fundedUser(10 * 1_000 * NAIRA);
+    const results = await Promise.all(Array.from({ length: 20 }, () => pay(token, METERS.succeeds, 1_000 * NAIRA)));
+    const accepted = results.filter((result) => result.status === 202);
+    const refused = results.filter((result) => result.status !== 202);
+    expect(accepted).toHaveLength(10);
+    expect(new Set(refused.map((result) => `${result.status} ${result.body.code}`))).toEqual(new Set(['422 WALLET.INSUFFICIENT_FUNDS']));
+    const bills = await Promise.all(accepted.map((result) => settled(token, result.body.id)));
+    expect(bills.every((bill) => bill.status === 'COMPLETED' && bill.transactionStatus === 'COMPLETED')).toBe(true);
+    expect(await balance(token)).toMatchObject({ available: 0, held: 0 });
+  });
+
+  it("shows a user only their own bills: another user's bill id is a 404", async () => {
+    const owner = await fundedUser(10_000 * NAIRA);
+    const stranger = await fundedUser(0);
+    const accepted = await pay(owner, METERS.succeeds, 1_000 * NAIRA);
+    await settled(owner, accepted.body.id);
+    const peek = await call<Problem>(base(), `/api/bills/${accepted.body.id}`, { token: stranger });
+    expect({ status: peek.status, code: peek.body.code }).toEqual({ status: 404, code: 'BILLING.BILL_NOT_FOUND' });
+    expect((await call(base(), `/api/bills/${randomUUID()}`, { token: owner })).status).toBe(404);
+    expect((await call<{ items: Bill[] }>(base(), '/api/bills', { token: stranger })).body.items).toEqual([]);
+  });
+});
