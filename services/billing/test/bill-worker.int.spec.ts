@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_TOPICS, PAYMENT_REQUESTED, PaymentRequestedEvent } from '@bvs/contracts';
+import { dataSourceOptions, loadConfig, migrateWithLock } from '@bvs/platform';
+import { readInfraAddresses, ServiceProcess, TestDatabase, uniqueGroupPrefix } from '@bvs/platform/testing';
+import { DataSource } from 'typeorm';
+import { BillWorker } from '../src/bills/bill-worker';
+import { BillingEnv } from '../src/config/billing-env';
+import { recordPendingBill } from '../src/messaging/payment-requests.consumer';
+import { BILLING_DATABASE } from '../src/persistence/billing-database';
+import { HttpVendingProvider } from '../src/provider/http-vending-provider';
+
+const ADMIN_TOKEN = 'billing-it-admin-token';
+const ORDINARY_METER = '45067891239';
+
+/**
+ * The bill worker against the real provider simulator (a process) and the real PostgreSQL:
+ * transient provider errors, a lease shared by two workers, redelivered requests, the reconciler.
+ */
+describe('bill worker with the provider simulator', () => {
+  let simulator: ServiceProcess;
+  let simulatorDatabase: TestDatabase;
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let env: BillingEnv;
+  let worker: BillWorker;
+
+  beforeAll(async () => {
+    simulatorDatabase = await TestDatabase.create('billing_it_sim');
+    const infra = readInfraAddresses();
+    simulator = await ServiceProcess.start('provider-sim', {
+      env: {
+        LOG_LEVEL: 'warn',
+        KAFKA_BROKERS: infra.KAFKA_BROKERS,
+        SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL,
+        KAFKA_GROUP_PREFIX: uniqueGroupPrefix(),
+        DATABASE_URL: simulatorDatabase.url,
+        ADMIN_TOKEN,
+        SIM_SEED: '7',
+      },
+      readyPath: '/health/ready',
+    });
+    database = await TestDatabase.create('billing_it');
+    env = loadConfig(BillingEnv, {
+      HTTP_PORT: '0',
+      DATABASE_URL: database.url,
+      PROVIDER_BASE_URL: simulator.url,
+      PROVIDER_RETRIES: '2',
+      PROVIDER_RETRY_BASE_MS: '20',
+      PROVIDER_TIMEOUT_MS: '2000',
+      REQUERY_BASE_MS: '100',
+      RECONCILE_AFTER_MS: '60000',
+    });
+    dataSource = await new DataSource(dataSourceOptions(env, BILLING_DATABASE)).initialize();
+    await migrateWithLock(dataSource);
+    worker = new BillWorker(dataSource, new HttpVendingProvider(env), env);
+  }, 120_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await simulator?.stop();
+    await database?.drop();
+    await simulatorDatabase?.drop();
+  }, 60_000);
+
+  afterEach(async () => {
+    await behave({ transientErrorRate: 0 });
+  });
+
+  async function behave(change: Record<string, number>): Promise<void> {
+    const response = await fetch(`${simulator.url}/admin/behaviour`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(change),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  function paymentRequested(meterNumber = ORDINARY_METER): PaymentRequestedEvent {
+    return {
+      metadata: { eventId: randomUUID(), eventType: PAYMENT_REQUESTED, occurredAt: new Date().toISOString(), correlationId: 'it', causationId: null, producer: 'wallet' },
+      payload: {
+        paymentId: randomUUID(),
+        transactionId: randomUUID(),
+        walletId: randomUUID(),
+        userId: randomUUID(),
+        amountMinor: 250_000n,
+        currency: 'NGN',
+        meterNumber,
+        providerCode: 'ikeja-electric-prepaid',
+        clientReference: `ref-${randomUUID()}`,
+      },
+    };
+  }
+
+  async function bill(id: string): Promise<{ status: string; attempts: number; last_error: string | null; token: string | null; vend_sent_at: Date | null }> {
+    const rows = (await dataSource.query('SELECT status, attempts, last_error, token, vend_sent_at FROM bill_payments WHERE id = $1', [id])) as {
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      token: string | null;
+      vend_sent_at: Date | null;
+    }[];
+    const row = rows[0];
+    if (!row) throw new Error(`no bill ${id}`);
+    return row;
+  }
+
+  const makeDue = (id: string) => dataSource.query('UPDATE bill_payments SET next_attempt_at = now() WHERE id = $1', [id]);
+
+  it('records a redelivered payment request once', async () => {
+    const event = paymentRequested();
+    await dataSource.transaction((manager) => recordPendingBill(manager, event));
+    await dataSource.transaction((manager) => recordPendingBill(manager, event));
+    const [{ count }] = (await dataSource.query('SELECT COUNT(*)::int AS count FROM bill_payments WHERE id = $1', [event.payload.paymentId])) as [{ count: number }];
+    expect(count).toBe(1);
+    await worker.runOnce();
+  });
+
+  it('retries transient provider errors, keeps the bill PENDING when they persist, and completes it once they stop', async () => {
+    const event = paymentRequested();
+    await dataSource.transaction((manager) => recordPendingBill(manager, event));
+    await behave({ transientErrorRate: 1 });
+    await worker.runOnce();
+    const afterOutage = await bill(event.payload.paymentId);
+    expect(afterOutage).toMatchObject({ status: 'PENDING', attempts: 1 });
+    expect(afterOutage.last_error).toContain('transient errors persisted');
+    await behave({ transientErrorRate: 0 });
+    // Nothing reached the provider: it has no record of the request id.
+    expect((await fetch(`${simulator.url}/vend/${event.payload.paymentId}`)).status).toBe(404);
+    await makeDue(event.payload.paymentId);
+    await worker.runOnce();
+    const completed = await bill(event.payload.paymentId);
+    expect(completed.status).toBe('COMPLETED');
+    expect(completed.token).toMatch(/^\d{20}$/);
+    const events = (await dataSource.query(`SELECT topic FROM outbox WHERE payload -> 'payload' ->> 'paymentId' = $1`, [event.payload.paymentId])) as { topic: string }[];
+    expect(events).toEqual([{ topic: EVENT_TOPICS.paymentCompleted }]);
+  });
+
+  it('lets only one of two workers claim a due bill', async () => {
+    const event = paymentRequested();
+    await dataSource.transaction((manager) => recordPendingBill(manager, event));
+    const other = new BillWorker(dataSource, new HttpVendingProvider(env), env);
+    await Promise.all([worker.runOnce(), other.runOnce()]);
+    expect(await bill(event.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+  });
+
+  it('reconciles a bill pending past the window: it is made due and requeried at once', async () => {
+    const event = paymentRequested();
+    await dataSource.transaction((manager) => recordPendingBill(manager, event));
+    await dataSource.query(
+      `UPDATE bill_payments SET created_at = now() - interval '1 hour', next_attempt_at = now() + interval '1 hour', vend_sent_at = now() - interval '1 hour' WHERE id = $1`,
+      [event.payload.paymentId],
+    );
+    expect(await worker.runOnce()).toBe(0);
+    expect(await worker.reconcile()).toBe(1);
+    await worker.runOnce();
+    // The vend had been "sent" before a crash, so the worker asked first; the provider never got
+    // it (404), and only then was it vended with the same request id.
+    expect(await bill(event.payload.paymentId)).toMatchObject({ status: 'COMPLETED' });
+  });
+});
