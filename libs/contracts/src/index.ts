@@ -11,3 +11,4 @@ export * from './envelope';
 export * from './events';
 export * from './event-catalog';
 export * from './rpc';
+export * from './asyncapi';

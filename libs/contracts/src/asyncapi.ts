@@ -1,0 +1,76 @@
+import { ALL_EVENT_CONTRACTS } from './event-catalog';
+import { EVENT_METADATA_FIELDS } from './envelope';
+
+/**
+ * The AsyncAPI 3.0 description of every event topic, built from the contracts themselves so the
+ * document cannot drift from the code: docs/asyncapi.yaml is this object written out
+ * (`npm run docs:asyncapi`), and a test fails when the two differ.
+ */
+export function asyncApiDocument(): Record<string, unknown> {
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  const messages: Record<string, unknown> = {};
+  for (const contract of ALL_EVENT_CONTRACTS) {
+    // AsyncAPI ids allow letters, digits, - and _ only; the topic name is the channel's address.
+    const channelId = contract.eventType;
+    messages[contract.eventType] = {
+      name: contract.eventType,
+      title: contract.eventType,
+      summary: contract.schema.doc,
+      contentType: 'application/octet-stream',
+      headers: {
+        type: 'object',
+        description: 'Repeated from the envelope for routers and dead-letter tools; the Avro value is the source of truth.',
+        properties: {
+          'event-id': { type: 'string', format: 'uuid' },
+          'event-type': { type: 'string', const: contract.eventType },
+          'correlation-id': { type: 'string' },
+          traceparent: { type: 'string', description: 'W3C trace context' },
+        },
+      },
+      payload: { schemaFormat: 'application/vnd.apache.avro;version=1.9.0', schema: contract.schema },
+      bindings: {
+        kafka: {
+          key: { type: 'string', description: `The payload's ${contract.keyField}: events of one ${contract.keyField} keep their order.` },
+          schemaIdLocation: 'payload',
+          schemaIdPayloadEncoding: 'confluent',
+          bindingVersion: '0.5.0',
+        },
+      },
+    };
+    channels[channelId] = {
+      address: contract.topic,
+      title: contract.eventType,
+      description: `Owned by ${contract.owner}. Values: Confluent wire format (magic byte, schema id), Avro schema registered under ${contract.valueSubject} with BACKWARD compatibility.`,
+      messages: { [contract.eventType]: { $ref: `#/components/messages/${contract.eventType}` } },
+    };
+    channels[`${channelId}DeadLetters`] = {
+      address: contract.deadLetterTopic,
+      title: `${contract.eventType} dead letters`,
+      description:
+        'Messages a consumer gave up on after bounded retries: the original key, value and headers, plus dlq-reason, dlq-attempts, dlq-source-topic, dlq-source-partition, dlq-source-offset and dlq-consumer headers.',
+      messages: { [contract.eventType]: { $ref: `#/components/messages/${contract.eventType}` } },
+    };
+    operations[`publish${contract.eventType}`] = {
+      action: 'send',
+      channel: { $ref: `#/channels/${channelId}` },
+      summary: `${contract.owner} publishes ${contract.eventType} through its transactional outbox (at least once; deduplicate on metadata.eventId).`,
+    };
+  }
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Bill Vending Service events',
+      version: '1.0.0',
+      description:
+        `Integration events of the Bill Vending Service. Every value is an Avro record { metadata, payload }; metadata carries ${EVENT_METADATA_FIELDS.join(', ')}. ` +
+        'Amounts are long integers of minor units (amountMinor) with an ISO 4217 currency. Delivery is at least once.',
+    },
+    servers: {
+      local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'deploy/local/infra.sh: a single KRaft broker' },
+    },
+    channels,
+    operations,
+    components: { messages },
+  };
+}
