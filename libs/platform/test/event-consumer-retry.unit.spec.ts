@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../src/messaging/event-consumer';
 import { retryDelayMs, Wakeup } from '../src/messaging/wakeup';
 
 describe('retryDelayMs (exponential backoff with equal jitter)', () => {
@@ -32,5 +33,18 @@ describe('Wakeup', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     await wakeup.wait(20);
     expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  it('recognises connection failures, from the driver or wrapped by TypeORM', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isDatabaseUnavailable({ driverError: { code: '57P01' } })).toBe(true);
+    expect(isDatabaseUnavailable({ driverError: { code: '08006' } })).toBe(true);
+  });
+
+  it('leaves errors of the SQL or the data to the bounded retries', () => {
+    expect(isDatabaseUnavailable({ driverError: { code: '23505' } })).toBe(false);
+    expect(isDatabaseUnavailable(new Error('handler refused'))).toBe(false);
   });
 });

@@ -155,6 +155,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     let event: EventByTopic[T] | undefined;
     let decodeFailures = 0;
     let attempts = 0;
+    let outageRetries = 0;
     for (;;) {
       if (this.stopping) return { kind: 'interrupted' };
       if (event === undefined) {
@@ -177,8 +178,16 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         await this.apply(source, partition, message, event);
         return { kind: 'applied' };
       } catch (error) {
-        if (attempts >= this.maxAttempts || error instanceof UnprocessableEventError) return { kind: 'dead-letter', reason: reasonOf(error), attempts, error };
-        const retryInMs = retryDelayMs(attempts, this.retryBaseMs, this.retryMaxMs);
+        // The database being away is not the message's fault: parking a payment's outcome in the
+        // dead-letter topic would strand its money, so such failures retry until the database is back.
+        const databaseUnavailable = isDatabaseUnavailable(error);
+        if (databaseUnavailable) {
+          attempts -= 1;
+          outageRetries += 1;
+        } else if (attempts >= this.maxAttempts || error instanceof UnprocessableEventError) {
+          return { kind: 'dead-letter', reason: reasonOf(error), attempts, error };
+        }
+        const retryInMs = retryDelayMs(databaseUnavailable ? outageRetries : attempts, this.retryBaseMs, this.retryMaxMs);
         this.logger.warn(
           { err: error, groupId: this.options.groupId, topic, partition, offset: message.offset, eventId: event.metadata.eventId, attempts, retryInMs },
           'Event handler failed; retrying',
@@ -248,6 +257,16 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       `Event dead-lettered to ${deadLetterTopic}: ${outcome.reason}`,
     );
   }
+}
+
+/** Connection-level failures (refused, reset, server shutting down), not anything the SQL or the data did. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const candidate = (error as { driverError?: unknown }).driverError ?? error;
+  const code = (candidate as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, crash, cannot connect now).
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code);
 }
 
 function reasonOf(error: unknown): string {
