@@ -45,7 +45,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.status >= 400 && exception.status <= 599 ? exception.status : HttpStatus.BAD_GATEWAY;
       const field = exception.details?.['field'];
       const errors = typeof field === 'string' ? [{ field, messages: [exception.message] }] : undefined;
-      const headers = status === HttpStatus.SERVICE_UNAVAILABLE ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+      const headers: Record<string, string> = status === HttpStatus.SERVICE_UNAVAILABLE ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
       return new ProblemError(status, exception.code, titleOf(status), exception.message, headers, errors);
     }
     if (exception instanceof ServiceTimeoutError) {
