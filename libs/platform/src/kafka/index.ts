@@ -5,3 +5,4 @@ export * from './kafka-transport-options';
 export * from './rpc-error.filter';
 export * from './wait-for-consumer-group';
 export * from './rpc-context';
+export * from './request-shape';

@@ -10,7 +10,7 @@ import {
   SessionTokens,
   UserProfile,
 } from '@bvs/contracts';
-import { rpcRequestIdOf, ServiceError } from '@bvs/platform';
+import { FIELD, requireShape, rpcRequestIdOf } from '@bvs/platform';
 import { AuthService } from '../sessions/auth.service';
 
 /**
@@ -23,52 +23,32 @@ export class AuthRequestHandlers {
 
   @MessagePattern(AUTH_PATTERNS.register)
   register(@Payload() request: RegisterUserRequest, @Ctx() context: KafkaContext): Promise<UserProfile> {
-    requireStrings(request, ['email', 'password']);
+    requireShape(request, { email: FIELD.string, password: FIELD.string });
     return this.auth.register(request, { requestId: rpcRequestIdOf(context) });
   }
 
   @MessagePattern(AUTH_PATTERNS.login)
   login(@Payload() request: LoginRequest): Promise<SessionTokens> {
-    requireStrings(request, ['email', 'password']);
+    requireShape(request, { email: FIELD.string, password: FIELD.string });
     return this.auth.login(request);
   }
 
   @MessagePattern(AUTH_PATTERNS.refresh)
   refresh(@Payload() request: RefreshSessionRequest): Promise<SessionTokens> {
-    requireStrings(request, ['refreshToken']);
+    requireShape(request, { refreshToken: FIELD.string });
     return this.auth.refresh(request);
   }
 
   @MessagePattern(AUTH_PATTERNS.logout)
   async logout(@Payload() request: LogoutRequest): Promise<{ loggedOut: true }> {
-    requireStrings(request, ['userId', 'sessionId']);
-    requireUuids(request, ['userId', 'sessionId']);
+    requireShape(request, { userId: FIELD.uuid, sessionId: FIELD.uuid });
     await this.auth.logout(request.userId, request.sessionId);
     return { loggedOut: true };
   }
 
   @MessagePattern(AUTH_PATTERNS.profile)
   profile(@Payload() request: GetProfileRequest): Promise<UserProfile> {
-    requireStrings(request, ['userId']);
-    requireUuids(request, ['userId']);
+    requireShape(request, { userId: FIELD.uuid });
     return this.auth.profile(request.userId);
-  }
-}
-
-function requireStrings(request: unknown, fields: readonly string[]): void {
-  const record = typeof request === 'object' && request !== null ? (request as Record<string, unknown>) : {};
-  const missing = fields.filter((field) => typeof record[field] !== 'string');
-  if (missing.length > 0) {
-    throw new ServiceError('REQUEST.INVALID', 400, `Expected string fields: ${missing.join(', ')}.`, { fields: missing });
-  }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function requireUuids(request: object, fields: readonly string[]): void {
-  const record = request as Record<string, unknown>;
-  const malformed = fields.filter((field) => !UUID.test(String(record[field])));
-  if (malformed.length > 0) {
-    throw new ServiceError('REQUEST.INVALID', 400, `Expected UUIDs: ${malformed.join(', ')}.`, { fields: malformed });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { BILLING_ERROR_CODES, BillPage, BillPayment, ListBillsRequest } from '@bvs/contracts';
-import { ServiceError } from '@bvs/platform';
+import { decodePageCursor, encodePageCursor, ServiceError } from '@bvs/platform';
 import { DataSource } from 'typeorm';
 import { BillRow, toBillPayment } from './bill-row';
 
@@ -32,8 +32,8 @@ export class BillQueries {
     if (request.from) add('created_at >= ?', request.from);
     if (request.to) add('created_at < ?', request.to);
     if (request.cursor) {
-      const [createdAt, id] = decodeCursor(request.cursor);
-      parameters.push(createdAt, id);
+      const cursor = decodePageCursor(request.cursor, BILLING_ERROR_CODES.invalidCursor);
+      parameters.push(cursor.createdAt, cursor.id);
       conditions.push(`(created_at, id) < ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`);
     }
     parameters.push(limit + 1);
@@ -45,21 +45,7 @@ export class BillQueries {
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.created_at_exact, last.id])).toString('base64url') : null;
+    const nextCursor = rows.length > limit && last ? encodePageCursor({ createdAt: last.created_at_exact, id: last.id }) : null;
     return { items: page.map((row) => toBillPayment(row)), nextCursor };
   }
-}
-
-function decodeCursor(text: string): [string, string] {
-  const invalid = () => new ServiceError(BILLING_ERROR_CODES.invalidCursor, 400, 'The cursor is not one this API returned.', { field: 'cursor' });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
-  const [createdAt, id] = parsed as unknown[];
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw invalid();
-  return [createdAt, id];
 }

@@ -17,6 +17,7 @@ import type { Request, Response } from 'express';
 import type { AuthenticatedUser } from '../auth/access-token-verifier';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
 import { ProblemError } from '../http/problem-error';
 import { requestHeadersOf } from '../messaging/request-headers';
 import { toApiAmount } from '../wallets/money';
@@ -119,7 +120,7 @@ export class BillsController {
   async list(@CurrentUser() user: AuthenticatedUser, @Query() query: BillQueryDto, @Req() request: Request): Promise<BillPageDto> {
     const page = await this.services.request<BillPage>(
       BILLING_PATTERNS.listBills,
-      { userId: user.userId, limit: query.limit ?? 20, cursor: query.cursor, status: query.status, providerCode: query.provider, from: query.from, to: query.to },
+      { userId: user.userId, limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor, status: query.status, providerCode: query.provider, from: query.from, to: query.to },
       this.options(user, request),
     );
     return { items: page.items.map((bill) => toBillDto(bill)), nextCursor: page.nextCursor };

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { BILL_STATUSES, type BillStatus, TRANSACTION_STATUSES, type TransactionStatus } from '@bvs/contracts';
+import { PageQueryDto } from '../http/page-query.dto';
 import { REFERENCE_PATTERN } from '../wallets/dto/wallet.dto';
 
 const PROVIDER_CODE = /^[a-z0-9-]{1,64}$/;
@@ -150,21 +150,7 @@ export class BillPageDto {
   nextCursor!: string | null;
 }
 
-export class BillQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
+export class BillQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: BILL_STATUSES })
   @IsOptional()
   @IsIn(BILL_STATUSES)
@@ -174,14 +160,4 @@ export class BillQueryDto {
   @IsOptional()
   @Matches(PROVIDER_CODE)
   provider?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }

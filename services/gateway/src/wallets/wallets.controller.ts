@@ -6,12 +6,12 @@ import type { Request, Response } from 'express';
 import type { AuthenticatedUser } from '../auth/access-token-verifier';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
 import { ProblemError } from '../http/problem-error';
 import { requestHeadersOf } from '../messaging/request-headers';
 import { BalanceDto, FundWalletDto, TransactionDto, TransactionPageDto, TransactionQueryDto } from './dto/wallet.dto';
 import { toBalanceDto, toTransactionDto } from './money';
 
-const DEFAULT_PAGE_SIZE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';

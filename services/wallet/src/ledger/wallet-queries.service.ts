@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ListTransactionsRequest, TransactionPage, WALLET_ERROR_CODES, WalletBalance, WalletTransaction } from '@bvs/contracts';
-import { ServiceError } from '@bvs/platform';
+import { decodePageCursor, encodePageCursor, ServiceError } from '@bvs/platform';
 import { DataSource } from 'typeorm';
 import { toBalance, toTransaction, TransactionRow } from '../persistence/rows';
 import { WalletLedger } from './wallet-ledger.service';
 
 const MAX_PAGE = 100;
-
-interface Cursor {
-  readonly createdAt: string;
-  readonly id: string;
-}
 
 /** Reads for the owner only: every query is scoped by the caller's wallet, so another user's id is a 404. */
 @Injectable()
@@ -59,7 +54,7 @@ export class WalletQueries {
     if (request.from) add('t.created_at >= ?', request.from);
     if (request.to) add('t.created_at < ?', request.to);
     if (request.cursor) {
-      const cursor = decodeCursor(request.cursor);
+      const cursor = decodePageCursor(request.cursor, WALLET_ERROR_CODES.invalidCursor);
       parameters.push(cursor.createdAt, cursor.id);
       conditions.push(`(t.created_at, t.id) < ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`);
     }
@@ -75,26 +70,7 @@ export class WalletQueries {
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.created_at_exact, id: last.id }) : null;
+    const nextCursor = rows.length > limit && last ? encodePageCursor({ createdAt: last.created_at_exact, id: last.id }) : null;
     return { items: page.map((row) => toTransaction(row)), nextCursor };
   }
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
-}
-
-function decodeCursor(text: string): Cursor {
-  const invalid = () => new ServiceError(WALLET_ERROR_CODES.invalidCursor, 400, 'The cursor is not one this API returned.', { field: 'cursor' });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
-  const [createdAt, id] = parsed as unknown[];
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) throw invalid();
-  if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw invalid();
-  return { createdAt, id };
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { PageQueryDto } from '../../http/page-query.dto';
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES, type TransactionStatus, type TransactionType } from '@bvs/contracts';
 
 export const REFERENCE_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -93,21 +93,7 @@ export class TransactionPageDto {
   nextCursor!: string | null;
 }
 
-export class TransactionQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
+export class TransactionQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TRANSACTION_TYPES })
   @IsOptional()
   @IsIn(TRANSACTION_TYPES)
@@ -117,14 +103,4 @@ export class TransactionQueryDto {
   @IsOptional()
   @IsIn(TRANSACTION_STATUSES)
   status?: TransactionStatus;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after (inclusive).' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created before (exclusive).' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }
