@@ -39,6 +39,9 @@ export class ServiceClientModule {
               // Each gateway replica reads replies only from the partitions it was assigned.
               consumer: { groupId: `${env.KAFKA_GROUP_PREFIX}gateway`, allowAutoTopicCreation: false },
               producer: { allowAutoTopicCreation: false },
+              // A new group starting at "latest" can miss a reply that lands before its first fetch
+              // fixes that position; from the beginning it cannot, and replies nobody waits for are ignored.
+              subscribe: { fromBeginning: true },
             });
             return new KafkaRequestClient(client, GATEWAY_REQUEST_PATTERNS, env.REQUEST_TIMEOUT_MS);
           },
