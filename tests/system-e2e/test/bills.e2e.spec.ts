@@ -231,4 +231,15 @@ describe('paying electricity bills end to end', () => {
     expect((await call(base(), `/api/bills/${randomUUID()}`, { token: owner })).status).toBe(404);
     expect((await call<{ items: Bill[] }>(base(), '/api/bills', { token: stranger })).body.items).toEqual([]);
   });
+
+  // Last on purpose: it stops the simulator.
+  it('answers 503 with Retry-After and moves no money when the provider is down', async () => {
+    const token = await fundedUser(10_000 * NAIRA);
+    await system.service('provider-sim').stop();
+    // An ordinary meter nobody has validated yet, so no cached answer stands in for the provider.
+    const response = await pay(token, '45067891239', 1_000 * NAIRA);
+    expect({ status: response.status, code: response.body.code }).toEqual({ status: 503, code: 'BILLING.PROVIDER_UNAVAILABLE' });
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await balance(token)).toMatchObject({ available: 10_000 * NAIRA, held: 0 });
+  });
 });
