@@ -8,3 +8,4 @@ export * from './persistence';
 export * from './bootstrap';
 export * from './schema-registry';
 export * from './messaging';
+export * from './metrics';

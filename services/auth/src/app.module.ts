@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { READINESS_PATTERNS } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, OutboxModule } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AuthRequestHandlers } from './api/auth-request.handlers';
 import { AuthEnv } from './config/auth-env';
@@ -20,6 +20,7 @@ export class AppModule {
         databaseModule(env, AUTH_DATABASE),
         HealthModule.register({ service: AUTH_SERVICE, kafka, database: true, readinessPattern: READINESS_PATTERNS.auth }),
         OutboxModule.register({ service: AUTH_SERVICE, kafka, registry }),
+        MetricsModule.register({ service: AUTH_SERVICE, databaseGauges: [OUTBOX_BACKLOG_GAUGE] }),
       ],
       controllers: [AuthRequestHandlers],
       providers: [

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { READINESS_PATTERNS } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, OutboxModule } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { BillingRequestHandlers } from './api/billing-request.handlers';
 import { BillQueries } from './bills/bill-queries.service';
@@ -24,12 +24,24 @@ export class AppModule {
         databaseModule(env, BILLING_DATABASE),
         HealthModule.register({ service: BILLING_SERVICE, kafka, database: true, readinessPattern: READINESS_PATTERNS.billing }),
         OutboxModule.register({ service: BILLING_SERVICE, kafka, registry }),
+        MetricsModule.register({
+          service: BILLING_SERVICE,
+          databaseGauges: [
+            OUTBOX_BACKLOG_GAUGE,
+            { name: 'bvs_bills', help: 'Bill payments by status', labelNames: ['status'], query: 'SELECT status, COUNT(*)::float8 AS value FROM bill_payments GROUP BY status' },
+            {
+              name: 'bvs_bills_pending_oldest_seconds',
+              help: 'Age of the oldest PENDING bill payment',
+              query: "SELECT COALESCE(EXTRACT(EPOCH FROM now() - MIN(created_at)), 0)::float8 AS value FROM bill_payments WHERE status = 'PENDING'",
+            },
+          ],
+        }),
       ],
       controllers: [BillingRequestHandlers],
       providers: [
         { provide: BillingEnv, useValue: env },
         { provide: Kafka, useValue: kafka },
-        { provide: VendingProvider, useFactory: () => new HttpVendingProvider(env) },
+        { provide: VendingProvider, useFactory: (metrics: MetricsRegistry) => new HttpVendingProvider(env, metrics), inject: [MetricsRegistry] },
         MeterChecks,
         BillQueries,
         BillWorker,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS, PAYMENT_REQUESTED, PaymentRequestedEvent } from '@bvs/contracts';
-import { dataSourceOptions, loadConfig, migrateWithLock } from '@bvs/platform';
+import { dataSourceOptions, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
 import { readInfraAddresses, ServiceProcess, TestDatabase, uniqueGroupPrefix } from '@bvs/platform/testing';
 import { DataSource } from 'typeorm';
 import { BillWorker } from '../src/bills/bill-worker';
@@ -52,7 +52,7 @@ describe('bill worker with the provider simulator', () => {
     });
     dataSource = await new DataSource(dataSourceOptions(env, BILLING_DATABASE)).initialize();
     await migrateWithLock(dataSource);
-    worker = new BillWorker(dataSource, new HttpVendingProvider(env), env);
+    worker = new BillWorker(dataSource, new HttpVendingProvider(env, new MetricsRegistry()), env);
   }, 120_000);
 
   afterAll(async () => {
@@ -139,7 +139,7 @@ describe('bill worker with the provider simulator', () => {
   it('lets only one of two workers claim a due bill', async () => {
     const event = paymentRequested();
     await dataSource.transaction((manager) => recordPendingBill(manager, event));
-    const other = new BillWorker(dataSource, new HttpVendingProvider(env), env);
+    const other = new BillWorker(dataSource, new HttpVendingProvider(env, new MetricsRegistry()), env);
     await Promise.all([worker.runOnce(), other.runOnce()]);
     expect(await bill(event.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
   });

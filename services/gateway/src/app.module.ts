@@ -1,7 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { HealthModule, loggingModule } from '@bvs/platform';
+import { HealthModule, loggingModule, MetricsModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AccessTokenVerifier } from './auth/access-token-verifier';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
@@ -28,6 +28,7 @@ export class AppModule implements NestModule {
         loggingModule({ service: GATEWAY_SERVICE, level: env.LOG_LEVEL }),
         HealthModule.register({ service: GATEWAY_SERVICE, kafka, database: false }),
         ServiceClientModule.register(env),
+        MetricsModule.register({ service: GATEWAY_SERVICE }),
         // In-memory counters: per replica. Behind several replicas the effective limit is
         // replicas x AUTH_RATE_LIMIT, until a shared store (Redis) backs it.
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: env.AUTH_RATE_WINDOW_SECONDS * 1_000, limit: env.AUTH_RATE_LIMIT }] }),

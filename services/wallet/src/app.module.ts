@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { READINESS_PATTERNS } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, OutboxModule } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { WalletRequestHandlers } from './api/wallet-request.handlers';
 import { WalletEnv } from './config/wallet-env';
@@ -21,6 +21,23 @@ export class AppModule {
         databaseModule(env, WALLET_DATABASE),
         HealthModule.register({ service: WALLET_SERVICE, kafka, database: true, readinessPattern: READINESS_PATTERNS.wallet }),
         OutboxModule.register({ service: WALLET_SERVICE, kafka, registry }),
+        MetricsModule.register({
+          service: WALLET_SERVICE,
+          databaseGauges: [
+            OUTBOX_BACKLOG_GAUGE,
+            {
+              name: 'bvs_wallet_transactions',
+              help: 'Ledger transactions by type and status',
+              labelNames: ['type', 'status'],
+              query: 'SELECT type, status, COUNT(*)::float8 AS value FROM wallet_transactions GROUP BY type, status',
+            },
+            {
+              name: 'bvs_wallet_held_minor_units',
+              help: 'Money held by payments in flight, all wallets, minor units',
+              query: 'SELECT COALESCE(SUM(held), 0)::float8 AS value FROM wallets',
+            },
+          ],
+        }),
       ],
       controllers: [WalletRequestHandlers],
       providers: [{ provide: WalletEnv, useValue: env }, { provide: Kafka, useValue: kafka }, WalletLedger, WalletQueries, WalletEventsConsumer],

@@ -232,6 +232,24 @@ describe('paying electricity bills end to end', () => {
     expect((await call<{ items: Bill[] }>(base(), '/api/bills', { token: stranger })).body.items).toEqual([]);
   });
 
+  it('exposes Prometheus metrics: HTTP latency by route, bills and ledger by status, outbox backlog, provider calls', async () => {
+    const scrape = async (url: string) => {
+      const response = await fetch(`${url}/metrics`);
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const gateway = await scrape(base());
+    expect(gateway).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/bills\/pay"[^}]*status="202"[^}]*\} [1-9]/);
+    const billing = await scrape(system.service('billing').url);
+    expect(billing).toMatch(/bvs_bills\{[^}]*status="COMPLETED"[^}]*\} [1-9]/);
+    expect(billing).toMatch(/bvs_provider_request_duration_seconds_count\{[^}]*operation="vend"[^}]*\} [1-9]/);
+    expect(billing).toMatch(/bvs_outbox_backlog\{service="billing"\} \d/);
+    const wallet = await scrape(system.service('wallet').url);
+    expect(wallet).toMatch(/bvs_wallet_transactions\{[^}]*type="REVERSAL"[^}]*\} [1-9]/);
+    // Metrics are for the cluster's scraper, not for the public API behind the ingress.
+    expect((await fetch(`${base()}/api/metrics`)).status).toBe(404);
+  });
+
   // Last on purpose: it stops the simulator.
   it('answers 503 with Retry-After and moves no money when the provider is down', async () => {
     const token = await fundedUser(10_000 * NAIRA);

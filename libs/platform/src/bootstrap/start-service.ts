@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
@@ -42,7 +42,8 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   if (definition.kafka) await ensureTopics(definition.kafka, definition.consumedTopics);
   const app = await NestFactory.create(definition.module, { bufferLogs: true, bodyParser: definition.bodyParser ?? true });
   app.useLogger(app.get(PinoLogger));
-  if (definition.httpPrefix) app.setGlobalPrefix(definition.httpPrefix);
+  // Metrics stay outside the public prefix, so an ingress that routes only the prefix never exposes them.
+  if (definition.httpPrefix) app.setGlobalPrefix(definition.httpPrefix, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   await definition.configureHttp?.(app);
 
   if (definition.kafka && definition.consumedTopics.length > 0) {

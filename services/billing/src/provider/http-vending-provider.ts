@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { MetricsRegistry } from '@bvs/platform';
+import { Histogram } from 'prom-client';
 import { BillingEnv } from '../config/billing-env';
 import { MeterLookupResult, ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider, VendOrder, VendOutcome } from './vending-provider';
 
@@ -43,13 +45,24 @@ type Attempt =
  */
 export class HttpVendingProvider extends VendingProvider {
   private readonly logger = new Logger(HttpVendingProvider.name);
+  private readonly duration: Histogram;
 
-  constructor(private readonly env: BillingEnv) {
+  constructor(
+    private readonly env: BillingEnv,
+    metrics: MetricsRegistry,
+  ) {
     super();
+    this.duration = new Histogram({
+      name: 'bvs_provider_request_duration_seconds',
+      help: 'Calls to the vending provider, retries included, by operation and outcome',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [metrics],
+    });
   }
 
   async catalogue(): Promise<readonly ProviderCatalogueEntry[]> {
-    const body = this.requireAnswer(await this.call('GET', '/providers'), 200) as { providers: ProviderView[] };
+    const body = this.requireAnswer(await this.call('catalogue', 'GET', '/providers'), 200) as { providers: ProviderView[] };
     return body.providers.map((provider) => ({
       code: provider.code,
       name: provider.name,
@@ -62,7 +75,7 @@ export class HttpVendingProvider extends VendingProvider {
   }
 
   async lookupMeter(providerCode: string, meterNumber: string): Promise<MeterLookupResult> {
-    const attempt = await this.call('POST', '/meters/verify', { providerCode, meterNumber });
+    const attempt = await this.call('verify-meter', 'POST', '/meters/verify', { providerCode, meterNumber });
     if (attempt.kind !== 'answer') throw new ProviderUnavailableError(attempt.cause);
     const body = attempt.body as (VerifiedMeterView & { code?: undefined }) | { code: string; message: string };
     if (attempt.status === 200) {
@@ -87,7 +100,7 @@ export class HttpVendingProvider extends VendingProvider {
   }
 
   async vend(order: VendOrder): Promise<VendOutcome> {
-    const attempt = await this.call('POST', '/vend', {
+    const attempt = await this.call('vend', 'POST', '/vend', {
       requestId: order.requestId,
       providerCode: order.providerCode,
       meterNumber: order.meterNumber,
@@ -105,7 +118,7 @@ export class HttpVendingProvider extends VendingProvider {
   }
 
   async requery(requestId: string): Promise<VendOutcome> {
-    const attempt = await this.call('GET', `/vend/${encodeURIComponent(requestId)}`);
+    const attempt = await this.call('requery', 'GET', `/vend/${encodeURIComponent(requestId)}`);
     if (attempt.kind !== 'answer') return { kind: 'UNKNOWN', cause: attempt.cause };
     if (attempt.status === 200) return outcomeOf(attempt.body as VendView);
     if (attempt.status === 404 && (attempt.body as { code?: string }).code === 'VEND.NOT_FOUND') return { kind: 'NOT_RECEIVED' };
@@ -118,8 +131,15 @@ export class HttpVendingProvider extends VendingProvider {
     return attempt.body;
   }
 
-  /** One logical call: retries transient failures, gives up as UNKNOWN or TRANSIENT when they persist. */
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Attempt> {
+  /** One logical call, timed by operation and outcome: transient failures are retried, and when they persist it is UNKNOWN. */
+  private async call(operation: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Attempt> {
+    const stop = this.duration.startTimer({ operation });
+    const attempt = await this.callWithRetries(method, path, body);
+    stop({ outcome: attempt.kind === 'answer' ? `http_${attempt.status}` : attempt.kind });
+    return attempt;
+  }
+
+  private async callWithRetries(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Attempt> {
     let last: Extract<Attempt, { kind: 'transient' }> = { kind: 'transient', cause: 'not attempted' };
     for (let attempt = 0; attempt <= this.env.PROVIDER_RETRIES; attempt += 1) {
       if (attempt > 0) {

@@ -1,0 +1,124 @@
+import { Controller, DynamicModule, Get, Global, Header, Injectable, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { PublicRoute } from '../http';
+
+/** A gauge read from the service's own database at scrape time: the query returns `value` plus one column per label. */
+export interface DatabaseGauge {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames?: readonly string[];
+  readonly query: string;
+}
+
+export interface MetricsModuleOptions {
+  readonly service: string;
+  /** Needs the service's TypeORM connection; omit for services without a database. */
+  readonly databaseGauges?: readonly DatabaseGauge[];
+}
+
+/** Events recorded in the outbox and not yet published: a growing backlog means the relay is stuck. */
+export const OUTBOX_BACKLOG_GAUGE: DatabaseGauge = {
+  name: 'bvs_outbox_backlog',
+  help: 'Outbox rows not yet published to Kafka',
+  query: 'SELECT COUNT(*)::float8 AS value FROM outbox WHERE published_at IS NULL',
+};
+
+/** The process's Prometheus registry; inject it to add the service's own metrics. */
+export class MetricsRegistry extends Registry {}
+
+@PublicRoute()
+@Controller()
+class MetricsController {
+  constructor(private readonly registry: MetricsRegistry) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/** Times every HTTP request by its route pattern (never the raw URL: ids would explode the label set). */
+@Injectable()
+class HttpMetricsMiddleware {
+  private readonly duration: Histogram;
+
+  constructor(registry: MetricsRegistry) {
+    this.duration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+  }
+
+  use(request: Request, response: Response, next: NextFunction): void {
+    const stop = this.duration.startTimer();
+    response.on('finish', () => {
+      const route = typeof request.route?.path === 'string' ? `${request.baseUrl}${request.route.path}` : 'unmatched';
+      stop({ method: request.method, route, status: String(response.statusCode) });
+    });
+    next();
+  }
+}
+
+/**
+ * GET /metrics in the Prometheus text format: process metrics, HTTP latency by route, and gauges
+ * the service reads from its own tables when scraped (outbox backlog, payments by status).
+ */
+@Global()
+@Module({})
+export class MetricsModule implements NestModule {
+  static register(options: MetricsModuleOptions): DynamicModule {
+    const gauges = options.databaseGauges ?? [];
+    return {
+      module: MetricsModule,
+      controllers: [MetricsController],
+      providers: [
+        {
+          provide: MetricsRegistry,
+          useFactory: (dataSource?: DataSource) => {
+            const registry = new MetricsRegistry();
+            registry.setDefaultLabels({ service: options.service });
+            collectDefaultMetrics({ register: registry });
+            for (const gauge of gauges) registerDatabaseGauge(registry, gauge, dataSource);
+            return registry;
+          },
+          inject: gauges.length > 0 ? [getDataSourceToken()] : [],
+        },
+        HttpMetricsMiddleware,
+      ],
+      exports: [MetricsRegistry],
+    };
+  }
+
+  constructor(private readonly middleware: HttpMetricsMiddleware) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply((request: Request, response: Response, next: NextFunction) => this.middleware.use(request, response, next)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}
+
+function registerDatabaseGauge(registry: MetricsRegistry, definition: DatabaseGauge, dataSource: DataSource | undefined): void {
+  if (!dataSource) throw new Error(`metric ${definition.name} needs the service's database`);
+  const labelNames = [...(definition.labelNames ?? [])];
+  new Gauge({
+    name: definition.name,
+    help: definition.help,
+    labelNames,
+    registers: [registry],
+    async collect() {
+      // A failed read leaves the gauge empty for this scrape rather than failing the whole scrape.
+      const rows = (await dataSource.query(definition.query).catch(() => [])) as Record<string, unknown>[];
+      this.reset();
+      for (const row of rows) {
+        const labels = Object.fromEntries(labelNames.map((label) => [label, String(row[label])]));
+        this.set(labels, Number(row['value']));
+      }
+    },
+  });
+}
