@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ServiceEnv } from '../config';
-import { ensureTopics, kafkaServerOptions, pinNewGroupToTopicEnds, RpcErrorFilter, serverGroupId, TopicSpec, waitForConsumerGroup } from '../kafka';
+import { ensureTopics, kafkaServerOptions, RpcErrorFilter, serverGroupId, TopicSpec, waitForConsumerGroup } from '../kafka';
 
 const GROUP_JOIN_TIMEOUT_MS = 60_000;
 
@@ -47,9 +47,6 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   await definition.configureHttp?.(app);
 
   if (definition.kafka && definition.consumedTopics.length > 0) {
-    await pinNewGroupToTopicEnds(definition.kafka, serverGroupId(definition.env, definition.name), definition.consumedTopics.map((spec) => spec.topic)).catch(
-      (error: unknown) => app.get(PinoLogger).warn({ err: error }, 'Could not pin the new request group to the topic ends; it starts at latest'),
-    );
     // Deferred so the filter is registered before the handlers are bound; Nest ignores it otherwise.
     const microservice = app.connectMicroservice(kafkaServerOptions(definition.env, definition.name), { deferInitialization: true });
     microservice.useGlobalFilters(new RpcErrorFilter());

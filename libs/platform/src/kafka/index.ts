@@ -6,4 +6,3 @@ export * from './rpc-error.filter';
 export * from './wait-for-consumer-group';
 export * from './rpc-context';
 export * from './request-shape';
-export * from './pin-new-group';
