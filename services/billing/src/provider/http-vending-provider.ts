@@ -67,9 +67,9 @@ export class HttpVendingProvider extends VendingProvider {
       code: provider.code,
       name: provider.name,
       meterType: provider.meterType,
-      minimumAmount: BigInt(provider.minimumAmount),
-      maximumAmount: BigInt(provider.maximumAmount),
-      fee: BigInt(provider.fee),
+      minimumAmount: minorUnitsFromJson(provider.minimumAmount),
+      maximumAmount: minorUnitsFromJson(provider.maximumAmount),
+      fee: minorUnitsFromJson(provider.fee),
       currency: provider.currency,
     }));
   }
@@ -86,8 +86,8 @@ export class HttpVendingProvider extends VendingProvider {
         meterType: meter.meterType,
         customerName: meter.customerName,
         address: meter.address,
-        minimumAmount: BigInt(meter.minimumAmount),
-        maximumAmount: BigInt(meter.maximumAmount),
+        minimumAmount: minorUnitsFromJson(meter.minimumAmount),
+        maximumAmount: minorUnitsFromJson(meter.maximumAmount),
         currency: meter.currency,
       };
     }
@@ -100,6 +100,10 @@ export class HttpVendingProvider extends VendingProvider {
   }
 
   async vend(order: VendOrder): Promise<VendOutcome> {
+    // The provider's API takes a JSON number; one JSON cannot carry exactly is refused here, never rounded.
+    if (order.amount > BigInt(Number.MAX_SAFE_INTEGER)) {
+      return { kind: 'FAILED', reasonCode: 'PROVIDER.AMOUNT_NOT_REPRESENTABLE', reasonMessage: 'The amount is too large for the provider API.', providerReference: null };
+    }
     const attempt = await this.call('vend', 'POST', '/vend', {
       requestId: order.requestId,
       providerCode: order.providerCode,
@@ -169,6 +173,15 @@ export class HttpVendingProvider extends VendingProvider {
       return classify(error);
     }
   }
+}
+
+/**
+ * Amounts arrive as JSON numbers; above 2^53 the parser has already rounded them, so such an
+ * answer is treated as garbled rather than turned into a wrong limit.
+ */
+function minorUnitsFromJson(value: number): bigint {
+  if (!Number.isSafeInteger(value) || value < 0) throw new ProviderUnavailableError(`amount ${value} in the provider's answer is not an exact non-negative integer`);
+  return BigInt(value);
 }
 
 /** Connection refused: nothing reached the provider, so trying again is safe. Anything else may have. */
