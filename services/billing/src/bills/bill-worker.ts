@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED } from '@bvs/contracts';
 import { enqueueEvent } from '@bvs/platform';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { BillingEnv } from '../config/billing-env';
 import { VendingProvider, VendOutcome } from '../provider/vending-provider';
 import { BillRow } from './bill-row';
@@ -123,56 +123,43 @@ export class BillWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async complete(bill: BillRow, outcome: Extract<VendOutcome, { kind: 'SUCCEEDED' }>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const [updated]: [unknown[], number] = await manager.query(
-        `UPDATE bill_payments SET status = 'COMPLETED', token = $2, units = $3, provider_reference = $4, completed_at = now(), updated_at = now(),
-                claimed_until = NULL, last_error = NULL
-          WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-        [bill.id, outcome.token, outcome.units, outcome.providerReference],
-      );
-      if (updated.length === 0) return;
-      await enqueueEvent(manager, EVENT_TOPICS.paymentCompleted, {
-        metadata: this.metadata(PAYMENT_COMPLETED, bill),
-        payload: {
-          paymentId: bill.id,
-          transactionId: bill.transaction_id,
-          walletId: bill.wallet_id,
-          userId: bill.user_id,
-          amountMinor: BigInt(bill.amount),
-          currency: bill.currency,
-          token: outcome.token,
-          units: outcome.units,
-          providerReference: outcome.providerReference,
-        },
-      });
-    });
+    await this.settle(
+      bill,
+      `UPDATE bill_payments SET status = 'COMPLETED', token = $2, units = $3, provider_reference = $4, completed_at = now(), updated_at = now(),
+              claimed_until = NULL, last_error = NULL
+        WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+      [outcome.token, outcome.units, outcome.providerReference],
+      (manager) =>
+        enqueueEvent(manager, EVENT_TOPICS.paymentCompleted, {
+          metadata: this.metadata(PAYMENT_COMPLETED, bill),
+          payload: { ...paymentFacts(bill), token: outcome.token, units: outcome.units, providerReference: outcome.providerReference },
+        }),
+    );
     this.logger.log({ billId: bill.id, providerReference: outcome.providerReference }, 'Bill completed');
   }
 
   private async fail(bill: BillRow, outcome: Extract<VendOutcome, { kind: 'FAILED' }>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const [updated]: [unknown[], number] = await manager.query(
-        `UPDATE bill_payments SET status = 'FAILED', failure_code = $2, failure_message = $3, provider_reference = COALESCE($4, provider_reference),
-                completed_at = now(), updated_at = now(), claimed_until = NULL
-          WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-        [bill.id, outcome.reasonCode, outcome.reasonMessage, outcome.providerReference],
-      );
-      if (updated.length === 0) return;
-      await enqueueEvent(manager, EVENT_TOPICS.paymentFailed, {
-        metadata: this.metadata(PAYMENT_FAILED, bill),
-        payload: {
-          paymentId: bill.id,
-          transactionId: bill.transaction_id,
-          walletId: bill.wallet_id,
-          userId: bill.user_id,
-          amountMinor: BigInt(bill.amount),
-          currency: bill.currency,
-          reasonCode: outcome.reasonCode,
-          reasonMessage: outcome.reasonMessage,
-        },
-      });
-    });
+    await this.settle(
+      bill,
+      `UPDATE bill_payments SET status = 'FAILED', failure_code = $2, failure_message = $3, provider_reference = COALESCE($4, provider_reference),
+              completed_at = now(), updated_at = now(), claimed_until = NULL
+        WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+      [outcome.reasonCode, outcome.reasonMessage, outcome.providerReference],
+      (manager) =>
+        enqueueEvent(manager, EVENT_TOPICS.paymentFailed, {
+          metadata: this.metadata(PAYMENT_FAILED, bill),
+          payload: { ...paymentFacts(bill), reasonCode: outcome.reasonCode, reasonMessage: outcome.reasonMessage },
+        }),
+    );
     this.logger.warn({ billId: bill.id, reasonCode: outcome.reasonCode }, 'Bill failed definitively; the wallet will reverse it');
+  }
+
+  /** The final status and its event commit together, and only for a bill still PENDING: a bill is settled once. */
+  private async settle(bill: BillRow, update: string, values: readonly unknown[], publish: (manager: EntityManager) => Promise<void>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [updated]: [unknown[], number] = await manager.query(update, [bill.id, ...values]);
+      if (updated.length > 0) await publish(manager);
+    });
   }
 
   private async later(bill: BillRow, reason: string): Promise<void> {
@@ -196,4 +183,16 @@ export class BillWorker implements OnApplicationBootstrap, BeforeApplicationShut
       producer: BILLING_SERVICE_NAME,
     };
   }
+}
+
+/** What every outcome event says about the payment it settles. */
+function paymentFacts(bill: BillRow) {
+  return {
+    paymentId: bill.id,
+    transactionId: bill.transaction_id,
+    walletId: bill.wallet_id,
+    userId: bill.user_id,
+    amountMinor: BigInt(bill.amount),
+    currency: bill.currency,
+  };
 }
