@@ -2,7 +2,7 @@
 # Local infrastructure without Docker: PostgreSQL (the machine's own), a single-node Kafka 3.9 broker
 # and an Apicurio schema registry, both run from Maven Central artifacts.
 #
-#   bash deploy/local/infra.sh start|stop|status|env
+#   bash deploy/local/infra.sh start|stop [kafka|schema-registry] | status | env
 #   eval "$(bash deploy/local/infra.sh env)"
 #
 # Everything this script creates lives in <repo>/.infra (git-ignored): jars, data, logs, pid files.
@@ -487,17 +487,20 @@ lock() {
   flock -w "$START_TIMEOUT" 9 || fail "infra" "another infra.sh start/stop is still running"
 }
 
+# With a part named (kafka or schema-registry), only that part: tests and the chaos tooling stop
+# and start one dependency while the others keep running.
 cmd_start() {
-  local started=$SECONDS
+  local part="${1:-all}" started=$SECONDS
+  check_part "$part"
   lock
-  ensure_postgres
+  [[ "$part" == all ]] && ensure_postgres
   # Both Java servers are launched before waiting for either: they boot in parallel.
   local start_kafka=0 start_registry=0
-  if kafka_needs_start; then
+  if [[ "$part" == all || "$part" == kafka ]] && kafka_needs_start; then
     start_kafka=1
     launch_kafka
   fi
-  if registry_needs_start; then
+  if [[ "$part" == all || "$part" == schema-registry ]] && registry_needs_start; then
     start_registry=1
     launch_registry
   fi
@@ -512,12 +515,29 @@ cmd_start() {
   say "infra: ready in $((SECONDS - started))s. Use: eval \"\$(bash deploy/local/infra.sh env)\""
 }
 
+check_part() {
+  case "$1" in
+    all | kafka | schema-registry) ;;
+    *)
+      usage >&2
+      exit 2
+      ;;
+  esac
+}
+
 cmd_stop() {
+  local part="${1:-all}"
+  check_part "$part"
   lock
   # The registry first: it is the one that may still be writing to PostgreSQL.
-  stop_part schema-registry "$REGISTRY_PID" "$REGISTRY_MARKER" registry_ready
-  stop_part kafka "$KAFKA_PID" "$KAFKA_MARKER" kafka_ready
-  say "postgresql: left running (it belongs to the machine)"
+  if [[ "$part" == all || "$part" == schema-registry ]]; then
+    stop_part schema-registry "$REGISTRY_PID" "$REGISTRY_MARKER" registry_ready
+  fi
+  if [[ "$part" == all || "$part" == kafka ]]; then
+    stop_part kafka "$KAFKA_PID" "$KAFKA_MARKER" kafka_ready
+  fi
+  [[ "$part" == all ]] && say "postgresql: left running (it belongs to the machine)"
+  return 0
 }
 
 status_line() {
@@ -565,9 +585,10 @@ cmd_env() {
 
 usage() {
   cat <<EOF
-usage: bash deploy/local/infra.sh start|stop|status|env
-  start   start PostgreSQL if needed (and create the bvs_* databases), Kafka and the schema registry
-  stop    stop Kafka and the schema registry (PostgreSQL is left alone)
+usage: bash deploy/local/infra.sh start|stop [kafka|schema-registry] | status | env
+  start   start PostgreSQL if needed (and create the bvs_* databases), Kafka and the schema registry;
+          with a part named, start only that one
+  stop    stop Kafka and the schema registry (PostgreSQL is left alone); with a part named, only that one
   status  one line per part; exit 0 only if all are up
   env     print export lines: eval "\$(bash deploy/local/infra.sh env)"
 State, logs and caches: $INFRA_DIR
@@ -576,8 +597,8 @@ EOF
 
 main() {
   case "${1:-}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
+    start) cmd_start "${2:-all}" ;;
+    stop) cmd_stop "${2:-all}" ;;
     status) cmd_status ;;
     env) cmd_env ;;
     -h | --help | help) usage ;;

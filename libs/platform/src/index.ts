@@ -6,6 +6,7 @@ export * from './kafka';
 export * from './logging';
 export * from './persistence';
 export * from './bootstrap';
+export * from './startup';
 export * from './schema-registry';
 export * from './messaging';
 export * from './metrics';

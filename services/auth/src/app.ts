@@ -1,5 +1,5 @@
 import { AUTH_PATTERNS, READINESS_PATTERNS } from '@bvs/contracts';
-import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, RunningService, startService } from '@bvs/platform';
+import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, postgresDependency, RunningService, schemaRegistryDependency, startService } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule, AUTH_SERVICE } from './app.module';
 import { AuthEnv } from './config/auth-env';
@@ -14,5 +14,6 @@ export async function startAuthService(source: Environment): Promise<RunningServ
     kafka,
     module: AppModule.register(env, kafka, registry),
     consumedTopics: [READINESS_PATTERNS.auth, ...Object.values(AUTH_PATTERNS)].map((topic) => ({ topic })),
+    dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
   });
 }

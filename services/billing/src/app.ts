@@ -1,5 +1,5 @@
 import { BILLING_PATTERNS, READINESS_PATTERNS } from '@bvs/contracts';
-import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, RunningService, startService } from '@bvs/platform';
+import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, postgresDependency, RunningService, schemaRegistryDependency, startService } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule, BILLING_SERVICE } from './app.module';
 import { BillingEnv } from './config/billing-env';
@@ -14,5 +14,6 @@ export async function startBillingService(source: Environment): Promise<RunningS
     kafka,
     module: AppModule.register(env, kafka, registry),
     consumedTopics: [READINESS_PATTERNS.billing, ...Object.values(BILLING_PATTERNS)].map((topic) => ({ topic })),
+    dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
   });
 }

@@ -1,4 +1,4 @@
-import { Environment, loadConfig, RunningService, startService } from '@bvs/platform';
+import { Environment, loadConfig, postgresDependency, RunningService, startService } from '@bvs/platform';
 import { AppModule, PROVIDER_SIM_SERVICE } from './app.module';
 import { defaultBehaviour } from './behaviour/default-behaviour';
 import { ProviderSimEnv } from './config/provider-sim-env';
@@ -6,5 +6,5 @@ import { ProviderSimEnv } from './config/provider-sim-env';
 export async function startProviderSim(source: Environment): Promise<RunningService> {
   const env = loadConfig(ProviderSimEnv, source);
   const behaviour = defaultBehaviour(env);
-  return startService({ name: PROVIDER_SIM_SERVICE, env, module: AppModule.register(env, behaviour), consumedTopics: [] });
+  return startService({ name: PROVIDER_SIM_SERVICE, env, module: AppModule.register(env, behaviour), consumedTopics: [], dependencies: [postgresDependency(env.DATABASE_URL)] });
 }

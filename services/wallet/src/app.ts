@@ -1,5 +1,5 @@
 import { READINESS_PATTERNS, WALLET_PATTERNS } from '@bvs/contracts';
-import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, RunningService, startService } from '@bvs/platform';
+import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, postgresDependency, RunningService, schemaRegistryDependency, startService } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule, WALLET_SERVICE } from './app.module';
 import { WalletEnv } from './config/wallet-env';
@@ -14,5 +14,6 @@ export async function startWalletService(source: Environment): Promise<RunningSe
     kafka,
     module: AppModule.register(env, kafka, registry),
     consumedTopics: [READINESS_PATTERNS.wallet, ...Object.values(WALLET_PATTERNS)].map((topic) => ({ topic })),
+    dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
   });
 }

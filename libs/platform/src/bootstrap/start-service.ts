@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ServiceEnv } from '../config';
-import { ensureTopics, kafkaServerOptions, RpcErrorFilter, serverGroupId, TopicSpec, waitForConsumerGroup } from '../kafka';
+import { kafkaClientConfig, kafkaDependency, kafkaServerOptions, RpcErrorFilter, serverGroupId, TopicSpec, waitForConsumerGroup } from '../kafka';
+import { DEFAULT_DEPENDENCY_WAIT_POLICY, StartupDependency, StartupProbeServer, StartupProgress, waitForDependencies } from '../startup';
 
 const GROUP_JOIN_TIMEOUT_MS = 60_000;
 
@@ -16,6 +17,13 @@ export interface ServiceDefinition {
   readonly kafka?: Kafka;
   /** Request-reply patterns and event topics this service consumes; created before it subscribes. */
   readonly consumedTopics: readonly TopicSpec[];
+  /** Topics this process only produces to (created at start-up like the consumed ones). */
+  readonly producedTopics?: readonly TopicSpec[];
+  /**
+   * What must answer before the application starts (PostgreSQL, Kafka, the registry), waited for
+   * with backoff up to `STARTUP_DEADLINE_MS`. Kafka, when given, is added here with the topics above.
+   */
+  readonly dependencies?: readonly StartupDependency[];
   /** Global HTTP path prefix, e.g. `api` for the gateway. */
   readonly httpPrefix?: string;
   /**
@@ -34,12 +42,34 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** Where every service listens; a cluster's network policies, not the bind address, keep it private. */
+const LISTEN_HOST = '0.0.0.0';
+
 /**
- * Starts a service the same way in production and in tests: HTTP server, Kafka request-reply
- * server (with the error filter that keeps error codes intact), graceful shutdown.
+ * Starts a service the same way in production and in tests: waits for its dependencies (live but
+ * not ready meanwhile), then the HTTP server, Kafka request-reply server (with the error filter
+ * that keeps error codes intact), graceful shutdown.
  */
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
-  if (definition.kafka) await ensureTopics(definition.kafka, definition.consumedTopics);
+  const kafkaTopics = [...definition.consumedTopics, ...(definition.producedTopics ?? [])];
+  const dependencies = [...(definition.kafka ? [kafkaDependency(kafkaClientConfig(definition.env, definition.name), kafkaTopics)] : []), ...(definition.dependencies ?? [])];
+  const progress = new StartupProgress();
+  // Holds the port until the application takes it over, so probes see "live, not ready" throughout.
+  const probes = await StartupProbeServer.listen(definition.env.HTTP_PORT, LISTEN_HOST, progress);
+  let app: INestApplication;
+  try {
+    await waitForDependencies(dependencies, { ...DEFAULT_DEPENDENCY_WAIT_POLICY, deadlineMs: definition.env.STARTUP_DEADLINE_MS }, progress);
+    progress.markWaiting('application', 'starting');
+    app = await createApplication(definition);
+  } finally {
+    await probes.close();
+  }
+  await app.listen(definition.env.HTTP_PORT, LISTEN_HOST);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+  return { app, url, stop: () => app.close() };
+}
+
+async function createApplication(definition: ServiceDefinition): Promise<INestApplication> {
   const app = await NestFactory.create(definition.module, { bufferLogs: true, bodyParser: definition.bodyParser ?? true });
   app.useLogger(app.get(PinoLogger));
   // Metrics stay outside the public prefix, so an ingress that routes only the prefix never exposes them.
@@ -53,7 +83,5 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     await app.startAllMicroservices();
     await waitForConsumerGroup(definition.kafka, serverGroupId(definition.env, definition.name), GROUP_JOIN_TIMEOUT_MS);
   }
-  await app.listen(definition.env.HTTP_PORT, '0.0.0.0');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
-  return { app, url, stop: () => app.close() };
+  return app;
 }

@@ -26,6 +26,18 @@ export class ServiceEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SCHEMA_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
 
+  /**
+   * How long start-up waits for PostgreSQL, Kafka and the registry before the process exits with
+   * the cause. Meanwhile it is live and not ready. Long enough for a cold registry or a broker
+   * restart, short enough that a wrong address fails the rollout within minutes.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  STARTUP_DEADLINE_MS = 60_000;
+
   /** Prefixes consumer groups and client ids, so parallel test runs never share a group. */
   @Expose()
   @IsString()

@@ -1,4 +1,4 @@
-import { Kafka } from 'kafkajs';
+import { Kafka, KafkaJSProtocolError } from 'kafkajs';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -8,22 +8,41 @@ export interface TopicSpec {
 const DEFAULT_PARTITIONS = 3;
 
 /**
+ * Several processes starting on a fresh broker create the same topics at once. The loser of that
+ * race gets TOPIC_ALREADY_EXISTS (fine) and then, while the winner's topic is still spreading
+ * through the cluster's metadata, UNKNOWN_TOPIC_OR_PARTITION or LEADER_NOT_AVAILABLE when it waits
+ * for leaders. Those settle within moments, so they are retried this many times, this far apart.
+ */
+const SETTLE_ATTEMPTS = 10;
+const SETTLE_DELAY_MS = 300;
+const NOT_SETTLED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
  * Creates the topics a process produces to or consumes from before it subscribes: relying on
  * auto-creation makes the first subscriber race the topic's leader election and lose messages.
  * Replication is left to the broker default (1 locally, 3 on the cluster through Strimzi).
+ * With no topics it still connects, so it doubles as the check that the cluster answers.
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<void> {
-  if (specs.length === 0) return;
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter((spec) => !existing.has(spec.topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions ?? DEFAULT_PARTITIONS })),
-    });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = specs.filter((spec) => !existing.has(spec.topic));
+        if (missing.length === 0) return;
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions ?? DEFAULT_PARTITIONS })),
+        });
+        return;
+      } catch (error) {
+        const settling = error instanceof KafkaJSProtocolError && NOT_SETTLED_YET.has(error.type);
+        if (!settling || attempt >= SETTLE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_DELAY_MS));
+      }
+    }
   } finally {
     await admin.disconnect();
   }

@@ -6,3 +6,4 @@ export * from './rpc-error.filter';
 export * from './wait-for-consumer-group';
 export * from './rpc-context';
 export * from './request-shape';
+export * from './kafka-dependency';

@@ -1,3 +1,4 @@
 export * from './database.module';
 export * from './migrate-with-lock';
 export * from './page-cursor';
+export * from './postgres-dependency';

@@ -6,3 +6,4 @@ export * from './wire-format';
 export * from './avro-bigint-long';
 export * from './registry-error-translation';
 export * from './errors';
+export * from './schema-registry-dependency';

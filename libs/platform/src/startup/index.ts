@@ -1,0 +1,2 @@
+export * from './startup-probe-server';
+export * from './wait-for-dependencies';
