@@ -10,7 +10,7 @@ import {
   USER_REGISTERED,
 } from '@bvs/contracts';
 import { EventSchemaRegistry, RunningService } from '@bvs/platform';
-import { readInfraAddresses, testServiceEnv } from '@bvs/platform/testing';
+import { eventually, readInfraAddresses, testServiceEnv } from '@bvs/platform/testing';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { startWalletService } from '../src/app';
 import { LedgerHarness, origin } from './ledger-harness';
@@ -24,16 +24,6 @@ const metadata = <T extends string>(eventType: T, producer: string) => ({
   causationId: null,
   producer,
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /**
  * The wallet service running against the real broker and registry: events arrive as billing and

@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './test-env';
 export * from './service-process';
 export * from './test-keys';
+export * from './eventually';

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /** The addresses every integration and end-to-end test reads; nothing else names a host. */
@@ -35,4 +36,28 @@ export function startLocalInfrastructure(): InfraAddresses {
     if (name && value !== undefined) env[name] = value.replace(/^['"]|['"]$/g, '');
   }
   return readInfraAddresses(env);
+}
+
+export type LocalInfrastructurePart = 'kafka' | 'schema-registry';
+
+/**
+ * True when the tests' registry and broker are the ones `deploy/local/infra.sh` runs for this
+ * checkout, so a test may stop and start them. Addresses given from outside (containers, a
+ * developer's own cluster) are not ours to stop.
+ */
+export function localInfrastructureIsControllable(env: NodeJS.ProcessEnv = process.env): boolean {
+  const script = path.join(WORKSPACE_ROOT, 'deploy/local/infra.sh');
+  const exports = execFileSync('bash', [script, 'env'], { encoding: 'utf8' });
+  const local = /^export SCHEMA_REGISTRY_URL=(.*)$/m.exec(exports)?.[1];
+  return local !== undefined && local === env['SCHEMA_REGISTRY_URL'] && existsSync(path.join(WORKSPACE_ROOT, '.infra/run/schema-registry.pid'));
+}
+
+/** Stops one part of the local infrastructure and returns once it no longer answers. */
+export function stopLocalInfrastructurePart(part: LocalInfrastructurePart): void {
+  execFileSync('bash', [path.join(WORKSPACE_ROOT, 'deploy/local/infra.sh'), 'stop', part], { stdio: 'inherit' });
+}
+
+/** Starts one part of the local infrastructure and returns once it answers. */
+export function startLocalInfrastructurePart(part: LocalInfrastructurePart): void {
+  execFileSync('bash', [path.join(WORKSPACE_ROOT, 'deploy/local/infra.sh'), 'start', part], { stdio: 'inherit' });
 }

@@ -1,11 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { WORKSPACE_ROOT } from './infrastructure';
 
 const OUTPUT_KEPT_CHARS = 20_000;
 const STOP_GRACE_MS = 15_000;
+
+/**
+ * One file per running service process, named by pid and holding its entry point. Each suite
+ * stops what it started; these records let the Jest global teardown kill whatever a failed suite
+ * left behind, so a failure ends the run instead of hanging it on open pipes.
+ */
+const PROCESS_RECORDS_DIR = path.join(WORKSPACE_ROOT, '.infra/test-processes');
 
 export interface ServiceProcessOptions {
   /** Variables on top of the test runner's own environment; HTTP_PORT is chosen here. */
@@ -37,8 +44,10 @@ export class ServiceProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    recordProcess(child);
     this.exited = new Promise((resolve) =>
       child.on('exit', (code) => {
+        forgetProcess(child);
         this.exitCode = code;
         resolve(code);
       }),
@@ -51,16 +60,26 @@ export class ServiceProcess {
 
   /** Spawns the service and waits until its ready path answers 200. */
   static async start(name: string, options: ServiceProcessOptions): Promise<ServiceProcess> {
+    const service = await ServiceProcess.spawn(name, options.env);
+    await service.waitUntilReady(options.readyPath, options.readyTimeoutMs ?? 90_000);
+    return service;
+  }
+
+  /** Spawns the service on a free port without waiting for it, for tests of start-up itself. */
+  static async spawn(name: string, env: Readonly<Record<string, string>>): Promise<ServiceProcess> {
     const entry = ServiceProcess.entryPoint(name);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build the services first (npm run build)`);
     const port = await freePort();
     const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-      env: { ...process.env, ...options.env, HTTP_PORT: String(port) },
+      env: { ...process.env, ...env, HTTP_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
-    await service.waitUntilReady(options.readyPath, options.readyTimeoutMs ?? 90_000);
-    return service;
+    return new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
+  }
+
+  /** True while the process has not exited. */
+  get running(): boolean {
+    return this.exitCode === undefined;
   }
 
   /** Runs the service expecting it to refuse to start; resolves with its exit code and output. */
@@ -92,7 +111,8 @@ export class ServiceProcess {
     return code;
   }
 
-  private async waitUntilReady(readyPath: string, timeoutMs: number): Promise<void> {
+  /** Polls `readyPath` until it answers 200; stops the process and throws if it never does. */
+  async waitUntilReady(readyPath: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exitCode !== undefined) {
@@ -106,6 +126,44 @@ export class ServiceProcess {
     }
     await this.stop();
     throw new Error(`${this.name} was not ready at ${readyPath} within ${timeoutMs} ms:\n${this.output}`);
+  }
+}
+
+function recordProcess(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  mkdirSync(PROCESS_RECORDS_DIR, { recursive: true });
+  writeFileSync(path.join(PROCESS_RECORDS_DIR, String(child.pid)), child.spawnargs.join(' '));
+}
+
+function forgetProcess(child: ChildProcess): void {
+  if (child.pid !== undefined) rmSync(path.join(PROCESS_RECORDS_DIR, String(child.pid)), { force: true });
+}
+
+/**
+ * SIGKILLs every service process a test started and did not stop, and returns their command
+ * lines. A pid is killed only while its command line is still the recorded one: pids are reused.
+ */
+export function killLeftoverServiceProcesses(): string[] {
+  if (!existsSync(PROCESS_RECORDS_DIR)) return [];
+  const killed: string[] = [];
+  for (const name of readdirSync(PROCESS_RECORDS_DIR)) {
+    const record = path.join(PROCESS_RECORDS_DIR, name);
+    const recorded = readFileSync(record, 'utf8');
+    const pid = Number(name);
+    if (Number.isInteger(pid) && commandLineOf(pid) === recorded) {
+      process.kill(pid, 'SIGKILL');
+      killed.push(`${pid} ${recorded}`);
+    }
+    rmSync(record, { force: true });
+  }
+  return killed;
+}
+
+function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    return undefined;
   }
 }
 

@@ -46,11 +46,14 @@ export class RunningSystem {
       // Billing needs the simulator's address, so the simulator comes first.
       if (options.services.includes('provider-sim')) await startOne('provider-sim');
       const providerUrl = services.get('provider-sim')?.url;
-      await Promise.all(
+      // Settled, not raced: when one fails, the catch below must see every sibling that started.
+      const started = await Promise.allSettled(
         options.services
           .filter((name) => name !== 'provider-sim')
           .map((name) => startOne(name, name === 'billing' && providerUrl ? { PROVIDER_BASE_URL: providerUrl } : {})),
       );
+      const failure = started.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
       const gateway = await ServiceProcess.start('gateway', {
         env: { ...common, JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId, AUTH_RATE_LIMIT: '1000', ...options.gatewayEnv },
         readyPath: '/api/health/ready',
