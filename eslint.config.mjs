@@ -37,6 +37,24 @@ export default [
     },
   },
   {
+    // The decision core: pure rules a reader can check without knowing any framework. Clocks, ids
+    // and loaded state come in as arguments; I/O, frameworks and the platform barrel stay out.
+    files: ['services/*/src/**/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@kafkajs/*', '@grpc/*', 'express', 'jose', 'bcrypt', 'pino', 'nestjs-pino', 'prom-client', 'rxjs'], message: 'domain/ holds pure rules: no framework, database or transport.' },
+            { group: ['@bvs/platform', '@bvs/platform/*'], message: 'domain/ holds pure rules: the platform lib is infrastructure.' },
+            { group: ['node:fs', 'node:http', 'node:https', 'node:net', 'node:child_process', 'node:worker_threads', 'fs', 'http', 'https', 'net', 'child_process'], message: 'domain/ does no I/O.' },
+            { group: ['**/persistence/**', '**/api/**', '**/messaging/**', '**/grpc/**'], message: 'domain/ imports no adapter of its own service.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/test/**/*.ts', '**/testing/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -1,14 +1,14 @@
 import { AUTH_ERROR_CODES } from '@bvs/contracts';
-import { ServiceError } from '@bvs/platform';
+import { CredentialRefusal } from '../src/domain/credential-refusal';
 import { normaliseEmail } from '../src/domain/email-address';
 import { assertAcceptablePassword } from '../src/domain/password-policy';
 
-function refusalOf(action: () => unknown): { code: string; status: number } | undefined {
+function refusalOf(action: () => unknown): { code: string; field: string } | undefined {
   try {
     action();
     return undefined;
   } catch (error) {
-    if (error instanceof ServiceError) return { code: error.code, status: error.status };
+    if (error instanceof CredentialRefusal) return { code: error.code, field: error.field };
     throw error;
   }
 }
@@ -20,7 +20,7 @@ describe('normaliseEmail', () => {
   });
 
   it.each(['no-at-sign', 'two@@example.com', 'spaces in@example.com', 'user@nodot', `${'a'.repeat(250)}@example.com`])('refuses %s', (raw) => {
-    expect(refusalOf(() => normaliseEmail(raw))).toEqual({ code: AUTH_ERROR_CODES.invalidEmail, status: 400 });
+    expect(refusalOf(() => normaliseEmail(raw))).toEqual({ code: AUTH_ERROR_CODES.invalidEmail, field: 'email' });
   });
 });
 
@@ -39,13 +39,13 @@ describe('assertAcceptablePassword', () => {
     ['the address in another case', 'ADA@Example.com'],
     ['more than 72 bytes, which bcrypt would silently cut', 'ü'.repeat(37)],
   ])('refuses a password that is %s', (_, password) => {
-    expect(refusalOf(() => assertAcceptablePassword(password, email))).toEqual({ code: AUTH_ERROR_CODES.passwordPolicy, status: 400 });
+    expect(refusalOf(() => assertAcceptablePassword(password, email))).toEqual({ code: AUTH_ERROR_CODES.passwordPolicy, field: 'password' });
   });
 
   it('refuses the name part when it is long enough to pass the length rule', () => {
     expect(refusalOf(() => assertAcceptablePassword('adalovelace', 'adalovelace@example.com'))).toEqual({
       code: AUTH_ERROR_CODES.passwordPolicy,
-      status: 400,
+      field: 'password',
     });
   });
 });

@@ -1,16 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { EVENT_TOPICS, PAYMENT_REQUESTED, PaymentRequestedEvent } from '@bvs/contracts';
+import { EVENT_TOPICS, PaymentRequestedEvent } from '@bvs/contracts';
 import { dataSourceOptions, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
 import { readInfraAddresses, ServiceProcess, TestDatabase, uniqueGroupPrefix } from '@bvs/platform/testing';
 import { DataSource } from 'typeorm';
 import { BillWorker } from '../src/bills/bill-worker';
+import { SettleBillHandler } from '../src/bills/commands/settle-bill/settle-bill.handler';
+import { VendBillHandler } from '../src/bills/commands/vend-bill/vend-bill.handler';
+import { RecordRequestedPaymentHandler } from '../src/bills/events/record-requested-payment/record-requested-payment.handler';
+import { BillRepository } from '../src/bills/persistence/bill-repository';
+import { ReconcilePendingBillsHandler } from '../src/bills/reconcile/reconcile-pending-bills.handler';
 import { BillingEnv } from '../src/config/billing-env';
-import { recordPendingBill } from '../src/messaging/payment-requests.consumer';
 import { BILLING_DATABASE } from '../src/persistence/billing-database';
 import { HttpVendingProvider } from '../src/provider/http-vending-provider';
+import { paymentRequested } from './support/payment-requested';
 
 const ADMIN_TOKEN = 'billing-it-admin-token';
-const ORDINARY_METER = '45067891239';
 
 /**
  * The bill worker against the real provider simulator (a process) and the real PostgreSQL:
@@ -23,6 +26,15 @@ describe('bill worker with the provider simulator', () => {
   let dataSource: DataSource;
   let env: BillingEnv;
   let worker: BillWorker;
+
+  /** A worker wired as the app module wires it, with a provider client of its own. */
+  function newWorker(): BillWorker {
+    const bills = new BillRepository(dataSource);
+    const vendBill = new VendBillHandler(bills, new HttpVendingProvider(env, new MetricsRegistry()), new SettleBillHandler(dataSource, bills), env);
+    return new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env), env);
+  }
+  const recordPendingBill = (event: PaymentRequestedEvent) =>
+    dataSource.transaction((manager) => new RecordRequestedPaymentHandler(new BillRepository(dataSource)).handle(event, manager));
 
   beforeAll(async () => {
     simulatorDatabase = await TestDatabase.create('billing_it_sim');
@@ -42,6 +54,7 @@ describe('bill worker with the provider simulator', () => {
     database = await TestDatabase.create('billing_it');
     env = loadConfig(BillingEnv, {
       HTTP_PORT: '0',
+      GRPC_PORT: '0',
       DATABASE_URL: database.url,
       PROVIDER_BASE_URL: simulator.url,
       PROVIDER_RETRIES: '2',
@@ -52,7 +65,7 @@ describe('bill worker with the provider simulator', () => {
     });
     dataSource = await new DataSource(dataSourceOptions(env, BILLING_DATABASE)).initialize();
     await migrateWithLock(dataSource);
-    worker = new BillWorker(dataSource, new HttpVendingProvider(env, new MetricsRegistry()), env);
+    worker = newWorker();
   }, 120_000);
 
   afterAll(async () => {
@@ -75,23 +88,6 @@ describe('bill worker with the provider simulator', () => {
     expect(response.status).toBe(200);
   }
 
-  function paymentRequested(meterNumber = ORDINARY_METER): PaymentRequestedEvent {
-    return {
-      metadata: { eventId: randomUUID(), eventType: PAYMENT_REQUESTED, occurredAt: new Date().toISOString(), correlationId: 'it', causationId: null, producer: 'wallet' },
-      payload: {
-        paymentId: randomUUID(),
-        transactionId: randomUUID(),
-        walletId: randomUUID(),
-        userId: randomUUID(),
-        amountMinor: 250_000n,
-        currency: 'NGN',
-        meterNumber,
-        providerCode: 'ikeja-electric-prepaid',
-        clientReference: `ref-${randomUUID()}`,
-      },
-    };
-  }
-
   async function bill(id: string): Promise<{ status: string; attempts: number; last_error: string | null; token: string | null; vend_sent_at: Date | null }> {
     const rows = (await dataSource.query('SELECT status, attempts, last_error, token, vend_sent_at FROM bill_payments WHERE id = $1', [id])) as {
       status: string;
@@ -109,8 +105,8 @@ describe('bill worker with the provider simulator', () => {
 
   it('records a redelivered payment request once', async () => {
     const event = paymentRequested();
-    await dataSource.transaction((manager) => recordPendingBill(manager, event));
-    await dataSource.transaction((manager) => recordPendingBill(manager, event));
+    await recordPendingBill(event);
+    await recordPendingBill(event);
     const [{ count }] = (await dataSource.query('SELECT COUNT(*)::int AS count FROM bill_payments WHERE id = $1', [event.payload.paymentId])) as [{ count: number }];
     expect(count).toBe(1);
     await worker.runOnce();
@@ -118,7 +114,7 @@ describe('bill worker with the provider simulator', () => {
 
   it('retries transient provider errors, keeps the bill PENDING when they persist, and completes it once they stop', async () => {
     const event = paymentRequested();
-    await dataSource.transaction((manager) => recordPendingBill(manager, event));
+    await recordPendingBill(event);
     await behave({ transientErrorRate: 1 });
     await worker.runOnce();
     const afterOutage = await bill(event.payload.paymentId);
@@ -138,15 +134,15 @@ describe('bill worker with the provider simulator', () => {
 
   it('lets only one of two workers claim a due bill', async () => {
     const event = paymentRequested();
-    await dataSource.transaction((manager) => recordPendingBill(manager, event));
-    const other = new BillWorker(dataSource, new HttpVendingProvider(env, new MetricsRegistry()), env);
+    await recordPendingBill(event);
+    const other = newWorker();
     await Promise.all([worker.runOnce(), other.runOnce()]);
     expect(await bill(event.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
   });
 
   it('reconciles a bill pending past the window: it is made due and requeried at once', async () => {
     const event = paymentRequested();
-    await dataSource.transaction((manager) => recordPendingBill(manager, event));
+    await recordPendingBill(event);
     await dataSource.query(
       `UPDATE bill_payments SET created_at = now() - interval '1 hour', next_attempt_at = now() + interval '1 hour', vend_sent_at = now() - interval '1 hour' WHERE id = $1`,
       [event.payload.paymentId],

@@ -27,6 +27,7 @@ describe('HttpVendingProvider with amounts beyond exact JSON numbers', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const env = loadConfig(BillingEnv, {
       HTTP_PORT: '0',
+      GRPC_PORT: '0',
       DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
       PROVIDER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     });

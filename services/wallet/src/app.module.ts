@@ -1,13 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { READINESS_PATTERNS } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
+import { WALLET_SERVICE as WALLET_GRPC_SERVICE } from '@bvs/contracts';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
-import { WalletRequestHandlers } from './api/wallet-request.handlers';
 import { WalletEnv } from './config/wallet-env';
-import { WalletLedger } from './ledger/wallet-ledger.service';
-import { WalletQueries } from './ledger/wallet-queries.service';
+import { WalletGrpcController } from './grpc/wallet.grpc-controller';
 import { WalletEventsConsumer } from './messaging/wallet-events.consumer';
 import { WALLET_DATABASE } from './persistence/wallet-database';
+import { WALLET_PROVIDERS } from './wallet/wallet-use-cases';
 
 export const WALLET_SERVICE = 'wallet';
 
@@ -19,7 +18,7 @@ export class AppModule {
       imports: [
         loggingModule({ service: WALLET_SERVICE, level: env.LOG_LEVEL }),
         databaseModule(env, WALLET_DATABASE),
-        HealthModule.register({ service: WALLET_SERVICE, kafka, database: true, readinessPattern: READINESS_PATTERNS.wallet }),
+        HealthModule.register({ service: WALLET_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(WALLET_GRPC_SERVICE)] }),
         OutboxModule.register({ service: WALLET_SERVICE, kafka, registry }),
         MetricsModule.register({
           service: WALLET_SERVICE,
@@ -39,8 +38,8 @@ export class AppModule {
           ],
         }),
       ],
-      controllers: [WalletRequestHandlers],
-      providers: [{ provide: WalletEnv, useValue: env }, { provide: Kafka, useValue: kafka }, WalletLedger, WalletQueries, WalletEventsConsumer],
+      controllers: [WalletGrpcController],
+      providers: [{ provide: WalletEnv, useValue: env }, { provide: Kafka, useValue: kafka }, ...WALLET_PROVIDERS, WalletEventsConsumer],
     };
   }
 }

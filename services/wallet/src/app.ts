@@ -1,11 +1,24 @@
-import { READINESS_PATTERNS, WALLET_PATTERNS } from '@bvs/contracts';
-import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, postgresDependency, RunningService, schemaRegistryDependency, startService } from '@bvs/platform';
+import { EVENT_TOPICS, WALLET_SERVICE as WALLET_GRPC_SERVICE } from '@bvs/contracts';
+import {
+  AccessTokenEnv,
+  accessTokenSettingsOf,
+  AccessTokenVerifier,
+  Environment,
+  EventSchemaRegistry,
+  kafkaClientConfig,
+  loadConfig,
+  postgresDependency,
+  RunningService,
+  schemaRegistryDependency,
+  startService,
+} from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule, WALLET_SERVICE } from './app.module';
 import { WalletEnv } from './config/wallet-env';
 
 export async function startWalletService(source: Environment): Promise<RunningService> {
   const env = loadConfig(WalletEnv, source);
+  const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(loadConfig(AccessTokenEnv, source)));
   const kafka = new Kafka(kafkaClientConfig(env, WALLET_SERVICE));
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   return startService({
@@ -13,7 +26,8 @@ export async function startWalletService(source: Environment): Promise<RunningSe
     env,
     kafka,
     module: AppModule.register(env, kafka, registry),
-    consumedTopics: [READINESS_PATTERNS.wallet, ...Object.values(WALLET_PATTERNS)].map((topic) => ({ topic })),
+    consumedTopics: [EVENT_TOPICS.userRegistered, EVENT_TOPICS.paymentCompleted, EVENT_TOPICS.paymentFailed].map((topic) => ({ topic })),
     dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
+    grpc: { port: env.GRPC_PORT, services: [WALLET_GRPC_SERVICE], verifier },
   });
 }

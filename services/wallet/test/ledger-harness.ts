@@ -6,24 +6,24 @@ import { dataSourceOptions, loadConfig, migrateWithLock } from '@bvs/platform';
 import { TestDatabase, WORKSPACE_ROOT } from '@bvs/platform/testing';
 import { DataSource } from 'typeorm';
 import { WalletEnv } from '../src/config/wallet-env';
-import { WalletLedger } from '../src/ledger/wallet-ledger.service';
 import { WALLET_DATABASE } from '../src/persistence/wallet-database';
+import { createWalletUseCases, WalletUseCases } from '../src/wallet/wallet-use-cases';
 
-/** The wallet's ledger on a fresh, migrated database of the real PostgreSQL, without Kafka. */
+/** The wallet's use cases on a fresh, migrated database of the real PostgreSQL, without Kafka. */
 export class LedgerHarness {
   private constructor(
     readonly database: TestDatabase,
     readonly dataSource: DataSource,
-    readonly ledger: WalletLedger,
+    readonly useCases: WalletUseCases,
     readonly env: WalletEnv,
   ) {}
 
   static async create(label: string, env: Readonly<Record<string, string>> = {}): Promise<LedgerHarness> {
     const database = await TestDatabase.create(label);
-    const walletEnv = loadConfig(WalletEnv, { HTTP_PORT: '0', DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20', ...env });
+    const walletEnv = loadConfig(WalletEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20', ...env });
     const dataSource = await new DataSource(dataSourceOptions(walletEnv, WALLET_DATABASE)).initialize();
     await migrateWithLock(dataSource);
-    return new LedgerHarness(database, dataSource, new WalletLedger(dataSource, walletEnv), walletEnv);
+    return new LedgerHarness(database, dataSource, createWalletUseCases(dataSource, walletEnv), walletEnv);
   }
 
   async close(): Promise<void> {
@@ -32,7 +32,7 @@ export class LedgerHarness {
   }
 
   async balanceOf(userId: string): Promise<{ available: bigint; held: bigint }> {
-    const wallet = await this.ledger.walletOf(userId);
+    const wallet = await this.useCases.openWallet.execute(userId);
     return { available: wallet.available, held: wallet.held };
   }
 

@@ -68,8 +68,8 @@ describe('wallet service consuming and publishing events over the real Kafka', (
 
   async function fundedPayment(amount: bigint): Promise<{ userId: string; payment: PaymentInitiation }> {
     const userId = randomUUID();
-    await harness.ledger.fund({ userId, amount: 10_000n, reference: 'seed' }, origin());
-    const payment = await harness.ledger.initiatePayment(
+    await harness.useCases.fundWallet.execute({ userId, amount: 10_000n, reference: 'seed' }, origin());
+    const payment = await harness.useCases.initiatePayment.execute(
       { userId, amount, reference: randomUUID(), meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' },
       origin(),
     );
@@ -88,7 +88,7 @@ describe('wallet service consuming and publishing events over the real Kafka', (
   it('opens the wallet when user-registered arrives, once, even when first use races it', async () => {
     const userId = randomUUID();
     const event = { metadata: metadata(USER_REGISTERED, 'auth'), payload: { userId, email: `${userId}@example.com` } };
-    await Promise.all([publish(EVENT_TOPICS.userRegistered, event), harness.ledger.walletOf(userId), publish(EVENT_TOPICS.userRegistered, event)]);
+    await Promise.all([publish(EVENT_TOPICS.userRegistered, event), harness.useCases.openWallet.execute(userId), publish(EVENT_TOPICS.userRegistered, event)]);
     await eventually(async () => ((await inboxCount(event.metadata.eventId)) === 1 ? true : undefined), 'user-registered to be applied');
     const [{ count }] = (await harness.dataSource.query('SELECT COUNT(*)::int AS count FROM wallets WHERE user_id = $1', [userId])) as [{ count: number }];
     expect(count).toBe(1);

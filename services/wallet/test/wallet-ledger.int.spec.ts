@@ -66,11 +66,11 @@ describe('wallet ledger on the real PostgreSQL', () => {
   });
 
   const pay = (userId: string, reference: string = randomUUID(), amount = PAYMENT) =>
-    harness.ledger.initiatePayment({ userId, amount, reference, meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' }, origin());
+    harness.useCases.initiatePayment.execute({ userId, amount, reference, meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' }, origin());
 
   it('creates exactly one wallet per user however many first uses race', async () => {
     const userId = randomUUID();
-    const wallets = await Promise.all(Array.from({ length: 20 }, () => harness.ledger.walletOf(userId)));
+    const wallets = await Promise.all(Array.from({ length: 20 }, () => harness.useCases.openWallet.execute(userId)));
     expect(new Set(wallets.map((wallet) => wallet.id)).size).toBe(1);
     const [{ count }] = await harness.dataSource.query('SELECT COUNT(*)::int AS count FROM wallets WHERE user_id = $1', [userId]);
     expect(count).toBe(1);
@@ -78,7 +78,7 @@ describe('wallet ledger on the real PostgreSQL', () => {
 
   it('of 50 concurrent payments on a wallet funded for exactly 20, accepts exactly 20 and refuses 30 for insufficient funds', async () => {
     const userId = randomUUID();
-    await harness.ledger.fund({ userId, amount: 20n * PAYMENT, reference: 'fund-20' }, origin());
+    await harness.useCases.fundWallet.execute({ userId, amount: 20n * PAYMENT, reference: 'fund-20' }, origin());
     const outcomes = await Promise.all(Array.from({ length: 50 }, () => settle(pay(userId))));
 
     expect(outcomes.filter((outcome) => outcome.unexpected !== undefined)).toEqual([]);
@@ -96,15 +96,15 @@ describe('wallet ledger on the real PostgreSQL', () => {
 
   it('lands all of 50 concurrent fundings with distinct references', async () => {
     const userId = randomUUID();
-    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, index) => settle(harness.ledger.fund({ userId, amount: BigInt(index + 1), reference: `f-${index}` }, origin()))));
+    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, index) => settle(harness.useCases.fundWallet.execute({ userId, amount: BigInt(index + 1), reference: `f-${index}` }, origin()))));
     expect(outcomes.filter((outcome) => outcome.value === undefined)).toEqual([]);
     expect(await harness.balanceOf(userId)).toEqual({ available: 1275n, held: 0n });
   });
 
   it('replays a reference with the same body: same ids and status, no money moved', async () => {
     const userId = randomUUID();
-    const first = await harness.ledger.fund({ userId, amount: 700n, reference: 'replay-me' }, origin());
-    const again = await harness.ledger.fund({ userId, amount: 700n, reference: 'replay-me' }, origin());
+    const first = await harness.useCases.fundWallet.execute({ userId, amount: 700n, reference: 'replay-me' }, origin());
+    const again = await harness.useCases.fundWallet.execute({ userId, amount: 700n, reference: 'replay-me' }, origin());
     expect(first.replayed).toBe(false);
     expect(again).toEqual({ transaction: first.transaction, replayed: true });
     expect(await harness.balanceOf(userId)).toEqual({ available: 700n, held: 0n });
@@ -118,26 +118,26 @@ describe('wallet ledger on the real PostgreSQL', () => {
 
   it('refuses the same reference with a different body with IDEMPOTENCY.CONFLICT, changing nothing', async () => {
     const userId = randomUUID();
-    await harness.ledger.fund({ userId, amount: 1_000n, reference: 'mine' }, origin());
-    expect(await settle(harness.ledger.fund({ userId, amount: 999n, reference: 'mine' }, origin()))).toEqual({ code: 'IDEMPOTENCY.CONFLICT', status: 409 });
+    await harness.useCases.fundWallet.execute({ userId, amount: 1_000n, reference: 'mine' }, origin());
+    expect(await settle(harness.useCases.fundWallet.execute({ userId, amount: 999n, reference: 'mine' }, origin()))).toEqual({ code: 'IDEMPOTENCY.CONFLICT', status: 409 });
     expect(await settle(pay(userId, 'mine', 1_000n))).toEqual({ code: 'IDEMPOTENCY.CONFLICT', status: 409 });
     expect(await harness.balanceOf(userId)).toEqual({ available: 1_000n, held: 0n });
   });
 
   it('races concurrent duplicates of one reference to a single effect', async () => {
     const userId = randomUUID();
-    await harness.ledger.fund({ userId, amount: 100_000n, reference: 'seed' }, origin());
+    await harness.useCases.fundWallet.execute({ userId, amount: 100_000n, reference: 'seed' }, origin());
     const payments = await Promise.all(Array.from({ length: 20 }, () => pay(userId, 'same-ref', 1_000n)));
     expect(new Set(payments.map((payment) => payment.paymentId)).size).toBe(1);
     expect(payments.filter((payment) => !payment.replayed)).toHaveLength(1);
-    const fundings = await Promise.all(Array.from({ length: 20 }, () => harness.ledger.fund({ userId, amount: 5n, reference: 'same-fund' }, origin())));
+    const fundings = await Promise.all(Array.from({ length: 20 }, () => harness.useCases.fundWallet.execute({ userId, amount: 5n, reference: 'same-fund' }, origin())));
     expect(new Set(fundings.map((funding) => funding.transaction.id)).size).toBe(1);
     expect(await harness.balanceOf(userId)).toEqual({ available: 100_000n - 1_000n + 5n, held: 1_000n });
   });
 
   it('records a PENDING payment, its hold and its payment-requested event in one transaction', async () => {
     const userId = randomUUID();
-    await harness.ledger.fund({ userId, amount: 10_000n, reference: 'seed' }, origin());
+    await harness.useCases.fundWallet.execute({ userId, amount: 10_000n, reference: 'seed' }, origin());
     const payment = await pay(userId, 'with-event', 2_500n);
     expect(payment).toMatchObject({ status: 'PENDING', amount: '2500', currency: 'NGN', reference: 'with-event' });
     const outbox = await harness.dataSource.query(`SELECT topic, message_key, payload FROM outbox WHERE payload -> 'payload' ->> 'paymentId' = $1`, [payment.paymentId]);
@@ -149,7 +149,7 @@ describe('wallet ledger on the real PostgreSQL', () => {
   describe('settling payments, whatever order and however often the outcomes arrive', () => {
     async function pendingPayment() {
       const userId = randomUUID();
-      await harness.ledger.fund({ userId, amount: 10_000n, reference: 'seed' }, origin());
+      await harness.useCases.fundWallet.execute({ userId, amount: 10_000n, reference: 'seed' }, origin());
       return { userId, payment: await pay(userId, randomUUID(), 4_000n) };
     }
     const apply = (work: (manager: import('typeorm').EntityManager) => Promise<void>) => harness.dataSource.transaction(work);
@@ -161,8 +161,8 @@ describe('wallet ledger on the real PostgreSQL', () => {
     it('completion posts the hold: the money leaves and the payment is COMPLETED with its token', async () => {
       const { userId, payment } = await pendingPayment();
       const event = completed(payment, userId);
-      await apply((manager) => harness.ledger.completePayment(manager, event));
-      await apply((manager) => harness.ledger.completePayment(manager, event));
+      await apply((manager) => harness.useCases.settleCompletedPayment.handle(manager, event));
+      await apply((manager) => harness.useCases.settleCompletedPayment.handle(manager, event));
       expect(await statusOf(payment.transactionId)).toBe('COMPLETED');
       expect(await harness.balanceOf(userId)).toEqual({ available: 6_000n, held: 0n });
     });
@@ -170,9 +170,9 @@ describe('wallet ledger on the real PostgreSQL', () => {
     it('failure reverses once: REVERSAL of the same amount, payment REVERSED, payment-reversed queued', async () => {
       const { userId, payment } = await pendingPayment();
       const event = failed(payment, userId);
-      await apply((manager) => harness.ledger.failAndReversePayment(manager, event));
-      await apply((manager) => harness.ledger.failAndReversePayment(manager, event));
-      await apply((manager) => harness.ledger.failAndReversePayment(manager, failed(payment, userId)));
+      await apply((manager) => harness.useCases.reverseFailedPayment.handle(manager, event));
+      await apply((manager) => harness.useCases.reverseFailedPayment.handle(manager, event));
+      await apply((manager) => harness.useCases.reverseFailedPayment.handle(manager, failed(payment, userId)));
       expect(await statusOf(payment.transactionId)).toBe('REVERSED');
       expect(await reversalsOf(payment.transactionId)).toEqual([{ amount: '4000' }]);
       expect(await harness.balanceOf(userId)).toEqual({ available: 10_000n, held: 0n });
@@ -185,14 +185,14 @@ describe('wallet ledger on the real PostgreSQL', () => {
 
     it('never reverses a completed payment, and never completes a reversed one', async () => {
       const first = await pendingPayment();
-      await apply((manager) => harness.ledger.completePayment(manager, completed(first.payment, first.userId)));
-      await apply((manager) => harness.ledger.failAndReversePayment(manager, failed(first.payment, first.userId)));
+      await apply((manager) => harness.useCases.settleCompletedPayment.handle(manager, completed(first.payment, first.userId)));
+      await apply((manager) => harness.useCases.reverseFailedPayment.handle(manager, failed(first.payment, first.userId)));
       expect(await statusOf(first.payment.transactionId)).toBe('COMPLETED');
       expect(await reversalsOf(first.payment.transactionId)).toEqual([]);
 
       const second = await pendingPayment();
-      await apply((manager) => harness.ledger.failAndReversePayment(manager, failed(second.payment, second.userId)));
-      await apply((manager) => harness.ledger.completePayment(manager, completed(second.payment, second.userId)));
+      await apply((manager) => harness.useCases.reverseFailedPayment.handle(manager, failed(second.payment, second.userId)));
+      await apply((manager) => harness.useCases.settleCompletedPayment.handle(manager, completed(second.payment, second.userId)));
       expect(await statusOf(second.payment.transactionId)).toBe('REVERSED');
       expect(await harness.balanceOf(second.userId)).toEqual({ available: 10_000n, held: 0n });
     });
@@ -200,8 +200,8 @@ describe('wallet ledger on the real PostgreSQL', () => {
     it('settles concurrent duplicate and conflicting outcomes to exactly one result', async () => {
       const { userId, payment } = await pendingPayment();
       const deliveries = [
-        ...Array.from({ length: 5 }, () => apply((manager) => harness.ledger.failAndReversePayment(manager, failed(payment, userId)))),
-        ...Array.from({ length: 5 }, () => apply((manager) => harness.ledger.completePayment(manager, completed(payment, userId)))),
+        ...Array.from({ length: 5 }, () => apply((manager) => harness.useCases.reverseFailedPayment.handle(manager, failed(payment, userId)))),
+        ...Array.from({ length: 5 }, () => apply((manager) => harness.useCases.settleCompletedPayment.handle(manager, completed(payment, userId)))),
       ];
       await Promise.all(deliveries);
       const status = await statusOf(payment.transactionId);
@@ -213,7 +213,7 @@ describe('wallet ledger on the real PostgreSQL', () => {
       const { userId, payment } = await pendingPayment();
       const wrong = completed(payment, userId);
       const mismatched = { ...wrong, payload: { ...wrong.payload, amountMinor: 1n } };
-      await expect(apply((manager) => harness.ledger.completePayment(manager, mismatched))).rejects.toThrow(/does not match/);
+      await expect(apply((manager) => harness.useCases.settleCompletedPayment.handle(manager, mismatched))).rejects.toThrow(/does not match/);
       expect(await statusOf(payment.transactionId)).toBe('PENDING');
     });
   });
@@ -224,8 +224,8 @@ describe('wallet ledger on the real PostgreSQL', () => {
       expect(clean).toEqual({ code: 0, output: expect.stringMatching(/wallets checked, 0 drifting, 0 findings/) });
 
       const userId = randomUUID();
-      await harness.ledger.fund({ userId, amount: 100n, reference: 'seed' }, origin());
-      const wallet = await harness.ledger.walletOf(userId);
+      await harness.useCases.fundWallet.execute({ userId, amount: 100n, reference: 'seed' }, origin());
+      const wallet = await harness.useCases.openWallet.execute(userId);
       await harness.dataSource.query('UPDATE wallets SET available = available + 1 WHERE id = $1', [wallet.id]);
       try {
         const drift = await harness.runAuditCommand();
@@ -239,12 +239,12 @@ describe('wallet ledger on the real PostgreSQL', () => {
 
     it('reports payments still pending beyond the reconciliation window when asked', async () => {
       const userId = randomUUID();
-      await harness.ledger.fund({ userId, amount: 1_000n, reference: 'seed' }, origin());
+      await harness.useCases.fundWallet.execute({ userId, amount: 1_000n, reference: 'seed' }, origin());
       const payment = await pay(userId, randomUUID(), 100n);
       const report = await harness.runAuditCommand({ PENDING_WINDOW_SECONDS: '0' });
       expect(report.code).toBe(1);
       expect(report.output).toContain(`payment ${payment.transactionId} PENDING since`);
-      await harness.dataSource.transaction((manager) => harness.ledger.completePayment(manager, completed(payment, userId)));
+      await harness.dataSource.transaction((manager) => harness.useCases.settleCompletedPayment.handle(manager, completed(payment, userId)));
     });
   });
 });

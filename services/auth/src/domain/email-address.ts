@@ -1,5 +1,5 @@
 import { AUTH_ERROR_CODES } from '@bvs/contracts';
-import { ServiceError } from '@bvs/platform';
+import { CredentialRefusal } from './credential-refusal';
 
 const MAX_EMAIL_LENGTH = 254;
 // Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is proven by mail, not regex.
@@ -13,7 +13,7 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function normaliseEmail(raw: string): string {
   const email = raw.trim().normalize('NFC').toLowerCase();
   if (email.length > MAX_EMAIL_LENGTH || !EMAIL_SHAPE.test(email)) {
-    throw new ServiceError(AUTH_ERROR_CODES.invalidEmail, 400, 'The e-mail address is not valid.', { field: 'email' });
+    throw new CredentialRefusal(AUTH_ERROR_CODES.invalidEmail, 'The e-mail address is not valid.', 'email');
   }
   return email;
 }

@@ -1,5 +1,5 @@
 import { AUTH_ERROR_CODES } from '@bvs/contracts';
-import { ServiceError } from '@bvs/platform';
+import { CredentialRefusal } from './credential-refusal';
 
 export const MIN_PASSWORD_LENGTH = 8;
 /** bcrypt reads only the first 72 bytes; a longer password would be silently truncated. */
@@ -8,7 +8,7 @@ export const MAX_PASSWORD_BYTES = 72;
 /** Refuses a password the service would not want to protect an account with. */
 export function assertAcceptablePassword(password: string, normalisedEmail: string): void {
   const refuse = (reason: string) => {
-    throw new ServiceError(AUTH_ERROR_CODES.passwordPolicy, 400, reason, { field: 'password' });
+    throw new CredentialRefusal(AUTH_ERROR_CODES.passwordPolicy, reason, 'password');
   };
   if ([...password].length < MIN_PASSWORD_LENGTH) refuse(`The password must have at least ${MIN_PASSWORD_LENGTH} characters.`);
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) refuse(`The password must fit in ${MAX_PASSWORD_BYTES} bytes (UTF-8).`);

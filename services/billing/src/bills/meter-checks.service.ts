@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { BILLING_ERROR_CODES, ElectricityProvider, MeterValidation } from '@bvs/contracts';
 import { ServiceError } from '@bvs/platform';
 import { BillingEnv } from '../config/billing-env';
-import { MeterLookupResult, ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider } from '../provider/vending-provider';
+import { ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider } from '../provider/vending-provider';
+import { decideMeterValidation, MeterRefusal } from './domain/decide-meter-validation';
+import type { MeterLookupResult } from './domain/provider-answers';
 
 interface Cached<T> {
   readonly value: T;
@@ -39,30 +41,19 @@ export class MeterChecks {
 
   /** The meter's owner and the provider's limits; with an amount, also whether it is within them. */
   async validate(providerCode: string, meterNumber: string, amount?: bigint): Promise<MeterValidation> {
-    const result = await this.lookup(providerCode, meterNumber);
-    if (result.kind !== 'FOUND') {
-      if (result.kind === 'UNKNOWN_PROVIDER') throw new ServiceError(BILLING_ERROR_CODES.unknownProvider, 400, `No provider has the code ${providerCode}.`, { field: 'provider' });
-      if (result.kind === 'METER_NOT_FOUND') throw new ServiceError(BILLING_ERROR_CODES.meterNotFound, 422, 'The provider knows no such meter.', { field: 'meterNumber' });
-      throw new ServiceError(BILLING_ERROR_CODES.meterBlocked, 422, 'The meter is blocked by its provider.', { field: 'meterNumber' });
-    }
-    if (amount !== undefined && (amount < result.minimumAmount || amount > result.maximumAmount)) {
-      throw new ServiceError(
-        BILLING_ERROR_CODES.amountOutOfRange,
-        422,
-        `The amount must be between ${result.minimumAmount} and ${result.maximumAmount} minor units for this provider.`,
-        { field: 'amount', minimum: result.minimumAmount.toString(), maximum: result.maximumAmount.toString() },
-      );
-    }
+    const decision = decideMeterValidation(await this.lookup(providerCode, meterNumber), amount);
+    if (decision.kind === 'REFUSED') throw refusalError(decision, providerCode);
+    const meter = decision.meter;
     return {
       providerCode,
-      providerName: result.providerName,
+      providerName: meter.providerName,
       meterNumber,
-      meterType: result.meterType,
-      customerName: result.customerName,
-      address: result.address,
-      minimumAmount: result.minimumAmount.toString(),
-      maximumAmount: result.maximumAmount.toString(),
-      currency: result.currency,
+      meterType: meter.meterType,
+      customerName: meter.customerName,
+      address: meter.address,
+      minimumAmount: meter.minimumAmount.toString(),
+      maximumAmount: meter.maximumAmount.toString(),
+      currency: meter.currency,
     };
   }
 
@@ -90,6 +81,27 @@ export class MeterChecks {
         throw new ServiceError(BILLING_ERROR_CODES.providerUnavailable, 503, 'The electricity provider is not answering; try again shortly.');
       }
       throw error;
+    }
+  }
+}
+
+/** The edge's answer to each refusal: its stable code, its status, and a message for the user. */
+function refusalError(refused: MeterRefusal, providerCode: string): ServiceError {
+  switch (refused.refusal) {
+    case 'UNKNOWN_PROVIDER':
+      return new ServiceError(BILLING_ERROR_CODES.unknownProvider, 400, `No provider has the code ${providerCode}.`, { field: 'provider' });
+    case 'METER_NOT_FOUND':
+      return new ServiceError(BILLING_ERROR_CODES.meterNotFound, 422, 'The provider knows no such meter.', { field: 'meterNumber' });
+    case 'METER_BLOCKED':
+      return new ServiceError(BILLING_ERROR_CODES.meterBlocked, 422, 'The meter is blocked by its provider.', { field: 'meterNumber' });
+    case 'AMOUNT_OUT_OF_RANGE': {
+      const { minimumAmount, maximumAmount } = refused.limits;
+      return new ServiceError(
+        BILLING_ERROR_CODES.amountOutOfRange,
+        422,
+        `The amount must be between ${minimumAmount} and ${maximumAmount} minor units for this provider.`,
+        { field: 'amount', minimum: minimumAmount.toString(), maximum: maximumAmount.toString() },
+      );
     }
   }
 }

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { MetricsRegistry } from '@bvs/platform';
 import { Histogram } from 'prom-client';
 import { BillingEnv } from '../config/billing-env';
-import { MeterLookupResult, ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider, VendOrder, VendOutcome } from './vending-provider';
+import type { MeterLookupResult, RequeryOutcome, VendOutcome } from '../bills/domain/provider-answers';
+import { ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider, VendOrder } from './vending-provider';
 
 interface VendView {
   readonly requestId: string;
@@ -121,7 +122,7 @@ export class HttpVendingProvider extends VendingProvider {
     return { kind: 'UNKNOWN', cause: `unexpected status ${attempt.status}` };
   }
 
-  async requery(requestId: string): Promise<VendOutcome> {
+  async requery(requestId: string): Promise<RequeryOutcome> {
     const attempt = await this.call('requery', 'GET', `/vend/${encodeURIComponent(requestId)}`);
     if (attempt.kind !== 'answer') return { kind: 'UNKNOWN', cause: attempt.cause };
     if (attempt.status === 200) return outcomeOf(attempt.body as VendView);

@@ -1,3 +1,5 @@
+import type { MeterLookupResult, MeterType, RequeryOutcome, VendOutcome } from '../bills/domain/provider-answers';
+
 /**
  * The port billing vends through. The HTTP adapter talks to the simulator; a real provider gets an
  * adapter of its own behind the same interface. Amounts are minor units as bigint.
@@ -5,25 +7,12 @@
 export interface ProviderCatalogueEntry {
   readonly code: string;
   readonly name: string;
-  readonly meterType: 'PREPAID' | 'POSTPAID';
+  readonly meterType: MeterType;
   readonly minimumAmount: bigint;
   readonly maximumAmount: bigint;
   readonly fee: bigint;
   readonly currency: string;
 }
-
-export type MeterLookupResult =
-  | {
-      readonly kind: 'FOUND';
-      readonly providerName: string;
-      readonly meterType: 'PREPAID' | 'POSTPAID';
-      readonly customerName: string;
-      readonly address: string;
-      readonly minimumAmount: bigint;
-      readonly maximumAmount: bigint;
-      readonly currency: string;
-    }
-  | { readonly kind: 'UNKNOWN_PROVIDER' | 'METER_NOT_FOUND' | 'METER_BLOCKED'; readonly message: string };
 
 export interface VendOrder {
   /** Our idempotency id at the provider: the payment id. */
@@ -33,23 +22,12 @@ export interface VendOrder {
   readonly amount: bigint;
 }
 
-/**
- * What one step learnt. UNKNOWN covers timeouts, dropped connections and exhausted transient
- * errors: the vend may or may not have happened, so the only safe next move is to ask again.
- */
-export type VendOutcome =
-  | { readonly kind: 'SUCCEEDED'; readonly token: string; readonly units: string; readonly providerReference: string }
-  | { readonly kind: 'FAILED'; readonly reasonCode: string; readonly reasonMessage: string; readonly providerReference: string | null }
-  | { readonly kind: 'PENDING'; readonly providerReference: string | null }
-  | { readonly kind: 'NOT_RECEIVED' }
-  | { readonly kind: 'UNKNOWN'; readonly cause: string };
-
 export abstract class VendingProvider {
   abstract catalogue(): Promise<readonly ProviderCatalogueEntry[]>;
   abstract lookupMeter(providerCode: string, meterNumber: string): Promise<MeterLookupResult>;
   abstract vend(order: VendOrder): Promise<VendOutcome>;
   /** Only ever NOT_RECEIVED when the provider has no record of the request id at all. */
-  abstract requery(requestId: string): Promise<VendOutcome>;
+  abstract requery(requestId: string): Promise<RequeryOutcome>;
 }
 
 /** The provider could not be asked at all (down, or only transient errors within the retries). */

@@ -5,8 +5,8 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { auditLedger } from '../audit/ledger-audit';
 import { WalletEnv } from '../config/wallet-env';
-import { WalletLedger } from '../ledger/wallet-ledger.service';
 import { WALLET_DATABASE } from '../persistence/wallet-database';
+import { createWalletUseCases } from '../wallet/wallet-use-cases';
 
 /**
  * `npm run bench:ledger`: how fast the ledger takes payments on the real PostgreSQL, spread over
@@ -31,16 +31,16 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const env = loadConfig(WalletEnv, { HTTP_PORT: '0', DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(CONCURRENCY) });
+  const env = loadConfig(WalletEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(CONCURRENCY) });
   const dataSource = await new DataSource(dataSourceOptions(env, WALLET_DATABASE)).initialize();
   try {
     await migrateWithLock(dataSource);
-    const ledger = new WalletLedger(dataSource, env);
+    const { fundWallet, initiatePayment } = createWalletUseCases(dataSource, env);
     const origin = { correlationId: 'bench', causationId: null };
     const spread = Array.from({ length: WALLETS }, () => randomUUID());
     const hot = [randomUUID()];
     for (const user of [...spread, ...hot]) {
-      await ledger.fund({ userId: user, amount: AMOUNT * BigInt(PAYMENTS), reference: 'bench-seed' }, origin);
+      await fundWallet.execute({ userId: user, amount: AMOUNT * BigInt(PAYMENTS), reference: 'bench-seed' }, origin);
     }
     print(`ledger benchmark: ${PAYMENTS} payments per scenario, concurrency ${CONCURRENCY}, PostgreSQL ${await serverVersion(dataSource)}`);
     print('scenario             payments/s   p50 ms   p95 ms   p99 ms   max ms   rss MiB');
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
             const index = next++;
             const user = scenario.users[index % scenario.users.length] ?? '';
             const begun = process.hrtime.bigint();
-            await ledger.initiatePayment({ userId: user, amount: AMOUNT, reference: `bench-${index}`, meterNumber: '1111111111111', providerCode: 'ikeja-electric-prepaid' }, origin);
+            await initiatePayment.execute({ userId: user, amount: AMOUNT, reference: `bench-${index}`, meterNumber: '1111111111111', providerCode: 'ikeja-electric-prepaid' }, origin);
             latencies.push(Number(process.hrtime.bigint() - begun) / 1e6);
           }
         }),

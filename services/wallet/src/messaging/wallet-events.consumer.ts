@@ -5,7 +5,9 @@ import { EventConsumer, EventContext, EventSchemaRegistry } from '@bvs/platform'
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { WalletEnv } from '../config/wallet-env';
-import { WalletLedger } from '../ledger/wallet-ledger.service';
+import { OpenWalletHandler } from '../wallet/commands/open-wallet/open-wallet.handler';
+import { ReverseFailedPaymentHandler } from '../wallet/consumers/reverse-failed-payment/reverse-failed-payment.handler';
+import { SettleCompletedPaymentHandler } from '../wallet/consumers/settle-completed-payment/settle-completed-payment.handler';
 
 const CONSUMED_TOPICS = [EVENT_TOPICS.userRegistered, EVENT_TOPICS.paymentCompleted, EVENT_TOPICS.paymentFailed] as const;
 type ConsumedTopic = (typeof CONSUMED_TOPICS)[number];
@@ -25,7 +27,9 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
     registry: EventSchemaRegistry,
     kafka: Kafka,
     env: WalletEnv,
-    private readonly ledger: WalletLedger,
+    private readonly openWallet: OpenWalletHandler,
+    private readonly settleCompletedPayment: SettleCompletedPaymentHandler,
+    private readonly reverseFailedPayment: ReverseFailedPaymentHandler,
   ) {
     this.consumer = new EventConsumer({
       kafka,
@@ -53,14 +57,14 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
     switch (context.topic) {
       case EVENT_TOPICS.userRegistered: {
         const { userId } = (event as EventByTopic[typeof EVENT_TOPICS.userRegistered]).payload;
-        const wallet = await this.ledger.walletOf(userId, context.manager);
+        const wallet = await this.openWallet.execute(userId, context.manager);
         this.logger.log({ userId, walletId: wallet.id }, 'Wallet ready for registered user');
         return;
       }
       case EVENT_TOPICS.paymentCompleted:
-        return this.ledger.completePayment(context.manager, event as EventByTopic[typeof EVENT_TOPICS.paymentCompleted]);
+        return this.settleCompletedPayment.handle(context.manager, event as EventByTopic[typeof EVENT_TOPICS.paymentCompleted]);
       case EVENT_TOPICS.paymentFailed:
-        return this.ledger.failAndReversePayment(context.manager, event as EventByTopic[typeof EVENT_TOPICS.paymentFailed]);
+        return this.reverseFailedPayment.handle(context.manager, event as EventByTopic[typeof EVENT_TOPICS.paymentFailed]);
     }
   }
 }

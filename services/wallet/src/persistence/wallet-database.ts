@@ -1,7 +1,7 @@
 import { CreateMessagingTables1764000000000, DatabaseDefinition, MESSAGING_ENTITIES } from '@bvs/platform';
 import { CreateWalletLedger1764200000000 } from './migrations/1764200000000-create-wallet-ledger';
 
-/** The wallet reads and writes its own tables with SQL (see ledger/); TypeORM runs the migrations and the messaging tables. */
+/** The wallet reads and writes its own tables with SQL (see wallet/persistence/); TypeORM runs the migrations and the messaging tables. */
 export const WALLET_DATABASE: DatabaseDefinition = {
   entities: [...MESSAGING_ENTITIES],
   migrations: [CreateMessagingTables1764000000000, CreateWalletLedger1764200000000],

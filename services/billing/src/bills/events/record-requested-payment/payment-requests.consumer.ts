@@ -1,0 +1,40 @@
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { EVENT_TOPICS } from '@bvs/contracts';
+import { EventConsumer, EventSchemaRegistry } from '@bvs/platform';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { BillingEnv } from '../../../config/billing-env';
+import { RecordRequestedPaymentHandler } from './record-requested-payment.handler';
+
+/**
+ * Delivers each payment-requested event to its handler in the same transaction as its inbox row.
+ * The bill's key is the payment id, so even an event that bypassed the inbox could not create a
+ * second bill.
+ */
+@Injectable()
+export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: EventConsumer<typeof EVENT_TOPICS.paymentRequested>;
+
+  constructor(@InjectDataSource() dataSource: DataSource, registry: EventSchemaRegistry, kafka: Kafka, env: BillingEnv, recordPayment: RecordRequestedPaymentHandler) {
+    this.consumer = new EventConsumer({
+      kafka,
+      registry,
+      dataSource,
+      groupId: `${env.KAFKA_GROUP_PREFIX}billing-payment-requests`,
+      service: 'billing',
+      topics: [EVENT_TOPICS.paymentRequested],
+      maxAttempts: 12,
+      retryMaxMs: 10_000,
+      handle: (event, context) => recordPayment.handle(event, context.manager),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

@@ -1,0 +1,84 @@
+import type { BillPayment, BillStatus } from '@bvs/contracts';
+import type { Bill, RequestedPayment } from '../domain/bill';
+
+/** A `bill_payments` row as `pg` returns it: BIGINT comes back as a string, exact, and becomes a bigint only here. */
+export interface BillRow {
+  id: string;
+  user_id: string;
+  wallet_id: string;
+  transaction_id: string;
+  status: BillStatus;
+  amount: string;
+  currency: string;
+  meter_number: string;
+  provider_code: string;
+  client_reference: string;
+  correlation_id: string;
+  token: string | null;
+  units: string | null;
+  provider_reference: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  vend_sent_at: Date | null;
+  attempts: number;
+  next_attempt_at: Date;
+  claimed_until: Date | null;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+}
+
+export function toBill(row: BillRow): Bill {
+  const payment: RequestedPayment = {
+    paymentId: row.id,
+    transactionId: row.transaction_id,
+    walletId: row.wallet_id,
+    userId: row.user_id,
+    amountMinor: BigInt(row.amount),
+    currency: row.currency,
+    meterNumber: row.meter_number,
+    providerCode: row.provider_code,
+    clientReference: row.client_reference,
+    correlationId: row.correlation_id,
+  };
+  const base = { payment, createdAt: row.created_at };
+  switch (row.status) {
+    case 'PENDING':
+      return { ...base, status: 'PENDING', phase: row.vend_sent_at ? 'AWAITING_REQUERY' : 'NOT_SENT', attempts: row.attempts, dueAt: row.next_attempt_at };
+    case 'COMPLETED':
+      return { ...base, status: 'COMPLETED', token: required(row, 'token'), units: row.units, providerReference: row.provider_reference };
+    case 'FAILED':
+      return { ...base, status: 'FAILED', reasonCode: required(row, 'failure_code'), reasonMessage: row.failure_message, providerReference: row.provider_reference };
+  }
+}
+
+/** The table's CHECK guarantees these columns for a settled bill; a row without one is corrupt, not a state. */
+function required(row: BillRow, column: 'token' | 'failure_code'): string {
+  const value = row[column];
+  if (value === null) throw new Error(`Bill ${row.id} is ${row.status} without ${column}`);
+  return value;
+}
+
+/** The view the API answers with; amounts stay decimal strings of minor units. */
+export function toBillPayment(row: BillRow): BillPayment {
+  return {
+    id: row.id,
+    walletId: row.wallet_id,
+    transactionId: row.transaction_id,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency,
+    meterNumber: row.meter_number,
+    providerCode: row.provider_code,
+    reference: row.client_reference,
+    token: row.token,
+    units: row.units,
+    providerReference: row.provider_reference,
+    failureCode: row.failure_code,
+    failureMessage: row.failure_message,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    completedAt: row.completed_at?.toISOString() ?? null,
+  };
+}

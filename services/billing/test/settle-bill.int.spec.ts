@@ -1,0 +1,66 @@
+import { EVENT_TOPICS } from '@bvs/contracts';
+import { dataSourceOptions, loadConfig, migrateWithLock } from '@bvs/platform';
+import { TestDatabase } from '@bvs/platform/testing';
+import { DataSource } from 'typeorm';
+import { SettleBillHandler } from '../src/bills/commands/settle-bill/settle-bill.handler';
+import type { Settlement } from '../src/bills/domain/bill';
+import { RecordRequestedPaymentHandler } from '../src/bills/events/record-requested-payment/record-requested-payment.handler';
+import { BillRepository } from '../src/bills/persistence/bill-repository';
+import { BillingEnv } from '../src/config/billing-env';
+import { BILLING_DATABASE } from '../src/persistence/billing-database';
+import { paymentRequested } from './support/payment-requested';
+
+const VENDED: Settlement = { status: 'COMPLETED', token: '12345678901234567890', units: '23.8', providerReference: 'PSIM-1' };
+const DECLINED: Settlement = { status: 'FAILED', reasonCode: 'PROVIDER.VEND.DECLINED', reasonMessage: 'The provider declined the vend (VEND.DECLINED).', providerReference: null };
+
+/** Settling against the real PostgreSQL: the final status and its one outbox event, however many answers race. */
+describe('settling a bill', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let settleBill: SettleBillHandler;
+  let recordPayment: RecordRequestedPaymentHandler;
+
+  beforeAll(async () => {
+    database = await TestDatabase.create('billing_settle_it');
+    const env = loadConfig(BillingEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: database.url });
+    dataSource = await new DataSource(dataSourceOptions(env, BILLING_DATABASE)).initialize();
+    await migrateWithLock(dataSource);
+    const bills = new BillRepository(dataSource);
+    settleBill = new SettleBillHandler(dataSource, bills);
+    recordPayment = new RecordRequestedPaymentHandler(bills);
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  async function recordedBill(): Promise<string> {
+    const event = paymentRequested();
+    await dataSource.transaction((manager) => recordPayment.handle(event, manager));
+    return event.payload.paymentId;
+  }
+
+  async function outcomeOf(billId: string): Promise<{ status: string; failureCode: string | null; topics: string[] }> {
+    const [bill] = (await dataSource.query('SELECT status, failure_code FROM bill_payments WHERE id = $1', [billId])) as { status: string; failure_code: string | null }[];
+    const events = (await dataSource.query(`SELECT topic FROM outbox WHERE payload -> 'payload' ->> 'paymentId' = $1`, [billId])) as { topic: string }[];
+    return { status: bill?.status ?? 'MISSING', failureCode: bill?.failure_code ?? null, topics: events.map((event) => event.topic) };
+  }
+
+  it('fails a bill on a definite failure, with its reason and one payment-failed event', async () => {
+    const billId = await recordedBill();
+    await settleBill.execute(billId, DECLINED);
+    expect(await outcomeOf(billId)).toEqual({ status: 'FAILED', failureCode: 'PROVIDER.VEND.DECLINED', topics: [EVENT_TOPICS.paymentFailed] });
+  });
+
+  it('settles a bill once when answers race, and ignores an answer arriving after it is settled', async () => {
+    const billId = await recordedBill();
+    await Promise.all([settleBill.execute(billId, VENDED), settleBill.execute(billId, DECLINED), settleBill.execute(billId, VENDED)]);
+    const settled = await outcomeOf(billId);
+    expect(settled.topics).toHaveLength(1);
+    expect(settled.topics[0]).toBe(settled.status === 'COMPLETED' ? EVENT_TOPICS.paymentCompleted : EVENT_TOPICS.paymentFailed);
+
+    await settleBill.execute(billId, settled.status === 'COMPLETED' ? DECLINED : VENDED);
+    expect(await outcomeOf(billId)).toEqual(settled);
+  });
+});

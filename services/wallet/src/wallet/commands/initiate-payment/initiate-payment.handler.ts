@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { PaymentInitiation } from '@bvs/contracts';
+import { WalletEnv } from '../../../config/wallet-env';
+import { decidePaymentInitiation, type InitiatePayment } from '../../domain/decide-payment-initiation';
+import type { Origin } from '../../domain/outbox-event';
+import { toPaymentInitiation } from '../../wallet-views';
+import { IdempotentWalletCommand } from '../idempotent-wallet-command';
+
+/** Holds a bill's amount in the wallet and asks billing to vend it (DESIGN.md §3, step 2). */
+@Injectable()
+export class InitiatePaymentHandler {
+  constructor(
+    private readonly requests: IdempotentWalletCommand,
+    private readonly env: WalletEnv,
+  ) {}
+
+  async execute(command: InitiatePayment, origin: Origin): Promise<PaymentInitiation> {
+    const ids = { paymentId: randomUUID(), transactionId: randomUUID(), eventId: randomUUID() };
+    const { transaction, replayed } = await this.requests.run(command, BigInt(this.env.MAX_PAYMENT_AMOUNT), (state, now) =>
+      decidePaymentInitiation(command, state, { ...ids, now, origin }),
+    );
+    return toPaymentInitiation(transaction, replayed);
+  }
+}

@@ -1,0 +1,67 @@
+/** A wallet as the rules see it: two buckets of minor units and the version that guards them. */
+export interface Wallet {
+  readonly id: string;
+  readonly userId: string;
+  readonly currency: string;
+  /** Spendable now. */
+  readonly available: bigint;
+  /** Locked by payments in flight until they are posted (paid out) or released (returned). */
+  readonly held: bigint;
+  /** Counts the wallet's balance changes; a change applies only to the version it was decided on. */
+  readonly version: number;
+}
+
+export type LedgerEntryType = 'CREDIT' | 'HOLD' | 'POST' | 'RELEASE';
+
+/** How one step moves money between the wallet's two buckets. */
+export interface BalanceMovement {
+  readonly entryType: LedgerEntryType;
+  readonly availableDelta: bigint;
+  readonly heldDelta: bigint;
+}
+
+/** The four steps money takes, as TigerBeetle's pending transfers: credit, then hold and post, or hold and release. */
+export const MOVEMENTS = {
+  credit: (amount: bigint): BalanceMovement => ({ entryType: 'CREDIT', availableDelta: amount, heldDelta: 0n }),
+  hold: (amount: bigint): BalanceMovement => ({ entryType: 'HOLD', availableDelta: -amount, heldDelta: amount }),
+  post: (amount: bigint): BalanceMovement => ({ entryType: 'POST', availableDelta: 0n, heldDelta: -amount }),
+  release: (amount: bigint): BalanceMovement => ({ entryType: 'RELEASE', availableDelta: amount, heldDelta: -amount }),
+};
+
+/** One balance change as the ledger records it: the buckets after it and the wallet version it makes. */
+export interface LedgerEntry {
+  readonly walletId: string;
+  /** The transaction the change belongs to: the FUNDING, the PAYMENT (hold and post) or its REVERSAL (release). */
+  readonly transactionId: string;
+  readonly entryType: LedgerEntryType;
+  readonly availableDelta: bigint;
+  readonly heldDelta: bigint;
+  readonly availableAfter: bigint;
+  readonly heldAfter: bigint;
+  /** The wallet's version after the change, one above the version it was decided on. */
+  readonly walletVersion: number;
+}
+
+/**
+ * The entry that moves `wallet` by `movement`. Decisions refuse what a wallet cannot afford before
+ * they get here, so a bucket that would go negative is a bug, thrown rather than written.
+ */
+export function moveBalance(wallet: Wallet, movement: BalanceMovement, transactionId: string): LedgerEntry {
+  const availableAfter = wallet.available + movement.availableDelta;
+  const heldAfter = wallet.held + movement.heldDelta;
+  if (availableAfter < 0n || heldAfter < 0n) {
+    throw new RangeError(
+      `wallet ${wallet.id}: ${movement.entryType} for ${transactionId} would leave available ${availableAfter} and held ${heldAfter}`,
+    );
+  }
+  return {
+    walletId: wallet.id,
+    transactionId,
+    entryType: movement.entryType,
+    availableDelta: movement.availableDelta,
+    heldDelta: movement.heldDelta,
+    availableAfter,
+    heldAfter,
+    walletVersion: wallet.version + 1,
+  };
+}
