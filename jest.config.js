@@ -10,7 +10,12 @@ delete swcConfig.$schema;
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcConfig, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { ...swcConfig, swcrc: false }],
+    // jose ships ES modules only; Jest runs CommonJS, so its files are compiled like ours.
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { ...swcConfig, swcrc: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: ['reflect-metadata'],
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tests'].filter((dir) =>

@@ -6,17 +6,19 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 RUN_DIR="$ROOT/.infra/run"
 
 # Reverse start order: the gateway stops taking requests before the services behind it go.
-tac "$ROOT/deploy/local/services.env" | while read -r name _ _; do
+# Every instance of a service (<name>.pid, <name>-2.pid, ... with REPLICAS) stops together.
+tac "$ROOT/deploy/local/services.env" | while read -r name _; do
   [[ -z "$name" || "$name" == \#* ]] && continue
-  pid_file="$RUN_DIR/$name.pid"
-  [ -f "$pid_file" ] || continue
-  pid=$(cat "$pid_file")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-    echo "$name: stopped"
-  fi
-  rm -f "$pid_file"
+  for pid_file in "$RUN_DIR/$name.pid" "$RUN_DIR/$name"-[0-9].pid; do
+    [ -f "$pid_file" ] || continue
+    pid=$(cat "$pid_file")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+      echo "$(basename "$pid_file" .pid): stopped"
+    fi
+    rm -f "$pid_file"
+  done
 done
 bash "$ROOT/deploy/local/infra.sh" stop

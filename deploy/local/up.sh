@@ -3,7 +3,10 @@
 # a build, PostgreSQL + Kafka + schema registry (infra.sh), then every service in the background.
 # Each service applies its own migrations at start-up before it reports ready.
 #   bash deploy/local/up.sh        then   curl http://127.0.0.1:3000/api/health/services
-# Logs: .infra/logs/<service>.log. Stop with: bash deploy/local/down.sh
+#   REPLICAS=2 bash deploy/local/up.sh    two instances of auth, wallet, billing and the gateway
+#     (the second on each port + 100); every gateway spreads its calls round-robin over all of
+#     them. The provider simulator, a stand-in for an outside API, runs once.
+# Logs: .infra/logs/<service>[-<k>].log. Stop with: bash deploy/local/down.sh
 set -euo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -12,9 +15,20 @@ source "$ROOT/deploy/local/lib/workspace.sh"
 RUN_DIR="$ROOT/.infra/run"
 LOG_DIR="$ROOT/.infra/logs"
 READY_TIMEOUT=${SERVICE_READY_TIMEOUT:-120}
+REPLICAS=${REPLICAS:-1}
+# Each instance k takes its ports + 100*(k-1): past 9 they would collide with the next service's.
+if ! [[ "$REPLICAS" =~ ^[1-9]$ ]]; then
+  echo "REPLICAS must be 1 to 9, got '$REPLICAS'" >&2
+  exit 2
+fi
 
-prepare_workspace "$ROOT"
-build_services "$ROOT"
+# UP_SKIP_BUILD=1 restarts instances that died without rebuilding (tools/failover uses it).
+if [ "${UP_SKIP_BUILD:-0}" != 1 ]; then
+  prepare_workspace "$ROOT"
+  build_services "$ROOT"
+else
+  ensure_node "$ROOT"
+fi
 bash "$ROOT/deploy/local/infra.sh" start
 eval "$(bash "$ROOT/deploy/local/infra.sh" env)"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
@@ -22,7 +36,7 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 pg_base=${DATABASE_ADMIN_URL%/*}
 
 # A development signing key pair, made once per checkout and never committed: auth signs access
-# tokens with the private half, the gateway verifies them with the public half.
+# tokens with the private half, the gateway and every service verify them with the public half.
 KEY_DIR="$ROOT/.infra/jwt"
 if [ ! -f "$KEY_DIR/private.pem" ] || [ ! -f "$KEY_DIR/public.pem" ]; then
   mkdir -p "$KEY_DIR"
@@ -38,42 +52,73 @@ if [ ! -f "$KEY_DIR/private.pem" ] || [ ! -f "$KEY_DIR/public.pem" ]; then
 fi
 JWT_KEY_ID=$(cat "$KEY_DIR/kid")
 
+# The gateway's gRPC targets: every instance of each backend, for round-robin.
+grpc_target() {
+  local base="$1" k addresses=()
+  for ((k = 0; k < REPLICAS; k++)); do addresses+=("127.0.0.1:$((base + 100 * k))"); done
+  local IFS=,
+  printf 'ipv4:%s\n' "${addresses[*]}"
+}
+grpc_port_of() {
+  awk -v name="$1" '$1 == name { print $3 }' "$ROOT/deploy/local/services.env"
+}
+
 start_service() {
-  local name="$1" port="$2" database="$3"
-  local pid_file="$RUN_DIR/$name.pid" log="$LOG_DIR/$name.log"
+  local instance="$1" name="$2" port="$3" grpc_port="$4" database="$5"
+  local pid_file="$RUN_DIR/$instance.pid" log="$LOG_DIR/$instance.log"
   if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-    echo "$name: already running (pid $(cat "$pid_file"))"
+    echo "$instance: already running (pid $(cat "$pid_file"))"
     return 0
   fi
   local -a env=(HTTP_PORT="$port" LOG_LEVEL="${LOG_LEVEL:-info}" KAFKA_BROKERS="$KAFKA_BROKERS" SCHEMA_REGISTRY_URL="$SCHEMA_REGISTRY_URL")
   [ "$database" != "-" ] && env+=(DATABASE_URL="$pg_base/$database")
+  [ "$grpc_port" != "-" ] && env+=(GRPC_PORT="$grpc_port")
   case "$name" in
     auth) env+=(JWT_PRIVATE_KEY="$(cat "$KEY_DIR/private.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
-    gateway) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
+    wallet | billing) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
+    gateway)
+      env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID"
+        AUTH_GRPC_TARGET="$(grpc_target "$(grpc_port_of auth)")"
+        WALLET_GRPC_TARGET="$(grpc_target "$(grpc_port_of wallet)")"
+        BILLING_GRPC_TARGET="$(grpc_target "$(grpc_port_of billing)")")
+      ;;
   esac
   env "${env[@]}" setsid nohup node --enable-source-maps "$ROOT/dist/services/$name/src/main.js" >>"$log" 2>&1 </dev/null &
   echo $! >"$pid_file"
 }
 
 wait_ready() {
-  local name="$1" port="$2" path=/health/ready
+  local instance="$1" name="$2" port="$3" path=/health/ready
   [ "$name" = gateway ] && path=/api/health/ready
   local deadline=$((SECONDS + READY_TIMEOUT))
   until curl -sf -o /dev/null "http://127.0.0.1:$port$path"; do
-    if ! kill -0 "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      echo "$name: did not become ready on port $port; last lines of $LOG_DIR/$name.log:" >&2
-      tail -n 30 "$LOG_DIR/$name.log" >&2
+    if ! kill -0 "$(cat "$RUN_DIR/$instance.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+      echo "$instance: did not become ready on port $port; last lines of $LOG_DIR/$instance.log:" >&2
+      tail -n 30 "$LOG_DIR/$instance.log" >&2
       exit 1
     fi
     sleep 1
   done
-  echo "$name: ready on http://127.0.0.1:$port"
+  echo "$instance: ready on http://127.0.0.1:$port"
 }
 
-while read -r name port database; do
+while read -r name port grpc_port database; do
   [[ -z "$name" || "$name" == \#* ]] && continue
-  start_service "$name" "$port" "$database"
-  wait_ready "$name" "$port"
+  instances=$REPLICAS
+  [ "$name" = provider-sim ] && instances=1
+  for ((k = 0; k < instances; k++)); do
+    instance=$name
+    ((k > 0)) && instance="$name-$((k + 1))"
+    shift_ports=$((100 * k))
+    instance_grpc=-
+    [ "$grpc_port" != "-" ] && instance_grpc=$((grpc_port + shift_ports))
+    start_service "$instance" "$name" "$((port + shift_ports))" "$instance_grpc" "$database"
+  done
+  for ((k = 0; k < instances; k++)); do
+    instance=$name
+    ((k > 0)) && instance="$name-$((k + 1))"
+    wait_ready "$instance" "$name" "$((port + 100 * k))"
+  done
 done <"$ROOT/deploy/local/services.env"
 
 echo

@@ -1,5 +1,6 @@
 import { ALL_EVENT_CONTRACTS } from './event-catalog';
 import { EVENT_METADATA_FIELDS } from './envelope';
+import { EVENT_TOPIC_PARTITIONS } from './topics';
 
 /**
  * The AsyncAPI 3.0 description of every event topic, built from the contracts themselves so the
@@ -43,6 +44,8 @@ export function asyncApiDocument(): Record<string, unknown> {
       title: contract.eventType,
       description: `Owned by ${contract.owner}. Values: Confluent wire format (magic byte, schema id), Avro schema registered under ${contract.valueSubject} with BACKWARD compatibility.`,
       messages: { [contract.eventType]: { $ref: `#/components/messages/${contract.eventType}` } },
+      // Partitions bound how many consumers of one group share the topic.
+      bindings: { kafka: { partitions: EVENT_TOPIC_PARTITIONS, bindingVersion: '0.5.0' } },
     };
     channels[`${channelId}DeadLetters`] = {
       address: contract.deadLetterTopic,
@@ -64,7 +67,8 @@ export function asyncApiDocument(): Record<string, unknown> {
       version: '1.0.0',
       description:
         `Integration events of the Bill Vending Service. Every value is an Avro record { metadata, payload }; metadata carries ${EVENT_METADATA_FIELDS.join(', ')}. ` +
-        'Amounts are long integers of minor units (amountMinor) with an ISO 4217 currency. Delivery is at least once.',
+        'Amounts are long integers of minor units (amountMinor) with an ISO 4217 currency. Delivery is at least once. ' +
+        `Kafka carries these events only (calls a user waits on go over gRPC); every topic has ${EVENT_TOPIC_PARTITIONS} partitions.`,
     },
     servers: {
       local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'deploy/local/infra.sh: a single KRaft broker' },

@@ -7,9 +7,15 @@
  *
  * Every topic has a dead-letter twin `<topic>.dlq` where a consumer parks a message it could not
  * handle after its bounded retries (the original bytes, key and headers, plus the failure).
- * Request-reply topics follow NestJS conventions (`<pattern>` / `<pattern>.reply`) and are not
- * listed here.
+ * Kafka carries these events only: calls a user waits on go over gRPC (proto/).
  */
+/**
+ * Partitions of every event topic (and its dead-letter twin). They bound how many replicas of a
+ * consuming service share the work, so every HorizontalPodAutoscaler maximum in deploy/ stays at
+ * or below this (a unit test checks it); more partitions later is possible, fewer is not.
+ */
+export const EVENT_TOPIC_PARTITIONS = 12;
+
 export const EVENT_TOPICS = {
   userRegistered: 'auth.user-registered.v1',
   walletFunded: 'wallet.wallet-funded.v1',

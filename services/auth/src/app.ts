@@ -1,5 +1,16 @@
-import { AUTH_PATTERNS, READINESS_PATTERNS } from '@bvs/contracts';
-import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, postgresDependency, RunningService, schemaRegistryDependency, startService } from '@bvs/platform';
+import { createPublicKey } from 'node:crypto';
+import { AUTH_SERVICE as AUTH_GRPC_SERVICE } from '@bvs/contracts';
+import {
+  AccessTokenVerifier,
+  Environment,
+  EventSchemaRegistry,
+  kafkaClientConfig,
+  loadConfig,
+  postgresDependency,
+  RunningService,
+  schemaRegistryDependency,
+  startService,
+} from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule, AUTH_SERVICE } from './app.module';
 import { AuthEnv } from './config/auth-env';
@@ -8,12 +19,16 @@ export async function startAuthService(source: Environment): Promise<RunningServ
   const env = loadConfig(AuthEnv, source);
   const kafka = new Kafka(kafkaClientConfig(env, AUTH_SERVICE));
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
+  // Auth checks the tokens it is shown like every other service: with the public half of its key.
+  const publicKeyPem = createPublicKey(env.JWT_PRIVATE_KEY).export({ type: 'spki', format: 'pem' }).toString();
+  const verifier = await AccessTokenVerifier.create({ publicKeyPem, keyId: env.JWT_KEY_ID, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE });
   return startService({
     name: AUTH_SERVICE,
     env,
     kafka,
     module: AppModule.register(env, kafka, registry),
-    consumedTopics: [READINESS_PATTERNS.auth, ...Object.values(AUTH_PATTERNS)].map((topic) => ({ topic })),
+    consumedTopics: [],
     dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
+    grpc: { port: env.GRPC_PORT, services: [AUTH_GRPC_SERVICE], verifier },
   });
 }

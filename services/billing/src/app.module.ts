@@ -1,13 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { READINESS_PATTERNS } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
+import { BILLING_SERVICE as BILLING_GRPC_SERVICE } from '@bvs/contracts';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
-import { BillingRequestHandlers } from './api/billing-request.handlers';
 import { BillQueries } from './bills/bill-queries.service';
 import { BillWorker } from './bills/bill-worker';
+import { SettleBillHandler } from './bills/commands/settle-bill/settle-bill.handler';
+import { VendBillHandler } from './bills/commands/vend-bill/vend-bill.handler';
+import { PaymentRequestsConsumer } from './bills/events/record-requested-payment/payment-requests.consumer';
+import { RecordRequestedPaymentHandler } from './bills/events/record-requested-payment/record-requested-payment.handler';
 import { MeterChecks } from './bills/meter-checks.service';
+import { BillHistoryRepository } from './bills/persistence/bill-history.repository';
+import { BillRepository } from './bills/persistence/bill-repository';
+import { ReconcilePendingBillsHandler } from './bills/reconcile/reconcile-pending-bills.handler';
 import { BillingEnv } from './config/billing-env';
-import { PaymentRequestsConsumer } from './messaging/payment-requests.consumer';
+import { BillingGrpcController } from './grpc/billing.grpc-controller';
 import { BILLING_DATABASE } from './persistence/billing-database';
 import { HttpVendingProvider } from './provider/http-vending-provider';
 import { VendingProvider } from './provider/vending-provider';
@@ -22,7 +28,7 @@ export class AppModule {
       imports: [
         loggingModule({ service: BILLING_SERVICE, level: env.LOG_LEVEL }),
         databaseModule(env, BILLING_DATABASE),
-        HealthModule.register({ service: BILLING_SERVICE, kafka, database: true, readinessPattern: READINESS_PATTERNS.billing }),
+        HealthModule.register({ service: BILLING_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(BILLING_GRPC_SERVICE)] }),
         OutboxModule.register({ service: BILLING_SERVICE, kafka, registry }),
         MetricsModule.register({
           service: BILLING_SERVICE,
@@ -37,11 +43,17 @@ export class AppModule {
           ],
         }),
       ],
-      controllers: [BillingRequestHandlers],
+      controllers: [BillingGrpcController],
       providers: [
         { provide: BillingEnv, useValue: env },
         { provide: Kafka, useValue: kafka },
         { provide: VendingProvider, useFactory: (metrics: MetricsRegistry) => new HttpVendingProvider(env, metrics), inject: [MetricsRegistry] },
+        BillRepository,
+        BillHistoryRepository,
+        RecordRequestedPaymentHandler,
+        SettleBillHandler,
+        VendBillHandler,
+        ReconcilePendingBillsHandler,
         MeterChecks,
         BillQueries,
         BillWorker,

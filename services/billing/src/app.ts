@@ -1,11 +1,24 @@
-import { BILLING_PATTERNS, READINESS_PATTERNS } from '@bvs/contracts';
-import { Environment, EventSchemaRegistry, kafkaClientConfig, loadConfig, postgresDependency, RunningService, schemaRegistryDependency, startService } from '@bvs/platform';
+import { BILLING_SERVICE as BILLING_GRPC_SERVICE, EVENT_TOPICS } from '@bvs/contracts';
+import {
+  AccessTokenEnv,
+  accessTokenSettingsOf,
+  AccessTokenVerifier,
+  Environment,
+  EventSchemaRegistry,
+  kafkaClientConfig,
+  loadConfig,
+  postgresDependency,
+  RunningService,
+  schemaRegistryDependency,
+  startService,
+} from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule, BILLING_SERVICE } from './app.module';
 import { BillingEnv } from './config/billing-env';
 
 export async function startBillingService(source: Environment): Promise<RunningService> {
   const env = loadConfig(BillingEnv, source);
+  const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(loadConfig(AccessTokenEnv, source)));
   const kafka = new Kafka(kafkaClientConfig(env, BILLING_SERVICE));
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   return startService({
@@ -13,7 +26,8 @@ export async function startBillingService(source: Environment): Promise<RunningS
     env,
     kafka,
     module: AppModule.register(env, kafka, registry),
-    consumedTopics: [READINESS_PATTERNS.billing, ...Object.values(BILLING_PATTERNS)].map((topic) => ({ topic })),
+    consumedTopics: [{ topic: EVENT_TOPICS.paymentRequested }],
     dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
+    grpc: { port: env.GRPC_PORT, services: [BILLING_GRPC_SERVICE], verifier },
   });
 }

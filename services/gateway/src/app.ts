@@ -1,20 +1,20 @@
-import { Environment, kafkaClientConfig, loadConfig, replyTopicOf, RunningService, startService } from '@bvs/platform';
-import { Kafka } from 'kafkajs';
+import { AccessTokenEnv, Environment, loadConfig, RunningService, startService } from '@bvs/platform';
 import { AppModule, GATEWAY_SERVICE } from './app.module';
+import { BackendClients } from './backends/backend-clients';
 import { GatewayEnv } from './config/gateway-env';
 import { configureHttp } from './http/configure-http';
-import { GATEWAY_REQUEST_PATTERNS } from './messaging/service-requests';
 
 export async function startGateway(source: Environment): Promise<RunningService> {
   const env = loadConfig(GatewayEnv, source);
-  const kafka = new Kafka(kafkaClientConfig(env, GATEWAY_SERVICE));
+  const tokens = loadConfig(AccessTokenEnv, source);
+  // Channels connect lazily: the gateway starts whatever state its backends are in, and its
+  // readiness reports them.
+  const backends = new BackendClients(env);
   return startService({
     name: GATEWAY_SERVICE,
     env,
-    kafka,
-    module: AppModule.register(env, kafka),
+    module: AppModule.register(env, tokens, backends),
     consumedTopics: [],
-    producedTopics: GATEWAY_REQUEST_PATTERNS.flatMap((pattern) => [{ topic: pattern }, { topic: replyTopicOf(pattern) }]),
     httpPrefix: 'api',
     configureHttp: configureHttp(env),
     bodyParser: false,

@@ -13,9 +13,11 @@ describe('every service boots as its own process on the real infrastructure', ()
   const infra = () => readInfraAddresses();
   const groupPrefix = uniqueGroupPrefix();
   const keys = testSigningKeys();
+  const verifies = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId };
   const serviceOnlyEnv: Readonly<Record<string, Record<string, string>>> = {
     auth: { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId },
-    gateway: { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId },
+    wallet: verifies,
+    billing: verifies,
   };
 
   const commonEnv = () => ({
@@ -36,7 +38,12 @@ describe('every service boots as its own process on the real infrastructure', ()
     );
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
-    running.set('gateway', await ServiceProcess.start('gateway', { env: { ...commonEnv(), ...serviceOnlyEnv['gateway'] }, readyPath: '/api/health/ready' }));
+    const targets = {
+      AUTH_GRPC_TARGET: service('auth').grpcTarget,
+      WALLET_GRPC_TARGET: service('wallet').grpcTarget,
+      BILLING_GRPC_TARGET: service('billing').grpcTarget,
+    };
+    running.set('gateway', await ServiceProcess.start('gateway', { env: { ...commonEnv(), ...verifies, ...targets }, readyPath: '/api/health/ready' }));
   }, 180_000);
 
   afterAll(async () => {
@@ -66,7 +73,7 @@ describe('every service boots as its own process on the real infrastructure', ()
     expect(report.components['kafka']).toBe('up');
   });
 
-  it('gateway asks every service for its readiness over Kafka request-reply and gets each answer', async () => {
+  it('gateway asks every service for its readiness with the standard gRPC health check and gets each answer', async () => {
     const response = await fetch(`${service('gateway').url}/api/health/services`);
     const body = (await response.json()) as { status: string; services: { service: string; status: string }[] };
     expect(response.status).toBe(200);
@@ -109,7 +116,7 @@ describe('every service boots as its own process on the real infrastructure', ()
     databases.push(database);
     const { code, output } = await ServiceProcess.runToExit(
       'auth',
-      { ...commonEnv(), ...serviceOnlyEnv['auth'], HTTP_PORT: '0', KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: database.url, STARTUP_DEADLINE_MS: '3000' },
+      { ...commonEnv(), ...serviceOnlyEnv['auth'], HTTP_PORT: '0', GRPC_PORT: '0', KAFKA_BROKERS: '127.0.0.1:1', DATABASE_URL: database.url, STARTUP_DEADLINE_MS: '3000' },
       60_000,
     );
     expect(code).toBe(1);

@@ -6,6 +6,7 @@ import {
   startLocalInfrastructurePart,
   stopLocalInfrastructurePart,
   TestDatabase,
+  testSigningKeys,
   uniqueGroupPrefix,
 } from '@bvs/platform/testing';
 
@@ -17,6 +18,10 @@ interface StartingReport {
   status: string;
   waitingFor?: Record<string, string>;
 }
+
+const keys = testSigningKeys();
+/** Wallet verifies callers' tokens: it needs a public key to start, whatever the test. */
+const verification = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId };
 
 const commonEnv = () => {
   const infra = readInfraAddresses();
@@ -49,7 +54,7 @@ describe('a service waits for its dependencies at start-up', () => {
       databases.push(database);
       stopLocalInfrastructurePart('schema-registry');
       try {
-        const wallet = await ServiceProcess.spawn('wallet', { ...commonEnv(), DATABASE_URL: database.url });
+        const wallet = await ServiceProcess.spawn('wallet', { ...commonEnv(), ...verification, DATABASE_URL: database.url });
         processes.push(wallet);
         await eventually(async () => ((await status(`${wallet.url}/health/live`)) === 200 ? true : undefined), 'the starting wallet to answer its liveness probe');
 
@@ -87,7 +92,7 @@ describe('a service waits for its dependencies at start-up', () => {
     const { code, output } = await ServiceProcess.runToExit(
       'wallet',
       // Nothing listens on port 1: a registry that never comes.
-      { ...commonEnv(), HTTP_PORT: '0', DATABASE_URL: database.url, SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1/apis/ccompat/v7', STARTUP_DEADLINE_MS: '3000' },
+      { ...commonEnv(), ...verification, HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: database.url, SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1/apis/ccompat/v7', STARTUP_DEADLINE_MS: '3000' },
       60_000,
     );
     expect(code).toBe(1);

@@ -1,12 +1,12 @@
 import { DynamicModule, INestApplication, RequestMethod } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ServiceEnv } from '../config';
-import { kafkaClientConfig, kafkaDependency, kafkaServerOptions, RpcErrorFilter, serverGroupId, TopicSpec, waitForConsumerGroup } from '../kafka';
+import type { AccessTokenVerifier } from '../auth';
+import { AccessTokenGuard, GrpcErrorFilter, grpcServerOptions, GrpcServiceDefinition } from '../grpc';
+import { kafkaClientConfig, kafkaDependency, TopicSpec } from '../kafka';
 import { DEFAULT_DEPENDENCY_WAIT_POLICY, StartupDependency, StartupProbeServer, StartupProgress, waitForDependencies } from '../startup';
-
-const GROUP_JOIN_TIMEOUT_MS = 60_000;
 
 export interface ServiceDefinition {
   readonly name: string;
@@ -15,7 +15,7 @@ export interface ServiceDefinition {
   readonly module: DynamicModule;
   /** Absent for a process outside the event flow (the provider simulator). */
   readonly kafka?: Kafka;
-  /** Request-reply patterns and event topics this service consumes; created before it subscribes. */
+  /** Event topics this service consumes; created at start-up, before it subscribes. */
   readonly consumedTopics: readonly TopicSpec[];
   /** Topics this process only produces to (created at start-up like the consumed ones). */
   readonly producedTopics?: readonly TopicSpec[];
@@ -24,6 +24,8 @@ export interface ServiceDefinition {
    * with backoff up to `STARTUP_DEADLINE_MS`. Kafka, when given, is added here with the topics above.
    */
   readonly dependencies?: readonly StartupDependency[];
+  /** The gRPC server of a service the gateway calls; absent for processes that serve none. */
+  readonly grpc?: GrpcServerDefinition;
   /** Global HTTP path prefix, e.g. `api` for the gateway. */
   readonly httpPrefix?: string;
   /**
@@ -33,6 +35,14 @@ export interface ServiceDefinition {
   readonly bodyParser?: boolean;
   /** Extra HTTP set-up (validation, Swagger, security headers) before the server listens. */
   readonly configureHttp?: (app: INestApplication) => void | Promise<void>;
+}
+
+export interface GrpcServerDefinition {
+  readonly port: number;
+  /** The contract services this process implements (the standard health service is added). */
+  readonly services: readonly GrpcServiceDefinition[];
+  /** Checks the caller's access token on every method not marked @PublicRoute(). */
+  readonly verifier: AccessTokenVerifier;
 }
 
 export interface RunningService {
@@ -47,8 +57,8 @@ const LISTEN_HOST = '0.0.0.0';
 
 /**
  * Starts a service the same way in production and in tests: waits for its dependencies (live but
- * not ready meanwhile), then the HTTP server, Kafka request-reply server (with the error filter
- * that keeps error codes intact), graceful shutdown.
+ * not ready meanwhile), then the gRPC server (token guard, and the error filter that keeps error
+ * codes intact), the HTTP server (probes, metrics; the gateway's API), graceful shutdown.
  */
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
   const kafkaTopics = [...definition.consumedTopics, ...(definition.producedTopics ?? [])];
@@ -76,12 +86,12 @@ async function createApplication(definition: ServiceDefinition): Promise<INestAp
   if (definition.httpPrefix) app.setGlobalPrefix(definition.httpPrefix, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   await definition.configureHttp?.(app);
 
-  if (definition.kafka && definition.consumedTopics.length > 0) {
-    // Deferred so the filter is registered before the handlers are bound; Nest ignores it otherwise.
-    const microservice = app.connectMicroservice(kafkaServerOptions(definition.env, definition.name), { deferInitialization: true });
-    microservice.useGlobalFilters(new RpcErrorFilter());
+  if (definition.grpc) {
+    // Deferred so the filter and guard are registered before the handlers are bound; Nest ignores them otherwise.
+    const microservice = app.connectMicroservice(grpcServerOptions(definition.grpc.port, definition.grpc.services), { deferInitialization: true });
+    microservice.useGlobalFilters(new GrpcErrorFilter());
+    microservice.useGlobalGuards(new AccessTokenGuard(app.get(Reflector), definition.grpc.verifier));
     await app.startAllMicroservices();
-    await waitForConsumerGroup(definition.kafka, serverGroupId(definition.env, definition.name), GROUP_JOIN_TIMEOUT_MS);
   }
   return app;
 }

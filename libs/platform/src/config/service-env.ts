@@ -61,6 +61,17 @@ export class DatabaseServiceEnv extends ServiceEnv {
   DATABASE_POOL_SIZE = 10;
 }
 
+/** Variables of a service the gateway calls over gRPC (auth, wallet, billing). */
+export class BackendServiceEnv extends DatabaseServiceEnv {
+  /** Where its gRPC server listens; 0 picks a free port (tests only: callers must know it). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GRPC_PORT!: number;
+}
+
 export function brokerList(env: ServiceEnv): string[] {
   return env.KAFKA_BROKERS.split(',');
 }

@@ -1,4 +1,9 @@
-import type { RpcErrorBody } from '@bvs/contracts';
+import type { ServiceErrorBody } from './service-error';
+
+/**
+ * What a caller (the gateway) sees when it calls a service. `method` names the call, e.g.
+ * `bvs.wallet.v1.WalletService/FundWallet`.
+ */
 
 /** The service answered and refused or failed the request; carries its stable code. */
 export class RemoteServiceError extends Error {
@@ -7,8 +12,10 @@ export class RemoteServiceError extends Error {
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
-    readonly pattern: string,
-    body: RpcErrorBody,
+    readonly method: string,
+    body: ServiceErrorBody,
+    /** The gRPC status the call ended with. */
+    readonly grpcStatus: number,
   ) {
     super(body.message);
     this.name = 'RemoteServiceError';
@@ -24,21 +31,21 @@ export class RemoteServiceError extends Error {
  */
 export class ServiceTimeoutError extends Error {
   constructor(
-    readonly pattern: string,
+    readonly method: string,
     readonly timeoutMs: number,
   ) {
-    super(`No reply to ${pattern} within ${timeoutMs} ms`);
+    super(`No answer to ${method} within ${timeoutMs} ms`);
     this.name = 'ServiceTimeoutError';
   }
 }
 
-/** The request could not be sent at all (broker down, reply topic not assigned yet). */
+/** The request could not be delivered (no instance of the service answers). */
 export class ServiceUnavailableError extends Error {
   constructor(
-    readonly pattern: string,
+    readonly method: string,
     readonly reason: string,
   ) {
-    super(`Could not send ${pattern}: ${reason}`);
+    super(`Could not call ${method}: ${reason}`);
     this.name = 'ServiceUnavailableError';
   }
 }

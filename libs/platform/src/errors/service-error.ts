@@ -1,4 +1,14 @@
-import type { RpcErrorBody } from '@bvs/contracts';
+/** How a refusal travels from a service to its caller; `code` is the stable, documented part. */
+export interface ServiceErrorBody {
+  /** Stable machine-readable code, `<AREA>.<REASON>`, e.g. `AUTH.EMAIL_TAKEN`. */
+  readonly code: string;
+  /** The HTTP status the edge answers with (4xx: the caller's fault, 5xx: ours). */
+  readonly status: number;
+  /** Human-readable explanation; never contains secrets or personal data. */
+  readonly message: string;
+  /** Optional structured detail, e.g. which field was wrong. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
 
 /**
  * A refusal or failure the service means to report, with a stable code. Anything else that is
@@ -15,7 +25,7 @@ export class ServiceError extends Error {
     this.name = 'ServiceError';
   }
 
-  toBody(): RpcErrorBody {
+  toBody(): ServiceErrorBody {
     return {
       code: this.code,
       status: this.status,
@@ -25,7 +35,7 @@ export class ServiceError extends Error {
   }
 }
 
-export const INTERNAL_ERROR: RpcErrorBody = {
+export const INTERNAL_ERROR: ServiceErrorBody = {
   code: 'INTERNAL.UNEXPECTED',
   status: 500,
   message: 'The service failed unexpectedly; the failure is logged with the request id.',

@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { DatabaseReadinessCheck } from './database-readiness.check';
 import { HealthController } from './health.controller';
 import { KafkaReadinessCheck } from './kafka-readiness.check';
-import { readinessHandlerFor } from './readiness-handler';
-import { READINESS_CHECKS } from './readiness-check';
+import { GrpcHealthController, SERVED_GRPC_SERVICES } from '../grpc/grpc-health.controller';
+import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 import { ReadinessService, SERVICE_NAME } from './readiness.service';
 
 export interface HealthModuleOptions {
@@ -14,8 +14,13 @@ export interface HealthModuleOptions {
   readonly kafka?: Kafka;
   /** True for services that own a database: readiness then pings it too. */
   readonly database: boolean;
-  /** The request-reply pattern on which the gateway asks this service for its readiness. */
-  readonly readinessPattern?: string;
+  /**
+   * The fully qualified gRPC services the process serves (e.g. `bvs.wallet.v1.WalletService`):
+   * the standard gRPC health service then answers for them with the same readiness.
+   */
+  readonly grpcServices?: readonly string[];
+  /** Further dependencies to report, e.g. the gateway's backends. */
+  readonly checks?: readonly ReadinessCheck[];
 }
 
 @Module({})
@@ -34,11 +39,12 @@ export class HealthModule {
     }
     return {
       module: HealthModule,
-      controllers: [HealthController, ...(options.readinessPattern ? [readinessHandlerFor(options.readinessPattern)] : [])],
+      controllers: [HealthController, ...(options.grpcServices ? [GrpcHealthController] : [])],
       providers: [
         ...checks,
         { provide: SERVICE_NAME, useValue: options.service },
-        { provide: READINESS_CHECKS, useFactory: (...all: unknown[]) => all, inject: inject as never[] },
+        { provide: SERVED_GRPC_SERVICES, useValue: options.grpcServices ?? [] },
+        { provide: READINESS_CHECKS, useFactory: (...all: unknown[]) => [...all, ...(options.checks ?? [])], inject: inject as never[] },
         ReadinessService,
       ],
       exports: [ReadinessService],

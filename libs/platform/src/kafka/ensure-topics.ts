@@ -1,3 +1,4 @@
+import { EVENT_TOPIC_PARTITIONS } from '@bvs/contracts';
 import { Kafka, KafkaJSProtocolError } from 'kafkajs';
 
 export interface TopicSpec {
@@ -5,7 +6,6 @@ export interface TopicSpec {
   readonly numPartitions?: number;
 }
 
-const DEFAULT_PARTITIONS = 3;
 
 /**
  * Several processes starting on a fresh broker create the same topics at once. The loser of that
@@ -34,7 +34,7 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
         if (missing.length === 0) return;
         await admin.createTopics({
           waitForLeaders: true,
-          topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions ?? DEFAULT_PARTITIONS })),
+          topics: missing.map((spec) => ({ topic: spec.topic, numPartitions: spec.numPartitions ?? EVENT_TOPIC_PARTITIONS })),
         });
         return;
       } catch (error) {
@@ -46,8 +46,4 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
   } finally {
     await admin.disconnect();
   }
-}
-
-export function replyTopicOf(pattern: string): string {
-  return `${pattern}.reply`;
 }

@@ -1,7 +1,7 @@
 import type { StartedTestContainer } from 'testcontainers';
 import { dockerIsAvailable, startContainers } from './containers';
 import { INFRA_VARIABLES, missingInfraVariables, startLocalInfrastructure } from './infrastructure';
-import { killLeftoverServiceProcesses } from './service-process';
+import { killOrphanedServiceProcesses, markTestRun } from './service-process';
 
 declare global {
   var __TEST_CONTAINERS__: StartedTestContainer[] | undefined;
@@ -13,10 +13,11 @@ declare global {
  * Workers inherit process.env, so tests only ever read the variables.
  */
 export default async function globalSetup(): Promise<void> {
+  markTestRun();
   // A run that was itself killed never reached its teardown: its services would hold ports and
-  // consume events meant for this run.
-  const leftovers = killLeftoverServiceProcesses();
-  if (leftovers.length > 0) console.warn(`Killed ${leftovers.length} service process(es) left by an earlier run`);
+  // consume events meant for this run. Services of a run still going are left alone.
+  const orphans = killOrphanedServiceProcesses();
+  if (orphans.length > 0) console.warn(`Killed ${orphans.length} service process(es) left by an earlier run that died`);
   if (missingInfraVariables().length === 0) return;
   if (await dockerIsAvailable()) {
     const { addresses, containers } = await startContainers();

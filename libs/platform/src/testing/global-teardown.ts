@@ -1,4 +1,4 @@
-import { killLeftoverServiceProcesses } from './service-process';
+import { killThisRunsServiceProcesses } from './service-process';
 
 /**
  * Kills service processes that a failed suite left running (their open pipes would keep Jest from
@@ -6,7 +6,7 @@ import { killLeftoverServiceProcesses } from './service-process';
  * stays up for the next run.
  */
 export default async function globalTeardown(): Promise<void> {
-  const leftovers = killLeftoverServiceProcesses();
+  const leftovers = killThisRunsServiceProcesses();
   if (leftovers.length > 0) console.warn(`Killed ${leftovers.length} service process(es) a suite did not stop:\n  ${leftovers.join('\n  ')}`);
   const containers = globalThis.__TEST_CONTAINERS__ ?? [];
   await Promise.all(containers.map((container) => container.stop()));

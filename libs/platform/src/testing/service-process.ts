@@ -15,7 +15,7 @@ const STOP_GRACE_MS = 15_000;
 const PROCESS_RECORDS_DIR = path.join(WORKSPACE_ROOT, '.infra/test-processes');
 
 export interface ServiceProcessOptions {
-  /** Variables on top of the test runner's own environment; HTTP_PORT is chosen here. */
+  /** Variables on top of the test runner's own environment; HTTP_PORT and GRPC_PORT are chosen here. */
   readonly env: Readonly<Record<string, string>>;
   /** Path that answers 200 once the service is ready, e.g. `/health/ready`. */
   readonly readyPath: string;
@@ -35,6 +35,8 @@ export class ServiceProcess {
   private constructor(
     readonly name: string,
     readonly url: string,
+    /** grpc-js target of its gRPC server (`ipv4:127.0.0.1:<port>`); only backends serve one. */
+    readonly grpcTarget: string,
     private readonly child: ChildProcess,
   ) {
     const keep = (chunk: Buffer) => {
@@ -70,11 +72,13 @@ export class ServiceProcess {
     const entry = ServiceProcess.entryPoint(name);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build the services first (npm run build)`);
     const port = await freePort();
+    let grpcPort = await freePort();
+    while (grpcPort === port) grpcPort = await freePort();
     const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-      env: { ...process.env, ...env, HTTP_PORT: String(port) },
+      env: { ...process.env, ...env, HTTP_PORT: String(port), GRPC_PORT: String(grpcPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
+    return new ServiceProcess(name, `http://127.0.0.1:${port}`, `ipv4:127.0.0.1:${grpcPort}`, child);
   }
 
   /** True while the process has not exited. */
@@ -85,7 +89,7 @@ export class ServiceProcess {
   /** Runs the service expecting it to refuse to start; resolves with its exit code and output. */
   static async runToExit(name: string, env: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
     const child = spawn(process.execPath, [ServiceProcess.entryPoint(name)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const service = new ServiceProcess(name, '', child);
+    const service = new ServiceProcess(name, '', '', child);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     const code = await service.exited;
     clearTimeout(timer);
@@ -101,9 +105,28 @@ export class ServiceProcess {
     return this.chunks.join('');
   }
 
+  /** SIGKILL, as a crash or an OOM kill: no shutdown hooks, no leaving the consumer group. */
+  async kill(): Promise<void> {
+    if (this.exitCode !== undefined) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** SIGSTOP: the process keeps its sockets open and answers nothing, like a hung service. */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(). */
+  resume(): void {
+    this.child.kill('SIGCONT');
+  }
+
   /** SIGTERM, as Kubernetes sends it; resolves with the exit code once the process is gone. */
   async stop(): Promise<number | null> {
     if (this.exitCode !== undefined) return this.exitCode;
+    // A paused process would never see the SIGTERM.
+    this.child.kill('SIGCONT');
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
     const code = await this.exited;
@@ -129,10 +152,27 @@ export class ServiceProcess {
   }
 }
 
+/**
+ * The Jest run that owns a service process: the global setup names it (its own pid) in the
+ * environment, which workers inherit. Two runs in one checkout (an int run beside an e2e run)
+ * must never kill each other's services.
+ */
+const TEST_RUN_VARIABLE = 'BVS_TEST_RUN_PID';
+
+interface ProcessRecord {
+  readonly runPid: number;
+  readonly commandLine: string;
+}
+
+export function markTestRun(): void {
+  process.env[TEST_RUN_VARIABLE] = String(process.pid);
+}
+
 function recordProcess(child: ChildProcess): void {
   if (child.pid === undefined) return;
   mkdirSync(PROCESS_RECORDS_DIR, { recursive: true });
-  writeFileSync(path.join(PROCESS_RECORDS_DIR, String(child.pid)), child.spawnargs.join(' '));
+  const record: ProcessRecord = { runPid: Number(process.env[TEST_RUN_VARIABLE] ?? process.pid), commandLine: child.spawnargs.join(' ') };
+  writeFileSync(path.join(PROCESS_RECORDS_DIR, String(child.pid)), JSON.stringify(record));
 }
 
 function forgetProcess(child: ChildProcess): void {
@@ -140,23 +180,41 @@ function forgetProcess(child: ChildProcess): void {
 }
 
 /**
- * SIGKILLs every service process a test started and did not stop, and returns their command
- * lines. A pid is killed only while its command line is still the recorded one: pids are reused.
+ * SIGKILLs the service processes that `belongsToThem` picks among those still recorded, and
+ * returns their command lines. A pid is killed only while its command line is still the recorded
+ * one: pids are reused.
  */
-export function killLeftoverServiceProcesses(): string[] {
+function killRecorded(belongsToThem: (record: ProcessRecord) => boolean): string[] {
   if (!existsSync(PROCESS_RECORDS_DIR)) return [];
   const killed: string[] = [];
   for (const name of readdirSync(PROCESS_RECORDS_DIR)) {
-    const record = path.join(PROCESS_RECORDS_DIR, name);
-    const recorded = readFileSync(record, 'utf8');
-    const pid = Number(name);
-    if (Number.isInteger(pid) && commandLineOf(pid) === recorded) {
-      process.kill(pid, 'SIGKILL');
-      killed.push(`${pid} ${recorded}`);
+    const file = path.join(PROCESS_RECORDS_DIR, name);
+    let record: ProcessRecord;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as ProcessRecord;
+    } catch {
+      rmSync(file, { force: true });
+      continue;
     }
-    rmSync(record, { force: true });
+    if (!belongsToThem(record)) continue;
+    const pid = Number(name);
+    if (Number.isInteger(pid) && commandLineOf(pid) === record.commandLine) {
+      process.kill(pid, 'SIGKILL');
+      killed.push(`${pid} ${record.commandLine}`);
+    }
+    rmSync(file, { force: true });
   }
   return killed;
+}
+
+/** For the global teardown: every service this run started and did not stop. */
+export function killThisRunsServiceProcesses(): string[] {
+  return killRecorded((record) => record.runPid === process.pid);
+}
+
+/** For the global setup: services of earlier runs that were themselves killed before their teardown. */
+export function killOrphanedServiceProcesses(): string[] {
+  return killRecorded((record) => commandLineOf(record.runPid) === undefined);
 }
 
 function commandLineOf(pid: number): string | undefined {

@@ -1,9 +1,9 @@
 import { Expose, Type } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { DatabaseServiceEnv } from '@bvs/platform';
+import { BackendServiceEnv } from '@bvs/platform';
 
 /** Everything the auth service reads from its environment, validated once at start-up. */
-export class AuthEnv extends DatabaseServiceEnv {
+export class AuthEnv extends BackendServiceEnv {
   /** PEM (PKCS#8) of the P-256 private key that signs access tokens. Only auth holds it. */
   @Expose()
   @Matches(/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/, {

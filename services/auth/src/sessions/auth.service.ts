@@ -4,9 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   AUTH_ERROR_CODES,
   EVENT_TOPICS,
-  LoginRequest,
+  LogInRequest,
   RefreshSessionRequest,
-  RegisterUserRequest,
+  RegisterRequest,
   SessionTokens,
   USER_REGISTERED,
   UserProfile,
@@ -16,6 +16,7 @@ import { enqueueEvent, ServiceError } from '@bvs/platform';
 import * as bcrypt from 'bcrypt';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuthEnv } from '../config/auth-env';
+import { CredentialRefusal } from '../domain/credential-refusal';
 import { normaliseEmail } from '../domain/email-address';
 import { assertAcceptablePassword } from '../domain/password-policy';
 import { RefreshTokenRecord } from '../persistence/refresh-token.entity';
@@ -53,9 +54,9 @@ export class AuthService {
     this.decoyHash = bcrypt.hash(randomUUID(), env.BCRYPT_COST);
   }
 
-  async register(request: RegisterUserRequest, origin: RequestOrigin): Promise<UserProfile> {
-    const email = normaliseEmail(request.email);
-    assertAcceptablePassword(request.password, email);
+  async register(request: RegisterRequest, origin: RequestOrigin): Promise<UserProfile> {
+    const email = asBadRequest(() => normaliseEmail(request.email));
+    asBadRequest(() => assertAcceptablePassword(request.password, email));
     const passwordHash = await bcrypt.hash(request.password, this.env.BCRYPT_COST);
     const user = Object.assign(new UserRecord(), { id: randomUUID(), email, passwordHash });
     try {
@@ -75,7 +76,7 @@ export class AuthService {
     }
   }
 
-  async login(request: LoginRequest): Promise<SessionTokens> {
+  async login(request: LogInRequest): Promise<SessionTokens> {
     const email = safeNormaliseEmail(request.email);
     const user = email ? await this.dataSource.getRepository(UserRecord).findOneBy({ email }) : null;
     const matches = await bcrypt.compare(request.password, user?.passwordHash ?? (await this.decoyHash));
@@ -86,8 +87,8 @@ export class AuthService {
         userId: user.id,
         revokedAt: null,
         revokedReason: null,
-        userAgent: request.userAgent?.slice(0, 512) ?? null,
-        ip: request.ip ?? null,
+        userAgent: request.client?.userAgent?.slice(0, 512) ?? null,
+        ip: request.client?.ip ?? null,
       });
       await manager.save(session);
       return this.issueTokens(manager, user.id, session.id);
@@ -173,6 +174,16 @@ export class AuthService {
 
 async function revokeSession(manager: EntityManager, sessionId: string, reason: SessionRecord['revokedReason']): Promise<void> {
   await manager.update(SessionRecord, { id: sessionId }, { revokedAt: new Date(), revokedReason: reason });
+}
+
+/** A refused credential is the caller's mistake: 400 with the code and the field at fault. */
+function asBadRequest<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof CredentialRefusal) throw new ServiceError(error.code, 400, error.message, { field: error.field });
+    throw error;
+  }
 }
 
 /** A malformed address at login is just a wrong credential: the answer must not differ. */

@@ -1,6 +1,6 @@
 import { Expose, Type } from 'class-transformer';
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
-import { DatabaseServiceEnv } from '@bvs/platform';
+import { BackendServiceEnv } from '@bvs/platform';
 
 const int = (min: number, max: number) => (target: object, key: string) => {
   Expose()(target, key);
@@ -11,7 +11,7 @@ const int = (min: number, max: number) => (target: object, key: string) => {
 };
 
 /** Everything the billing service reads from its environment, validated once at start-up. */
-export class BillingEnv extends DatabaseServiceEnv {
+export class BillingEnv extends BackendServiceEnv {
   /** The vending provider's API (the simulator locally; a real provider's adapter in production). */
   @Expose()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

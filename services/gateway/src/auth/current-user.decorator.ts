@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedUser } from './access-token-verifier';
+import type { AuthenticatedUser } from '@bvs/platform';
 import type { AuthenticatedRequest } from './jwt-auth.guard';
 
 /** The user the guard authenticated; only on routes the guard protects. */

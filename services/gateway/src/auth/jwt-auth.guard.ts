@@ -1,13 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { PUBLIC_ROUTE } from '@bvs/platform';
+import { AccessTokenVerifier, AuthenticatedUser, bearerTokenOf, PUBLIC_ROUTE } from '@bvs/platform';
 import type { Request } from 'express';
 import { ProblemError } from '../http/problem-error';
-import { AccessTokenVerifier, AuthenticatedUser } from './access-token-verifier';
 
-export type AuthenticatedRequest = Request & { user?: AuthenticatedUser };
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+/** The token is kept with the user so backend calls can forward it: the services verify it themselves. */
+export type AuthenticatedRequest = Request & { user?: AuthenticatedUser; accessToken?: string };
 
 /** Every route needs a valid access token unless it is marked @PublicRoute(). */
 @Injectable()
@@ -21,7 +19,7 @@ export class JwtAuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearerTokenOf(request.headers.authorization);
     const user = token ? await this.verifier.verify(token) : undefined;
     if (!user) {
       throw new ProblemError(401, 'AUTH.UNAUTHENTICATED', 'Unauthenticated', 'A valid access token is required (Authorization: Bearer <token>).', {
@@ -29,6 +27,7 @@ export class JwtAuthGuard implements CanActivate {
       });
     }
     request.user = user;
+    request.accessToken = token;
     return true;
   }
 }

@@ -1,26 +1,24 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  BILL_STATUSES,
   BILLING_ERROR_CODES,
-  BILLING_PATTERNS,
-  BillPage,
   BillPayment,
-  ElectricityProvider,
+  METER_TYPES,
   MeterValidation,
   PaymentInitiation,
+  TRANSACTION_STATUSES,
   WALLET_ERROR_CODES,
-  WALLET_PATTERNS,
   WalletTransaction,
 } from '@bvs/contracts';
-import { KafkaRequestClient, RemoteServiceError } from '@bvs/platform';
-import type { Request, Response } from 'express';
-import type { AuthenticatedUser } from '../auth/access-token-verifier';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { CallContext, RemoteServiceError } from '@bvs/platform';
+import type { Response } from 'express';
+import { BackendClients } from '../backends/backend-clients';
+import { ServiceCall } from '../backends/service-call.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
 import { ProblemError } from '../http/problem-error';
-import { requestHeadersOf } from '../messaging/request-headers';
-import { toApiAmount } from '../wallets/money';
+import { oneOf, toApiAmount } from '../wallets/money';
 import { IDEMPOTENT_REPLAY_HEADER } from '../wallets/wallets.controller';
 import { BillDto, BillPageDto, BillQueryDto, MeterDto, PayBillDto, ProviderListDto, ValidateMeterDto } from './bills.dto';
 
@@ -36,17 +34,18 @@ const notFound = () => new ProblemError(404, BILLING_ERROR_CODES.billNotFound, '
 @ApiBearerAuth()
 @Controller('bills')
 export class BillsController {
-  constructor(private readonly services: KafkaRequestClient) {}
+  constructor(private readonly backends: BackendClients) {}
 
   @Get('providers')
   @ApiOperation({ summary: 'Electricity distribution companies', description: 'With their meter type, limits and fee; amounts in minor units.' })
   @ApiOkResponse({ type: ProviderListDto })
   @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED', 503: 'BILLING.PROVIDER_UNAVAILABLE' })
-  async providers(@CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<ProviderListDto> {
-    const { providers } = await this.services.request<{ providers: ElectricityProvider[] }>(BILLING_PATTERNS.listProviders, {}, this.options(user, request));
+  async providers(@ServiceCall() call: CallContext): Promise<ProviderListDto> {
+    const { providers } = await this.backends.billing.call('ListProviders', {}, call);
     return {
       providers: providers.map((provider) => ({
         ...provider,
+        meterType: oneOf(METER_TYPES, provider.meterType, 'meterType'),
         minimumAmount: toApiAmount(provider.minimumAmount),
         maximumAmount: toApiAmount(provider.maximumAmount),
         fee: toApiAmount(provider.fee),
@@ -59,8 +58,8 @@ export class BillsController {
   @ApiOperation({ summary: 'Check a meter before paying', description: "Returns the customer's name and address for the payer to confirm." })
   @ApiOkResponse({ type: MeterDto })
   @ApiProblems({ 400: 'BILLING.UNKNOWN_PROVIDER', 401: 'AUTH.UNAUTHENTICATED', 422: 'BILLING.METER_NOT_FOUND' })
-  async validateMeter(@CurrentUser() user: AuthenticatedUser, @Body() body: ValidateMeterDto, @Req() request: Request): Promise<MeterDto> {
-    return toMeterDto(await this.validate(user, request, body.provider, body.meterNumber));
+  async validateMeter(@Body() body: ValidateMeterDto, @ServiceCall() call: CallContext): Promise<MeterDto> {
+    return toMeterDto(await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber }, call));
   }
 
   @Post('pay')
@@ -79,66 +78,45 @@ export class BillsController {
     409: 'IDEMPOTENCY.CONFLICT',
     422: 'WALLET.INSUFFICIENT_FUNDS',
   })
-  async pay(
-    @CurrentUser() user: AuthenticatedUser,
-    @Body() body: PayBillDto,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<BillDto> {
-    await this.validate(user, request, body.provider, body.meterNumber, String(body.amount));
-    const initiation = await this.services.request<PaymentInitiation>(
-      WALLET_PATTERNS.initiatePayment,
-      { userId: user.userId, amount: String(body.amount), reference: body.reference, meterNumber: body.meterNumber, providerCode: body.provider },
-      this.options(user, request),
-    );
+  async pay(@Body() body: PayBillDto, @ServiceCall() call: CallContext, @Res({ passthrough: true }) response: Response): Promise<BillDto> {
+    const request = { amount: String(body.amount), reference: body.reference, meterNumber: body.meterNumber, providerCode: body.provider };
+    // A reference that already started a payment answers from the wallet alone (its original
+    // result, or 409 for another body), before the meter check: a replay must succeed while the
+    // provider is down or after the meter was blocked.
+    const { payment: earlier } = await this.backends.wallet.call('FindPaymentByReference', { reference: body.reference }, call);
+    if (!earlier) await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber, amount: request.amount }, call);
+    const initiation = await this.backends.wallet.call('InitiatePayment', request, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(initiation.replayed));
-    if (initiation.replayed) return this.bill(user, initiation.paymentId, request);
-    return {
-      id: initiation.paymentId,
-      status: 'PENDING',
-      transactionId: initiation.transactionId,
-      transactionStatus: initiation.status,
-      amount: toApiAmount(initiation.amount),
-      currency: initiation.currency,
-      meterNumber: initiation.meterNumber,
-      providerCode: initiation.providerCode,
-      reference: initiation.reference,
-      token: null,
-      units: null,
-      providerReference: null,
-      failureCode: null,
-      failureMessage: null,
-      createdAt: initiation.createdAt,
-      completedAt: null,
-    };
+    if (initiation.replayed) return this.bill(initiation.paymentId, call);
+    return pendingBill(initiation);
   }
 
   @Get()
   @ApiOperation({ summary: 'Your bill payments, newest first', description: 'Cursor pagination; filter by status, provider and creation time.' })
   @ApiOkResponse({ type: BillPageDto })
   @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.UNAUTHENTICATED' })
-  async list(@CurrentUser() user: AuthenticatedUser, @Query() query: BillQueryDto, @Req() request: Request): Promise<BillPageDto> {
-    const page = await this.services.request<BillPage>(
-      BILLING_PATTERNS.listBills,
-      { userId: user.userId, limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor, status: query.status, providerCode: query.provider, from: query.from, to: query.to },
-      this.options(user, request),
+  async list(@Query() query: BillQueryDto, @ServiceCall() call: CallContext): Promise<BillPageDto> {
+    const page = await this.backends.billing.call(
+      'ListBills',
+      { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor, status: query.status, providerCode: query.provider, from: query.from, to: query.to },
+      call,
     );
-    return { items: page.items.map((bill) => toBillDto(bill)), nextCursor: page.nextCursor };
+    return { items: page.items.map((bill) => toBillDto(bill)), nextCursor: page.nextCursor ?? null };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One of your bill payments', description: "PENDING right after the 202, never 404 for your own bill; another user's bill is a 404." })
   @ApiOkResponse({ type: BillDto })
   @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED', 404: 'BILLING.BILL_NOT_FOUND' })
-  async get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Req() request: Request): Promise<BillDto> {
+  async get(@Param('id') id: string, @ServiceCall() call: CallContext): Promise<BillDto> {
     if (!UUID.test(id)) throw notFound();
-    return this.bill(user, id, request);
+    return this.bill(id, call);
   }
 
-  private async bill(user: AuthenticatedUser, id: string, request: Request): Promise<BillDto> {
+  private async bill(id: string, call: CallContext): Promise<BillDto> {
     const [payment, bill] = await Promise.all([
-      this.orNotFound(this.services.request<WalletTransaction>(WALLET_PATTERNS.getPayment, { userId: user.userId, paymentId: id }, this.options(user, request)), WALLET_ERROR_CODES.paymentNotFound),
-      this.orNotFound(this.services.request<BillPayment>(BILLING_PATTERNS.getBill, { userId: user.userId, billId: id }, this.options(user, request)), BILLING_ERROR_CODES.billNotFound),
+      this.orNotFound(this.backends.wallet.call('GetPayment', { paymentId: id }, call), WALLET_ERROR_CODES.paymentNotFound),
+      this.orNotFound(this.backends.billing.call('GetBill', { billId: id }, call), BILLING_ERROR_CODES.billNotFound),
     ]);
     if (!payment) throw notFound();
     if (bill) return toBillDto(bill, payment);
@@ -147,7 +125,7 @@ export class BillsController {
       id,
       status: 'PENDING',
       transactionId: payment.id,
-      transactionStatus: payment.status,
+      transactionStatus: oneOf(TRANSACTION_STATUSES, payment.status, 'transactionStatus'),
       amount: toApiAmount(payment.amount),
       currency: payment.currency,
       meterNumber: payment.details['meterNumber'] ?? '',
@@ -163,10 +141,6 @@ export class BillsController {
     };
   }
 
-  private async validate(user: AuthenticatedUser, request: Request, providerCode: string, meterNumber: string, amount?: string): Promise<MeterValidation> {
-    return this.services.request<MeterValidation>(BILLING_PATTERNS.validateMeter, { providerCode, meterNumber, amount }, this.options(user, request));
-  }
-
   private async orNotFound<T>(work: Promise<T>, code: string): Promise<T | undefined> {
     try {
       return await work;
@@ -175,33 +149,56 @@ export class BillsController {
       throw error;
     }
   }
-
-  private options(user: AuthenticatedUser, request: Request) {
-    return { key: user.userId, headers: requestHeadersOf(request) };
-  }
 }
 
 function toMeterDto(meter: MeterValidation): MeterDto {
-  return { ...meter, minimumAmount: toApiAmount(meter.minimumAmount), maximumAmount: toApiAmount(meter.maximumAmount) };
+  return {
+    ...meter,
+    meterType: oneOf(METER_TYPES, meter.meterType, 'meterType'),
+    minimumAmount: toApiAmount(meter.minimumAmount),
+    maximumAmount: toApiAmount(meter.maximumAmount),
+  };
+}
+
+/** The answer to a first pay request: the wallet holds the money and billing has yet to hear of it. */
+function pendingBill(initiation: PaymentInitiation): BillDto {
+  return {
+    id: initiation.paymentId,
+    status: 'PENDING',
+    transactionId: initiation.transactionId,
+    transactionStatus: oneOf(TRANSACTION_STATUSES, initiation.status, 'transactionStatus'),
+    amount: toApiAmount(initiation.amount),
+    currency: initiation.currency,
+    meterNumber: initiation.meterNumber,
+    providerCode: initiation.providerCode,
+    reference: initiation.reference,
+    token: null,
+    units: null,
+    providerReference: null,
+    failureCode: null,
+    failureMessage: null,
+    createdAt: initiation.createdAt,
+    completedAt: null,
+  };
 }
 
 function toBillDto(bill: BillPayment, payment?: WalletTransaction): BillDto {
   return {
     id: bill.id,
-    status: bill.status,
+    status: oneOf(BILL_STATUSES, bill.status, 'status'),
     transactionId: bill.transactionId,
-    ...(payment ? { transactionStatus: payment.status } : {}),
+    ...(payment ? { transactionStatus: oneOf(TRANSACTION_STATUSES, payment.status, 'transactionStatus') } : {}),
     amount: toApiAmount(bill.amount),
     currency: bill.currency,
     meterNumber: bill.meterNumber,
     providerCode: bill.providerCode,
     reference: bill.reference,
-    token: bill.token,
-    units: bill.units,
-    providerReference: bill.providerReference,
-    failureCode: bill.failureCode,
-    failureMessage: bill.failureMessage,
+    token: bill.token ?? null,
+    units: bill.units ?? null,
+    providerReference: bill.providerReference ?? null,
+    failureCode: bill.failureCode ?? null,
+    failureMessage: bill.failureMessage ?? null,
     createdAt: bill.createdAt,
-    completedAt: bill.completedAt,
+    completedAt: bill.completedAt ?? null,
   };
 }

@@ -1,9 +1,11 @@
 import { Expose, Type } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { ServiceEnv } from '@bvs/platform';
 
+const GRPC_TARGET = /^(ipv4:[0-9.]+:\d{1,5}(,[0-9.]+:\d{1,5})*|dns:\/\/\/[A-Za-z0-9.-]+:\d{1,5}|[A-Za-z0-9.-]+:\d{1,5})$/;
+
 export class GatewayEnv extends ServiceEnv {
-  /** How long a request waits for a service's reply before the caller gets 504. */
+  /** Deadline of each call to a service, retries included; past it the caller gets 504. */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -11,33 +13,22 @@ export class GatewayEnv extends ServiceEnv {
   @Max(60_000)
   REQUEST_TIMEOUT_MS = 5_000;
 
-  /** How long start-up waits for Kafka to assign the reply partitions. */
+  /**
+   * Where each service's gRPC server is, as a grpc-js target: `ipv4:127.0.0.1:5002` or a list
+   * (`ipv4:127.0.0.1:5002,127.0.0.1:5012`) locally, `dns:///wallet-grpc:5002` on a headless
+   * Service in Kubernetes. Calls are spread round-robin over every address it resolves to.
+   */
   @Expose()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1_000)
-  @Max(300_000)
-  KAFKA_READY_TIMEOUT_MS = 60_000;
-
-  /** PEM (SPKI) of auth's P-256 public key: the gateway can check tokens but never mint one. */
-  @Expose()
-  @Matches(/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/, { message: 'JWT_PUBLIC_KEY must be a PEM-encoded SPKI public key' })
-  JWT_PUBLIC_KEY!: string;
-
-  /** The `kid` tokens must name; a token signed under another key id is refused. */
-  @Expose()
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'JWT_KEY_ID must be 1-64 letters, digits, dots, dashes or underscores' })
-  JWT_KEY_ID!: string;
+  @Matches(GRPC_TARGET, { message: 'AUTH_GRPC_TARGET must be a grpc-js target such as ipv4:127.0.0.1:5001 or dns:///auth-grpc:5001' })
+  AUTH_GRPC_TARGET = 'ipv4:127.0.0.1:5001';
 
   @Expose()
-  @IsString()
-  @MinLength(1)
-  JWT_ISSUER = 'bvs-auth';
+  @Matches(GRPC_TARGET, { message: 'WALLET_GRPC_TARGET must be a grpc-js target such as ipv4:127.0.0.1:5002 or dns:///wallet-grpc:5002' })
+  WALLET_GRPC_TARGET = 'ipv4:127.0.0.1:5002';
 
   @Expose()
-  @IsString()
-  @MinLength(1)
-  JWT_AUDIENCE = 'bvs-api';
+  @Matches(GRPC_TARGET, { message: 'BILLING_GRPC_TARGET must be a grpc-js target such as ipv4:127.0.0.1:5003 or dns:///billing-grpc:5003' })
+  BILLING_GRPC_TARGET = 'ipv4:127.0.0.1:5003';
 
   /** Requests per client address and window on register and login (credential stuffing, sign-up spam). */
   @Expose()

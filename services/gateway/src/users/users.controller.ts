@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { AUTH_PATTERNS, SessionTokens, UserProfile } from '@bvs/contracts';
-import { KafkaRequestClient, PublicRoute } from '@bvs/platform';
+import type { SessionTokens, UserProfile } from '@bvs/contracts';
+import { CallContext, PublicRoute } from '@bvs/platform';
 import type { Request } from 'express';
-import type { AuthenticatedUser } from '../auth/access-token-verifier';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { BackendClients } from '../backends/backend-clients';
+import { ServiceCall } from '../backends/service-call.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
-import { requestHeadersOf } from '../messaging/request-headers';
 import { CredentialsDto } from './dto/credentials.dto';
 import { RefreshSessionDto } from './dto/refresh-session.dto';
 import { SessionTokensDto } from './dto/session-tokens.dto';
@@ -16,7 +15,7 @@ import { UserProfileDto } from './dto/user-profile.dto';
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly services: KafkaRequestClient) {}
+  constructor(private readonly backends: BackendClients) {}
 
   @Post('register')
   @PublicRoute()
@@ -24,8 +23,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Create an account', description: 'Password: 8 or more characters, at most 72 bytes, not the e-mail address.' })
   @ApiCreatedResponse({ type: UserProfileDto })
   @ApiProblems({ 400: 'AUTH.PASSWORD_POLICY', 409: 'AUTH.EMAIL_TAKEN', 413: 'REQUEST.TOO_LARGE', 415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' })
-  register(@Body() body: CredentialsDto, @Req() request: Request): Promise<UserProfile> {
-    return this.services.request(AUTH_PATTERNS.register, { email: body.email, password: body.password }, { headers: requestHeadersOf(request) });
+  register(@Body() body: CredentialsDto, @ServiceCall() call: CallContext): Promise<UserProfile> {
+    return this.backends.auth.call('Register', { email: body.email, password: body.password }, call);
   }
 
   @Post('login')
@@ -35,12 +34,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Log in', description: 'Starts a session. A wrong e-mail and a wrong password get the same answer.' })
   @ApiOkResponse({ type: SessionTokensDto })
   @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.INVALID_CREDENTIALS', 429: 'RATE_LIMITED' })
-  login(@Body() body: CredentialsDto, @Req() request: Request): Promise<SessionTokens> {
-    return this.services.request(
-      AUTH_PATTERNS.login,
-      { email: body.email, password: body.password, userAgent: request.get('user-agent'), ip: request.ip },
-      { headers: requestHeadersOf(request) },
-    );
+  async login(@Body() body: CredentialsDto, @Req() request: Request, @ServiceCall() call: CallContext): Promise<SessionTokensDto> {
+    return toSessionTokensDto(await this.backends.auth.call('LogIn', { email: body.email, password: body.password, client: clientOf(request) }, call));
   }
 
   @Post('refresh')
@@ -52,12 +47,8 @@ export class UsersController {
   })
   @ApiOkResponse({ type: SessionTokensDto })
   @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.REFRESH_TOKEN_REUSED' })
-  refresh(@Body() body: RefreshSessionDto, @Req() request: Request): Promise<SessionTokens> {
-    return this.services.request(
-      AUTH_PATTERNS.refresh,
-      { refreshToken: body.refreshToken, userAgent: request.get('user-agent'), ip: request.ip },
-      { headers: requestHeadersOf(request) },
-    );
+  async refresh(@Body() body: RefreshSessionDto, @Req() request: Request, @ServiceCall() call: CallContext): Promise<SessionTokensDto> {
+    return toSessionTokensDto(await this.backends.auth.call('RefreshSession', { refreshToken: body.refreshToken, client: clientOf(request) }, call));
   }
 
   @Post('logout')
@@ -69,8 +60,8 @@ export class UsersController {
   })
   @ApiNoContentResponse({ description: 'Logged out.' })
   @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED' })
-  async logout(@CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<void> {
-    await this.services.request(AUTH_PATTERNS.logout, { userId: user.userId, sessionId: user.sessionId }, { key: user.userId, headers: requestHeadersOf(request) });
+  async logout(@ServiceCall() call: CallContext): Promise<void> {
+    await this.backends.auth.call('LogOut', {}, call);
   }
 
   @Get('me')
@@ -78,7 +69,17 @@ export class UsersController {
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserProfileDto })
   @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED', 404: 'AUTH.USER_NOT_FOUND' })
-  me(@CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<UserProfile> {
-    return this.services.request(AUTH_PATTERNS.profile, { userId: user.userId }, { key: user.userId, headers: requestHeadersOf(request) });
+  me(@ServiceCall() call: CallContext): Promise<UserProfile> {
+    return this.backends.auth.call('GetProfile', {}, call);
   }
+}
+
+/** Who is asking and from where, kept on the session for the user's own audit. */
+function clientOf(request: Request): { userAgent?: string; ip?: string } {
+  const userAgent = request.get('user-agent');
+  return { ...(userAgent ? { userAgent } : {}), ...(request.ip ? { ip: request.ip } : {}) };
+}
+
+function toSessionTokensDto(tokens: SessionTokens): SessionTokensDto {
+  return { ...tokens, tokenType: 'Bearer' };
 }

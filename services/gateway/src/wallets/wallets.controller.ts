@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TransactionPage, WALLET_PATTERNS, WalletBalance, WalletOperationResult, WalletTransaction } from '@bvs/contracts';
-import { KafkaRequestClient } from '@bvs/platform';
-import type { Request, Response } from 'express';
-import type { AuthenticatedUser } from '../auth/access-token-verifier';
-import { CurrentUser } from '../auth/current-user.decorator';
+import type { CallContext } from '@bvs/platform';
+import type { Response } from 'express';
+import { BackendClients } from '../backends/backend-clients';
+import { ServiceCall } from '../backends/service-call.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
 import { ProblemError } from '../http/problem-error';
-import { requestHeadersOf } from '../messaging/request-headers';
 import { BalanceDto, FundWalletDto, TransactionDto, TransactionPageDto, TransactionQueryDto } from './dto/wallet.dto';
 import { toBalanceDto, toTransactionDto } from './money';
 
@@ -20,15 +18,14 @@ export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';
 @ApiBearerAuth()
 @Controller()
 export class WalletsController {
-  constructor(private readonly services: KafkaRequestClient) {}
+  constructor(private readonly backends: BackendClients) {}
 
   @Get('wallets/balance')
   @ApiOperation({ summary: 'Balance of your wallet', description: 'Amounts in minor units. The wallet is created on first use if needed.' })
   @ApiOkResponse({ type: BalanceDto })
   @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED' })
-  async balance(@CurrentUser() user: AuthenticatedUser, @Req() request: Request): Promise<BalanceDto> {
-    const balance = await this.services.request<WalletBalance>(WALLET_PATTERNS.balance, { userId: user.userId }, this.options(user, request));
-    return toBalanceDto(balance);
+  async balance(@ServiceCall() call: CallContext): Promise<BalanceDto> {
+    return toBalanceDto(await this.backends.wallet.call('GetBalance', {}, call));
   }
 
   @Post('wallets/fund')
@@ -39,17 +36,8 @@ export class WalletsController {
   })
   @ApiCreatedResponse({ type: TransactionDto, headers: { [IDEMPOTENT_REPLAY_HEADER]: { description: 'true when this answers a replayed reference', schema: { type: 'string' } } } })
   @ApiProblems({ 400: 'WALLET.INVALID_AMOUNT', 401: 'AUTH.UNAUTHENTICATED', 409: 'IDEMPOTENCY.CONFLICT' })
-  async fund(
-    @CurrentUser() user: AuthenticatedUser,
-    @Body() body: FundWalletDto,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<TransactionDto> {
-    const result = await this.services.request<WalletOperationResult>(
-      WALLET_PATTERNS.fund,
-      { userId: user.userId, amount: String(body.amount), reference: body.reference },
-      this.options(user, request),
-    );
+  async fund(@Body() body: FundWalletDto, @ServiceCall() call: CallContext, @Res({ passthrough: true }) response: Response): Promise<TransactionDto> {
+    const result = await this.backends.wallet.call('FundWallet', { amount: String(body.amount), reference: body.reference }, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(result.replayed));
     return toTransactionDto(result.transaction);
   }
@@ -58,43 +46,33 @@ export class WalletsController {
   @ApiOperation({ summary: 'Your wallet history, newest first', description: 'Cursor pagination; filter by type, status and creation time.' })
   @ApiOkResponse({ type: TransactionPageDto })
   @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.UNAUTHENTICATED' })
-  walletTransactions(@CurrentUser() user: AuthenticatedUser, @Query() query: TransactionQueryDto, @Req() request: Request): Promise<TransactionPageDto> {
-    return this.list(user, query, request);
+  walletTransactions(@Query() query: TransactionQueryDto, @ServiceCall() call: CallContext): Promise<TransactionPageDto> {
+    return this.list(query, call);
   }
 
   @Get('transactions')
   @ApiOperation({ summary: 'Your transactions, newest first', description: 'The same list as /wallets/transactions.' })
   @ApiOkResponse({ type: TransactionPageDto })
   @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.UNAUTHENTICATED' })
-  transactions(@CurrentUser() user: AuthenticatedUser, @Query() query: TransactionQueryDto, @Req() request: Request): Promise<TransactionPageDto> {
-    return this.list(user, query, request);
+  transactions(@Query() query: TransactionQueryDto, @ServiceCall() call: CallContext): Promise<TransactionPageDto> {
+    return this.list(query, call);
   }
 
   @Get('transactions/:id')
   @ApiOperation({ summary: 'One of your transactions', description: "Another user's transaction is a 404, as is an unknown id." })
   @ApiOkResponse({ type: TransactionDto })
   @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED', 404: 'WALLET.TRANSACTION_NOT_FOUND' })
-  async transaction(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Req() request: Request): Promise<TransactionDto> {
+  async transaction(@Param('id') id: string, @ServiceCall() call: CallContext): Promise<TransactionDto> {
     if (!UUID.test(id)) throw new ProblemError(404, 'WALLET.TRANSACTION_NOT_FOUND', 'Not Found', 'No such transaction.');
-    const transaction = await this.services.request<WalletTransaction>(
-      WALLET_PATTERNS.getTransaction,
-      { userId: user.userId, transactionId: id },
-      this.options(user, request),
-    );
-    return toTransactionDto(transaction);
+    return toTransactionDto(await this.backends.wallet.call('GetTransaction', { transactionId: id }, call));
   }
 
-  private async list(user: AuthenticatedUser, query: TransactionQueryDto, request: Request): Promise<TransactionPageDto> {
-    const page = await this.services.request<TransactionPage>(
-      WALLET_PATTERNS.listTransactions,
-      { userId: user.userId, limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor, type: query.type, status: query.status, from: query.from, to: query.to },
-      this.options(user, request),
+  private async list(query: TransactionQueryDto, call: CallContext): Promise<TransactionPageDto> {
+    const page = await this.backends.wallet.call(
+      'ListTransactions',
+      { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor, type: query.type, status: query.status, from: query.from, to: query.to },
+      call,
     );
-    return { items: page.items.map(toTransactionDto), nextCursor: page.nextCursor };
-  }
-
-  /** Keyed by user, so one user's requests stay in order on one partition. */
-  private options(user: AuthenticatedUser, request: Request) {
-    return { key: user.userId, headers: requestHeadersOf(request) };
+    return { items: page.items.map(toTransactionDto), nextCursor: page.nextCursor ?? null };
   }
 }

@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { INTERNAL_ERROR, ServiceError } from '@bvs/platform';
-import type { RpcErrorBody } from '@bvs/contracts';
+import { INTERNAL_ERROR, ServiceError, type ServiceErrorBody } from '@bvs/platform';
 
 /** How long a client should wait after a 503; short, because the simulator is never really down. */
 const RETRY_AFTER_SECONDS = 1;
@@ -31,7 +30,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
     response.status(body.status).json(body);
   }
 
-  private toBody(exception: unknown): RpcErrorBody {
+  private toBody(exception: unknown): ServiceErrorBody {
     if (exception instanceof ServiceError) return exception.toBody();
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();

@@ -2,12 +2,17 @@ import { readInfraAddresses, ServiceProcess, TestDatabase, TestSigningKeys, test
 
 export type BackendService = 'auth' | 'wallet' | 'billing' | 'provider-sim';
 
+/** The services the gateway calls over gRPC. */
+const BACKENDS = ['auth', 'wallet', 'billing'] as const;
+
 export interface SystemOptions {
   readonly services: readonly BackendService[];
   /** Extra variables for the gateway, e.g. a low rate limit. */
   readonly gatewayEnv?: Readonly<Record<string, string>>;
   /** Extra variables per backend service. */
   readonly serviceEnv?: Partial<Record<BackendService, Readonly<Record<string, string>>>>;
+  /** Instances of auth, wallet and billing each (default 1); the gateway balances over all of them. */
+  readonly replicas?: number;
 }
 
 /**
@@ -17,10 +22,10 @@ export interface SystemOptions {
 export class RunningSystem {
   private constructor(
     readonly gateway: ServiceProcess,
-    readonly services: ReadonlyMap<BackendService, ServiceProcess>,
+    /** Every instance of each service, the first one first. */
+    private readonly instancesOf: ReadonlyMap<BackendService, readonly ServiceProcess[]>,
     readonly keys: TestSigningKeys,
     private readonly databases: ReadonlyMap<BackendService, TestDatabase>,
-    private readonly groupPrefix: string,
   ) {}
 
   static async start(options: SystemOptions): Promise<RunningSystem> {
@@ -34,18 +39,24 @@ export class RunningSystem {
       KAFKA_GROUP_PREFIX: groupPrefix,
     };
     const databases = new Map<BackendService, TestDatabase>();
-    const services = new Map<BackendService, ServiceProcess>();
+    const services = new Map<BackendService, ServiceProcess[]>();
     const startOne = async (name: BackendService, extra: Readonly<Record<string, string>> = {}) => {
       const database = await TestDatabase.create(name);
       databases.set(name, database);
-      const own: Record<string, string> = name === 'auth' ? { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId, BCRYPT_COST: '10' } : {};
+      // Auth signs; every other service only verifies, with the public half.
+      const own: Record<string, string> =
+        name === 'auth' ? { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId, BCRYPT_COST: '10' } : { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId };
       const env = { ...common, ...own, ...extra, ...options.serviceEnv?.[name], DATABASE_URL: database.url };
-      services.set(name, await ServiceProcess.start(name, { env, readyPath: '/health/ready' }));
+      const count = (BACKENDS as readonly string[]).includes(name) ? (options.replicas ?? 1) : 1;
+      const instances: ServiceProcess[] = [];
+      services.set(name, instances);
+      // One at a time, recorded as each starts, so a failure leaves nothing running unseen.
+      for (let index = 0; index < count; index += 1) instances.push(await ServiceProcess.start(name, { env, readyPath: '/health/ready' }));
     };
     try {
       // Billing needs the simulator's address, so the simulator comes first.
       if (options.services.includes('provider-sim')) await startOne('provider-sim');
-      const providerUrl = services.get('provider-sim')?.url;
+      const providerUrl = services.get('provider-sim')?.[0]?.url;
       // Settled, not raced: when one fails, the catch below must see every sibling that started.
       const started = await Promise.allSettled(
         options.services
@@ -55,12 +66,13 @@ export class RunningSystem {
       const failure = started.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
       const gateway = await ServiceProcess.start('gateway', {
-        env: { ...common, JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId, AUTH_RATE_LIMIT: '1000', ...options.gatewayEnv },
-        readyPath: '/api/health/ready',
+        env: { ...common, ...backendTargetsOf(services), JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId, AUTH_RATE_LIMIT: '1000', ...options.gatewayEnv },
+        // Ready means every backend SERVING; a system started without some backend can only be live.
+        readyPath: BACKENDS.every((name) => services.has(name)) ? '/api/health/ready' : '/api/health/live',
       });
-      return new RunningSystem(gateway, services, keys, databases, groupPrefix);
+      return new RunningSystem(gateway, services, keys, databases);
     } catch (error) {
-      await Promise.all([...services.values()].map((service) => service.stop()));
+      await Promise.all([...services.values()].flat().map((service) => service.stop()));
       await Promise.all([...databases.values()].map((database) => database.drop()));
       throw error;
     }
@@ -68,19 +80,15 @@ export class RunningSystem {
 
   /** Another gateway in front of the same services, e.g. with different limits. */
   async startExtraGateway(env: Readonly<Record<string, string>>): Promise<ServiceProcess> {
-    const infra = readInfraAddresses();
     return ServiceProcess.start('gateway', {
       env: {
         LOG_LEVEL: 'info',
-        KAFKA_BROKERS: infra.KAFKA_BROKERS,
-        SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL,
-        // Its own group: a gateway reads only the replies addressed to its partitions.
-        KAFKA_GROUP_PREFIX: `${this.groupPrefix}x`,
+        ...backendTargetsOf(this.instancesOf),
         JWT_PUBLIC_KEY: this.keys.publicKeyPem,
         JWT_KEY_ID: this.keys.keyId,
         ...env,
       },
-      readyPath: '/api/health/ready',
+      readyPath: BACKENDS.every((name) => this.instancesOf.has(name)) ? '/api/health/ready' : '/api/health/live',
     });
   }
 
@@ -91,15 +99,32 @@ export class RunningSystem {
     return database.url;
   }
 
+  /** The (first) instance of a service. */
   service(name: BackendService): ServiceProcess {
-    const found = this.services.get(name);
+    const found = this.instancesOf.get(name)?.[0];
     if (!found) throw new Error(`${name} is not part of this system`);
     return found;
   }
 
+  instances(name: BackendService): readonly ServiceProcess[] {
+    return this.instancesOf.get(name) ?? [];
+  }
+
   async stop(): Promise<void> {
     await this.gateway.stop();
-    await Promise.all([...this.services.values()].map((service) => service.stop()));
+    await Promise.all([...this.instancesOf.values()].flat().map((service) => service.stop()));
     await Promise.all([...this.databases.values()].map((database) => database.drop()));
   }
+}
+
+/**
+ * The gateway's gRPC targets: every instance of each backend that runs, as one `ipv4:` list for
+ * round-robin; a backend that does not run points nowhere (port 1).
+ */
+function backendTargetsOf(services: ReadonlyMap<BackendService, readonly ServiceProcess[]>): Record<string, string> {
+  const target = (name: BackendService) => {
+    const addresses = (services.get(name) ?? []).map((instance) => instance.grpcTarget.replace(/^ipv4:/, ''));
+    return addresses.length > 0 ? `ipv4:${addresses.join(',')}` : 'ipv4:127.0.0.1:1';
+  };
+  return { AUTH_GRPC_TARGET: target('auth'), WALLET_GRPC_TARGET: target('wallet'), BILLING_GRPC_TARGET: target('billing') };
 }

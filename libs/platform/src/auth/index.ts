@@ -1,0 +1,2 @@
+export * from './access-token-env';
+export * from './access-token-verifier';
