@@ -52,6 +52,12 @@ if [ ! -f "$KEY_DIR/private.pem" ] || [ ! -f "$KEY_DIR/public.pem" ]; then
 fi
 JWT_KEY_ID=$(cat "$KEY_DIR/kid")
 
+# A process killed a moment ago can linger as a zombie until it is reaped; kill -0 still succeeds
+# on it, so a zombie counts as gone.
+alive() {
+  kill -0 "$1" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 # The gateway's gRPC targets: every instance of each backend, for round-robin.
 grpc_target() {
   local base="$1" k addresses=()
@@ -66,7 +72,7 @@ grpc_port_of() {
 start_service() {
   local instance="$1" name="$2" port="$3" grpc_port="$4" database="$5"
   local pid_file="$RUN_DIR/$instance.pid" log="$LOG_DIR/$instance.log"
-  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+  if [ -f "$pid_file" ] && alive "$(cat "$pid_file")"; then
     echo "$instance: already running (pid $(cat "$pid_file"))"
     return 0
   fi
@@ -92,7 +98,7 @@ wait_ready() {
   [ "$name" = gateway ] && path=/api/health/ready
   local deadline=$((SECONDS + READY_TIMEOUT))
   until curl -sf -o /dev/null "http://127.0.0.1:$port$path"; do
-    if ! kill -0 "$(cat "$RUN_DIR/$instance.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+    if ! alive "$(cat "$RUN_DIR/$instance.pid")" || [ $SECONDS -ge $deadline ]; then
       echo "$instance: did not become ready on port $port; last lines of $LOG_DIR/$instance.log:" >&2
       tail -n 30 "$LOG_DIR/$instance.log" >&2
       exit 1
