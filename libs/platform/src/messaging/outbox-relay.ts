@@ -135,6 +135,7 @@ export class OutboxRelay {
     await this.loop;
     this.loop = undefined;
     await this.serialized(async () => {
+      await this.giveUpLock();
       this.endSession();
       await this.producer?.disconnect();
       this.producer = undefined;
@@ -219,6 +220,16 @@ export class OutboxRelay {
     this.session = session;
     this.logger.log({ service: this.options.service }, 'Outbox relay active');
     return true;
+  }
+
+  /**
+   * On a clean stop the lock is released before the connection closes: closing alone releases it
+   * only once the server notices, and a relay taking over in that moment would find it still held.
+   */
+  private async giveUpLock(): Promise<void> {
+    const session = this.session;
+    if (session === undefined || session.lost) return;
+    await session.client.query('SELECT pg_advisory_unlock($1)', [OUTBOX_RELAY_LOCK_KEY]).catch(() => undefined);
   }
 
   /** Closing the connection is what releases the lock and the LISTEN, whatever state it is in. */
