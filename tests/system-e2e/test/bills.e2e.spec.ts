@@ -209,6 +209,31 @@ describe('paying electricity bills end to end', () => {
     expect((await transactions(token)).filter((transaction) => transaction.type === 'PAYMENT')).toHaveLength(1);
   });
 
+  it('answers a replayed pay reference from the wallet alone, while billing and the provider cannot answer', async () => {
+    const token = await fundedUser(10_000 * NAIRA);
+    const reference = `replay-${randomUUID()}`;
+    const body = { provider: PROVIDER, meterNumber: METERS.succeeds, amount: 1_000 * NAIRA, reference };
+    const first = await pay(token, METERS.succeeds, 1_000 * NAIRA, reference);
+    expect(first.status).toBe(202);
+    const impatient = await system.startExtraGateway({ REQUEST_TIMEOUT_MS: '1500' });
+    // Stopped, not killed: billing holds its connections and answers nothing, not even the meter check.
+    system.service('billing').pause();
+    try {
+      const replay = await call<Bill>(impatient.url, '/api/bills/pay', { token, body });
+      expect(replay.status).toBe(202);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body.id).toBe(first.body.id);
+      // A new reference does need the meter check, which cannot be answered now: nothing is held.
+      const fresh = await call<Problem>(impatient.url, '/api/bills/pay', { token, body: { ...body, reference: `fresh-${randomUUID()}` } });
+      expect({ status: fresh.status, code: fresh.body.code }).toEqual({ status: 504, code: 'SERVICE.TIMEOUT' });
+    } finally {
+      system.service('billing').resume();
+      await impatient.stop();
+    }
+    await settled(token, first.body.id);
+    expect(await balance(token)).toMatchObject({ available: 9_000 * NAIRA, held: 0 });
+  });
+
   it('ends 20 concurrent payments on one wallet exact: those the funds cover complete, the rest are refused', async () => {
     const token = await fundedUser(10 * 1_000 * NAIRA);
     const results = await Promise.all(Array.from({ length: 20 }, () => pay(token, METERS.succeeds, 1_000 * NAIRA)));

@@ -11,7 +11,7 @@ import {
   WALLET_ERROR_CODES,
   WalletTransaction,
 } from '@bvs/contracts';
-import { CallContext, RemoteServiceError } from '@bvs/platform';
+import { CallContext, RemoteServiceError, ServiceTimeoutError, ServiceUnavailableError } from '@bvs/platform';
 import type { Response } from 'express';
 import { BackendClients } from '../backends/backend-clients';
 import { ServiceCall } from '../backends/service-call.decorator';
@@ -87,8 +87,12 @@ export class BillsController {
     if (!earlier) await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber, amount: request.amount }, call);
     const initiation = await this.backends.wallet.call('InitiatePayment', request, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(initiation.replayed));
-    if (initiation.replayed) return this.bill(initiation.paymentId, call);
-    return pendingBill(initiation);
+    if (!initiation.replayed) return pendingBill(initiation);
+    // The bill as it stands now; while billing cannot say, the answer the first request got.
+    return this.bill(initiation.paymentId, call).catch((error: unknown) => {
+      if (error instanceof ServiceTimeoutError || error instanceof ServiceUnavailableError) return pendingBill(initiation);
+      throw error;
+    });
   }
 
   @Get()
