@@ -5,7 +5,9 @@
 // restarted instance reporting ready to the next accepted payment.
 //
 //   node tools/failover/measure-failover.mjs --service wallet [--rate 20] [--seconds 40]
-//        [--kill-at 10] [--api http://127.0.0.1:3000/api]
+//        [--kill-at 10] [--call pay|me] [--api http://127.0.0.1:3000/api]
+// --call pay (the default) streams POST /bills/pay, which goes through wallet and billing;
+// --call me streams GET /users/me, which goes through auth (a payment never calls auth).
 //
 // Bounded: the stream stops after --seconds, at most --rate requests a second, each with a 10 s
 // timeout. Only loopback addresses are called.
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '40' },
     'kill-at': { type: 'string', default: '10' },
+    call: { type: 'string', default: 'pay' },
     api: { type: 'string', default: 'http://127.0.0.1:3000/api' },
   },
 });
@@ -40,6 +43,9 @@ const service = values.service;
 const api = values.api;
 if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(api)) throw new Error('--api must be a loopback address');
 if (!['auth', 'wallet', 'billing', 'gateway'].includes(service)) throw new Error('--service must be auth, wallet, billing or gateway');
+const streamed = values.call;
+if (!['pay', 'me'].includes(streamed)) throw new Error('--call must be pay or me');
+const SUCCESS = streamed === 'pay' ? 202 : 200;
 
 const ports = Object.fromEntries(
   readFileSync(join(ROOT, 'deploy/local/services.env'), 'utf8')
@@ -127,7 +133,10 @@ for (let index = 0; index < total; index += 1) {
   const sentAt = at();
   const token = tokens[index % tokens.length];
   inFlight.push(
-    request('POST', '/bills/pay', { provider: 'ikeja-electric-prepaid', meterNumber: '1111111111111', amount: 100_000, reference: `failover-${randomUUID()}` }, token).then((result) =>
+    (streamed === 'pay'
+      ? request('POST', '/bills/pay', { provider: 'ikeja-electric-prepaid', meterNumber: '1111111111111', amount: 100_000, reference: `failover-${randomUUID()}` }, token)
+      : request('GET', '/users/me', undefined, token)
+    ).then((result) =>
       results.push({ sentAt, doneAt: at(), status: result.status, ms: result.ms }),
     ),
   );
@@ -135,8 +144,8 @@ for (let index = 0; index < total; index += 1) {
 await Promise.all(inFlight);
 await killer;
 
-const accepted = results.filter((r) => r.status === 202).sort((a, b) => a.doneAt - b.doneAt);
-const failed = results.filter((r) => r.status !== 202);
+const accepted = results.filter((r) => r.status === SUCCESS).sort((a, b) => a.doneAt - b.doneAt);
+const failed = results.filter((r) => r.status !== SUCCESS);
 const byStatus = {};
 for (const r of failed) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
 let longestGap = 0;
@@ -146,6 +155,7 @@ const firstAfterReady = readyAt === undefined ? undefined : accepted.find((r) =>
 const inFlightAtKill = results.filter((r) => r.sentAt <= killedAt && r.doneAt >= killedAt).length;
 const report = {
   service,
+  call: streamed,
   instances: instances.length,
   offeredPerSecond: rate,
   seconds,

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AUTH_SERVICE as AUTH_GRPC_SERVICE } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, qualifiedServiceName, loggingModule, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, TokenIdentityEnv, qualifiedServiceName, loggingModule, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AuthEnv } from './config/auth-env';
 import { AuthGrpcController } from './grpc/auth.grpc-controller';
@@ -12,7 +12,7 @@ export const AUTH_SERVICE = 'auth';
 
 @Module({})
 export class AppModule {
-  static register(env: AuthEnv, kafka: Kafka, registry: EventSchemaRegistry): DynamicModule {
+  static register(env: AuthEnv, identity: TokenIdentityEnv, kafka: Kafka, registry: EventSchemaRegistry): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -25,7 +25,7 @@ export class AppModule {
       controllers: [AuthGrpcController],
       providers: [
         { provide: AuthEnv, useValue: env },
-        { provide: AccessTokenSigner, useFactory: () => AccessTokenSigner.create(env) },
+        { provide: AccessTokenSigner, useFactory: () => AccessTokenSigner.create(env, identity) },
         AuthService,
       ],
     };

@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { AUTH_SERVICE as AUTH_GRPC_SERVICE } from '@bvs/contracts';
 import {
+  accessTokenSettingsOf,
   AccessTokenVerifier,
   Environment,
   EventSchemaRegistry,
@@ -10,6 +11,7 @@ import {
   RunningService,
   schemaRegistryDependency,
   startService,
+  TokenIdentityEnv,
 } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { AppModule, AUTH_SERVICE } from './app.module';
@@ -17,16 +19,17 @@ import { AuthEnv } from './config/auth-env';
 
 export async function startAuthService(source: Environment): Promise<RunningService> {
   const env = loadConfig(AuthEnv, source);
+  const identity = loadConfig(TokenIdentityEnv, source);
   const kafka = new Kafka(kafkaClientConfig(env, AUTH_SERVICE));
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   // Auth checks the tokens it is shown like every other service: with the public half of its key.
   const publicKeyPem = createPublicKey(env.JWT_PRIVATE_KEY).export({ type: 'spki', format: 'pem' }).toString();
-  const verifier = await AccessTokenVerifier.create({ publicKeyPem, keyId: env.JWT_KEY_ID, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE });
+  const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(identity, publicKeyPem));
   return startService({
     name: AUTH_SERVICE,
     env,
     kafka,
-    module: AppModule.register(env, kafka, registry),
+    module: AppModule.register(env, identity, kafka, registry),
     consumedTopics: [],
     dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
     grpc: { port: env.GRPC_PORT, services: [AUTH_GRPC_SERVICE], verifier },

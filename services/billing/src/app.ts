@@ -18,7 +18,8 @@ import { BillingEnv } from './config/billing-env';
 
 export async function startBillingService(source: Environment): Promise<RunningService> {
   const env = loadConfig(BillingEnv, source);
-  const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(loadConfig(AccessTokenEnv, source)));
+  const tokens = loadConfig(AccessTokenEnv, source);
+  const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(tokens, tokens.JWT_PUBLIC_KEY));
   const kafka = new Kafka(kafkaClientConfig(env, BILLING_SERVICE));
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   return startService({

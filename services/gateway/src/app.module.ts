@@ -34,7 +34,7 @@ export class AppModule implements NestModule {
       controllers: [ServicesHealthController, UsersController, WalletsController, BillsController],
       providers: [
         { provide: GatewayEnv, useValue: env },
-        { provide: AccessTokenVerifier, useFactory: () => AccessTokenVerifier.create(accessTokenSettingsOf(tokens)) },
+        { provide: AccessTokenVerifier, useFactory: () => AccessTokenVerifier.create(accessTokenSettingsOf(tokens, tokens.JWT_PUBLIC_KEY)) },
         { provide: BackendClients, useValue: backends },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

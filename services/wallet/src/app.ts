@@ -18,7 +18,8 @@ import { WalletEnv } from './config/wallet-env';
 
 export async function startWalletService(source: Environment): Promise<RunningService> {
   const env = loadConfig(WalletEnv, source);
-  const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(loadConfig(AccessTokenEnv, source)));
+  const tokens = loadConfig(AccessTokenEnv, source);
+  const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(tokens, tokens.JWT_PUBLIC_KEY));
   const kafka = new Kafka(kafkaClientConfig(env, WALLET_SERVICE));
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   return startService({

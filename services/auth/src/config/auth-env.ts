@@ -1,8 +1,11 @@
 import { Expose, Type } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { BackendServiceEnv } from '@bvs/platform';
 
-/** Everything the auth service reads from its environment, validated once at start-up. */
+/**
+ * Everything the auth service reads from its environment, validated once at start-up; the key id,
+ * issuer and audience it writes into tokens are the verifiers' own `TokenIdentityEnv`.
+ */
 export class AuthEnv extends BackendServiceEnv {
   /** PEM (PKCS#8) of the P-256 private key that signs access tokens. Only auth holds it. */
   @Expose()
@@ -10,21 +13,6 @@ export class AuthEnv extends BackendServiceEnv {
     message: 'JWT_PRIVATE_KEY must be a PEM-encoded PKCS#8 private key',
   })
   JWT_PRIVATE_KEY!: string;
-
-  /** Written into every token's `kid`, so verifiers can pick the key during a rotation. */
-  @Expose()
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'JWT_KEY_ID must be 1-64 letters, digits, dots, dashes or underscores' })
-  JWT_KEY_ID!: string;
-
-  @Expose()
-  @IsString()
-  @MinLength(1)
-  JWT_ISSUER = 'bvs-auth';
-
-  @Expose()
-  @IsString()
-  @MinLength(1)
-  JWT_AUDIENCE = 'bvs-api';
 
   /** Short: a stolen access token is useful only this long, and logout cannot recall it. */
   @Expose()
