@@ -5,9 +5,13 @@
 // restarted instance reporting ready to the next accepted payment.
 //
 //   node tools/failover/measure-failover.mjs --service wallet [--rate 20] [--seconds 40]
-//        [--kill-at 10] [--call pay|me] [--api http://127.0.0.1:3000/api]
+//        [--kill-at 10] [--call pay|me]
 // --call pay (the default) streams POST /bills/pay, which goes through wallet and billing;
 // --call me streams GET /users/me, which goes through auth (a payment never calls auth).
+// Requests go round-robin to every running gateway instance, the way a layer-4 balancer in front
+// of them would. Like such a balancer (and a Kubernetes Service whose endpoint is gone), a request
+// whose connection is refused is sent to the next gateway: it never reached any server. A request
+// a gateway had accepted when it died is not sent again; it counts as failed.
 //
 // Bounded: the stream stops after --seconds, at most --rate requests a second, each with a 10 s
 // timeout. Only loopback addresses are called.
@@ -33,15 +37,12 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '40' },
     'kill-at': { type: 'string', default: '10' },
     call: { type: 'string', default: 'pay' },
-    api: { type: 'string', default: 'http://127.0.0.1:3000/api' },
   },
 });
 const rate = Math.min(Number(values.rate), MAX_RATE);
 const seconds = Math.min(Number(values.seconds), MAX_SECONDS);
 const killAt = Number(values['kill-at']);
 const service = values.service;
-const api = values.api;
-if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(api)) throw new Error('--api must be a loopback address');
 if (!['auth', 'wallet', 'billing', 'gateway'].includes(service)) throw new Error('--service must be auth, wallet, billing or gateway');
 const streamed = values.call;
 if (!['pay', 'me'].includes(streamed)) throw new Error('--call must be pay or me');
@@ -55,20 +56,34 @@ const ports = Object.fromEntries(
     .map(([name, http]) => [name, Number(http)]),
 );
 
+const instancesOf = (name) =>
+  [name, ...Array.from({ length: 8 }, (_, index) => `${name}-${index + 2}`)].filter((instance) => existsSync(join(RUN_DIR, `${instance}.pid`)));
+// Instance k of a service listens on its port + 100 * (k - 1) (deploy/local/services.env).
+const gateways = instancesOf('gateway').map((_, k) => `http://127.0.0.1:${ports.gateway + 100 * k}/api`);
+if (gateways.length === 0) throw new Error('no running gateway: start the system with bash deploy/local/up.sh');
+let nextGateway = 0;
+
+const refused = (error) => error?.cause?.code === 'ECONNREFUSED';
+
 async function request(method, path, body, token) {
   const started = performance.now();
-  try {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
-  } catch (error) {
-    return { status: error.name === 'TimeoutError' ? 'timeout' : 'network', body: {}, ms: performance.now() - started };
+  const first = nextGateway++;
+  for (let tried = 0; tried < gateways.length; tried += 1) {
+    try {
+      const response = await fetch(`${gateways[(first + tried) % gateways.length]}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
+    } catch (error) {
+      if (refused(error)) continue;
+      return { status: error.name === 'TimeoutError' ? 'timeout' : 'network', body: {}, ms: performance.now() - started };
+    }
   }
+  return { status: 'refused by every gateway', body: {}, ms: performance.now() - started };
 }
 
 async function fundedUser() {
@@ -82,9 +97,6 @@ async function fundedUser() {
   if (funded.status !== 201) throw new Error(`funding failed with ${funded.status}`);
   return token;
 }
-
-const instancesOf = (name) =>
-  [name, ...Array.from({ length: 8 }, (_, index) => `${name}-${index + 2}`)].filter((instance) => existsSync(join(RUN_DIR, `${instance}.pid`)));
 
 async function waitReady(port, path) {
   const deadline = Date.now() + 120_000;
@@ -157,6 +169,7 @@ const report = {
   service,
   call: streamed,
   instances: instances.length,
+  gateways: gateways.length,
   offeredPerSecond: rate,
   seconds,
   sent: results.length,
