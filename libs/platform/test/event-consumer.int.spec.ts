@@ -44,7 +44,9 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     }).initialize();
     await dataSource.runMigrations();
     // No unique key on purpose: a second application of an event would show as a second row.
-    await dataSource.query('CREATE TABLE effects (event_id uuid NOT NULL, amount_minor numeric NOT NULL)');
+    await dataSource.query(
+      'CREATE TABLE effects (seq bigserial, event_id uuid NOT NULL, wallet_id text NOT NULL, amount_minor numeric NOT NULL, tx bigint NOT NULL DEFAULT txid_current())',
+    );
     kafka = new Kafka({
       clientId: `event-consumer-it-${randomUUID().slice(0, 8)}`,
       brokers: infra.KAFKA_BROKERS.split(','),
@@ -74,9 +76,12 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     ours: ReadonlySet<string>,
     fail: (event: PaymentCompletedEvent, attempt: number) => boolean | Error = () => false,
     options: Partial<EventConsumerOptions<typeof TOPIC>> = {},
+    /** Runs once the group is placed at the topic's end, before the consumer starts. */
+    beforeStart: () => Promise<void> = async () => undefined,
   ): Promise<{ consumer: EventConsumer<typeof TOPIC>; groupId: string; logger: CapturingLogger; attempts: Map<string, number> }> {
     const groupId = `${uniqueGroupPrefix()}event-consumer-it`;
     await startGroupAtEnd(kafka, groupId, [TOPIC]);
+    await beforeStart();
     const logger = new CapturingLogger();
     const attempts = new Map<string, number>();
     const consumer = new EventConsumer({
@@ -94,7 +99,11 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
         const attempt = (attempts.get(eventId) ?? 0) + 1;
         attempts.set(eventId, attempt);
         // Written before the failure, so a retry that did not roll back would leave two rows.
-        await manager.query('INSERT INTO effects (event_id, amount_minor) VALUES ($1, $2)', [eventId, event.payload.amountMinor.toString()]);
+        await manager.query('INSERT INTO effects (event_id, wallet_id, amount_minor) VALUES ($1, $2, $3)', [
+          eventId,
+          event.payload.walletId,
+          event.payload.amountMinor.toString(),
+        ]);
         const verdict = fail(event, attempt);
         if (verdict instanceof Error) throw verdict;
         if (verdict) throw new Error(`handler refused ${eventId} (attempt ${attempt})`);
@@ -120,6 +129,29 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     });
     if (metadata?.baseOffset === undefined) throw new Error('no produce metadata');
     return { partition: metadata.partition, offset: metadata.baseOffset, value: bytes };
+  }
+
+  /** Writes the events in one produce request, so a consumer that starts afterwards fetches them in one batch. */
+  async function publishAll(events: readonly PaymentCompletedEvent[]): Promise<void> {
+    const messages = await Promise.all(
+      events.map(async (event) => ({ key: event.payload.walletId, value: await registry.encode(TOPIC, event), headers: { 'event-id': event.metadata.eventId } })),
+    );
+    await producer.send({ topic: TOPIC, acks: -1, messages });
+  }
+
+  interface Effect {
+    readonly eventId: string;
+    readonly walletId: string;
+    readonly tx: string;
+  }
+
+  /** Our events' effects in the order they were applied. */
+  async function effectsInOrder(eventIds: readonly string[]): Promise<Effect[]> {
+    const rows: { event_id: string; wallet_id: string; tx: string }[] = await dataSource.query(
+      'SELECT event_id, wallet_id, tx FROM effects WHERE event_id = ANY($1::uuid[]) ORDER BY seq',
+      [eventIds],
+    );
+    return rows.map((row) => ({ eventId: row.event_id, walletId: row.wallet_id, tx: row.tx }));
   }
 
   async function effectsOf(eventId: string): Promise<string[]> {
@@ -257,5 +289,72 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     expect(parked?.value?.toString()).toBe('definitely not a wire-format Avro message');
     expect(attempts.has(garbage.metadata.eventId)).toBe(false);
     expect(logger.lines.filter((line) => line.fields['alert'] === DEAD_LETTER_ALERT)).toHaveLength(1);
+  });
+
+  describe('applying fetched events together', () => {
+    /** Events of three wallets, interleaved: one wallet's events must keep their order. */
+    function interleavedEvents(perWallet: number): PaymentCompletedEvent[] {
+      const wallets = [randomUUID(), randomUUID(), randomUUID()];
+      return Array.from({ length: perWallet * wallets.length }, (_, index) => paymentCompleted(wallets[index % wallets.length]));
+    }
+
+    /** The group is placed at the topic's end before the events are written, so its first fetch holds them all. */
+    function startAfterPublishing(
+      events: readonly PaymentCompletedEvent[],
+      fail: Parameters<typeof startConsumer>[1],
+      options: Partial<EventConsumerOptions<typeof TOPIC>>,
+    ): ReturnType<typeof startConsumer> {
+      const ours = new Set(events.map((event) => event.metadata.eventId));
+      return startConsumer(ours, fail, options, () => publishAll(events));
+    }
+
+    it('applies a fetched batch in transactions of at most maxEventsPerTransaction events, each key in its order', async () => {
+      const events = interleavedEvents(4);
+      await startAfterPublishing(events, () => false, { maxEventsPerTransaction: 5 });
+      const ids = events.map((event) => event.metadata.eventId);
+      await until(async () => (await effectsInOrder(ids)).length === events.length);
+
+      const effects = await effectsInOrder(ids);
+      // 12 events fetched together, 5 to a transaction: 3 transactions, not 12.
+      expect(new Set(effects.map((effect) => effect.tx)).size).toBe(3);
+      for (const walletId of new Set(events.map((event) => event.payload.walletId))) {
+        const published = events.filter((event) => event.payload.walletId === walletId).map((event) => event.metadata.eventId);
+        expect(effects.filter((effect) => effect.walletId === walletId).map((effect) => effect.eventId)).toEqual(published);
+      }
+    });
+
+    it('when one event of a batch always fails, applies the others once and dead-letters it after exactly maxAttempts attempts', async () => {
+      const events = interleavedEvents(3);
+      const poison = events[4];
+      if (poison === undefined) throw new Error('no poison event');
+      const { attempts } = await startAfterPublishing(events, (event) => event.metadata.eventId === poison.metadata.eventId, {
+        maxAttempts: 3,
+        maxEventsPerTransaction: 100,
+      });
+      const others = events.filter((event) => event !== poison).map((event) => event.metadata.eventId);
+      const [parked] = await deadLetterTail.waitFor(
+        (message) => message.headers['event-id'] === poison.metadata.eventId,
+        (matched) => matched.length >= 1,
+      );
+      await until(async () => (await effectsInOrder(others)).length === others.length);
+
+      // The failed attempt inside the shared transaction counts as the first of its three.
+      expect(parked?.headers['dlq-attempts']).toBe('3');
+      expect(attempts.get(poison.metadata.eventId)).toBe(3);
+      expect((await effectsInOrder(others)).map((effect) => effect.eventId).sort()).toEqual([...others].sort());
+      expect(await effectsOf(poison.metadata.eventId)).toEqual([]);
+      const inbox: { event_id: string }[] = await dataSource.query('SELECT event_id FROM inbox WHERE event_id = ANY($1::uuid[])', [
+        events.map((event) => event.metadata.eventId),
+      ]);
+      expect(inbox.map((row) => row.event_id).sort()).toEqual([...others].sort());
+    });
+
+    it('applies an event that appears twice in one batch once', async () => {
+      const event = paymentCompleted();
+      const after = paymentCompleted(event.payload.walletId);
+      await startAfterPublishing([event, event, after], () => false, {});
+      await until(async () => (await effectsOf(after.metadata.eventId)).length === 1);
+      expect(await effectsOf(event.metadata.eventId)).toHaveLength(1);
+    });
   });
 });

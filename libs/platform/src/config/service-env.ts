@@ -72,6 +72,28 @@ export class BackendServiceEnv extends DatabaseServiceEnv {
   GRPC_PORT!: number;
 }
 
+/** Variables of a backend service that consumes events (wallet, billing): how hard it works them. */
+export class EventConsumingServiceEnv extends BackendServiceEnv {
+  /**
+   * Partitions its consumers work at the same time, each holding a database connection while it
+   * works: keep it below DATABASE_POOL_SIZE, which the service's calls share.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  EVENT_PARTITIONS_IN_PARALLEL = 3;
+
+  /** Most events applied in one database transaction (one commit, one offset commit). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  EVENTS_PER_TRANSACTION = 100;
+}
+
 export function brokerList(env: ServiceEnv): string[] {
   return env.KAFKA_BROKERS.split(',');
 }

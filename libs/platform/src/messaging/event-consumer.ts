@@ -1,6 +1,6 @@
 import { deadLetterTopicOf, type EventByTopic, type EventTopic } from '@bvs/contracts';
 import { Logger } from '@nestjs/common';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ensureTopics, waitForConsumerGroup } from '../kafka';
 import { SchemaRegistryError, type EventSchemaRegistry } from '../schema-registry';
@@ -40,6 +40,14 @@ export interface EventConsumerOptions<T extends EventTopic> {
   readonly retryBaseMs?: number;
   /** Cap of one retry delay. Default 5 000 (keeps all retries well inside the session timeout's heartbeats). */
   readonly retryMaxMs?: number;
+  /**
+   * Partitions worked at the same time (each in its own transactions). Default 3; at most
+   * MAX_PARTITIONS_IN_PARALLEL. Each takes a database connection while it works, so keep it below
+   * the pool size.
+   */
+  readonly partitionsInParallel?: number;
+  /** Most events applied in one database transaction. Default 100; at most MAX_EVENTS_PER_TRANSACTION. */
+  readonly maxEventsPerTransaction?: number;
   /** How long start() waits for the group to join. Default 60 000. */
   readonly joinTimeoutMs?: number;
   /**
@@ -58,6 +66,29 @@ const HEARTBEAT_INTERVAL_MS = 1_000;
 type Outcome = { readonly kind: 'applied' | 'interrupted' } | { readonly kind: 'dead-letter'; readonly reason: string; readonly attempts: number; readonly error: unknown };
 
 const MAX_REASON_TEXT = 1_000;
+export const MAX_PARTITIONS_IN_PARALLEL = 64;
+export const MAX_EVENTS_PER_TRANSACTION = 1_000;
+
+/** One message of a fetched batch, decoded, on its way into a shared transaction. */
+interface DecodedMessage<T extends EventTopic> {
+  readonly message: KafkaMessage;
+  readonly event: EventByTopic[T];
+}
+
+/** The event whose handler failed while a slice was applied together: that failure is its first attempt. */
+interface FailedTogether<T extends EventTopic> {
+  readonly message: KafkaMessage;
+  readonly event: EventByTopic[T];
+  readonly error: unknown;
+}
+
+/** What a message needs to be applied on its own (with retries) or dead-lettered. */
+interface MessageAt {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: KafkaMessage;
+  readonly heartbeat: () => Promise<void>;
+}
 
 /**
  * Consumes integration events and applies each exactly once per consumer group, at least once
@@ -77,13 +108,22 @@ const MAX_REASON_TEXT = 1_000;
  * that is unreachable is not the message's fault: decoding is retried, with capped backoff, until
  * it answers or the consumer stops (the partition waits, nothing is dead-lettered).
  *
- * One partition is processed at a time, message by message, so a key's events are applied in order.
+ * Throughput: up to `partitionsInParallel` partitions are worked at once. A partition's fetched
+ * batch is applied in slices of up to `maxEventsPerTransaction` events, each slice in ONE
+ * transaction (every event with its inbox row), and its offsets committed once. Within a slice the
+ * events are applied ordered by their key (stable, so one key's events keep their order): two
+ * slices in parallel then lock the same aggregates in the same order and cannot deadlock. If the
+ * slice's transaction fails for any reason (one bad event, a conflict, the database), nothing of it
+ * is kept and its events are applied one by one, each in its own transaction with the retries and
+ * dead-lettering above, so one bad event never costs its neighbours anything but the retry.
  */
 export class EventConsumer<T extends EventTopic = EventTopic> {
   private readonly logger: MessagingLogger;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
+  private readonly partitionsInParallel: number;
+  private readonly maxEventsPerTransaction: number;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private wakeup = new Wakeup();
@@ -101,6 +141,8 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       throw new RangeError('retryBaseMs must be positive and retryMaxMs not below it');
     }
     if (options.topics.length === 0) throw new RangeError('EventConsumer needs at least one topic');
+    this.partitionsInParallel = boundedInteger('partitionsInParallel', options.partitionsInParallel ?? 3, MAX_PARTITIONS_IN_PARALLEL);
+    this.maxEventsPerTransaction = boundedInteger('maxEventsPerTransaction', options.maxEventsPerTransaction ?? 100, MAX_EVENTS_PER_TRANSACTION);
   }
 
   /**
@@ -131,7 +173,12 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachMessage: (payload) => this.process(consumer, payload) });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.partitionsInParallel,
+        eachBatch: (payload) => this.processBatch(consumer, payload),
+      });
       await waitForConsumerGroup(kafka, groupId, this.options.joinTimeoutMs ?? 60_000);
     } catch (error) {
       await this.stop().catch(() => undefined);
@@ -151,17 +198,78 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     this.producer = undefined;
   }
 
-  private async process(consumer: Consumer, payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    const outcome = await this.applyWithRetries(payload);
-    if (outcome.kind === 'interrupted') return;
-    if (outcome.kind === 'dead-letter') await this.deadLetter(payload, outcome);
-    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  private async processBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { topic, partition } = batch;
+    const stillOurs = (): boolean => !this.stopping && isRunning() && !isStale();
+    const commitThrough = async (message: KafkaMessage): Promise<void> => {
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      resolveOffset(message.offset);
+    };
+    for (let start = 0; start < batch.messages.length; start += this.maxEventsPerTransaction) {
+      if (!stillOurs()) return;
+      const slice = batch.messages.slice(start, start + this.maxEventsPerTransaction);
+      const last = slice.at(-1);
+      if (last === undefined) return;
+      const together = await this.applyTogether(topic as T, partition, slice);
+      if (together === 'applied') {
+        await commitThrough(last);
+        await heartbeat();
+        continue;
+      }
+      for (const message of slice) {
+        if (!stillOurs()) return;
+        const earlierFailure = together !== 'not-applied' && together.message === message ? together : undefined;
+        const outcome = await this.applyWithRetries({ topic, partition, message, heartbeat }, earlierFailure);
+        if (outcome.kind === 'interrupted') return;
+        if (outcome.kind === 'dead-letter') await this.deadLetter({ topic, partition, message, heartbeat }, outcome);
+        await commitThrough(message);
+      }
+    }
   }
 
-  private async applyWithRetries({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<Outcome> {
+  /**
+   * Applies a slice in one transaction. Anything else than 'applied' means nothing of it was
+   * written: some event could not be decoded now ('not-applied'), or the transaction failed (then
+   * which event's handler failed, if it got that far). The caller then applies them one by one.
+   */
+  private async applyTogether(topic: T, partition: number, messages: readonly KafkaMessage[]): Promise<'applied' | 'not-applied' | FailedTogether<T>> {
+    const decoded: DecodedMessage<T>[] = [];
+    for (const message of messages) {
+      if (message.value === null) return 'not-applied';
+      try {
+        decoded.push({ message, event: await this.options.registry.decodeEvent(topic, message.value) });
+      } catch {
+        return 'not-applied';
+      }
+    }
+    const { groupId } = this.options;
+    let current: DecodedMessage<T> | undefined;
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        for (const entry of inKeyOrder(decoded)) {
+          current = entry;
+          if (!(await recordInbox(manager, groupId, topic, entry.event.metadata.eventId))) continue;
+          const { message, event } = entry;
+          await this.options.handle(event, { manager, topic, partition, offset: message.offset, headers: textHeaders(message.headers) });
+        }
+        current = undefined;
+      });
+      return 'applied';
+    } catch (error) {
+      this.logger.warn(
+        { err: error, groupId, topic, partition, firstOffset: messages[0]?.offset, events: messages.length },
+        'Applying the events together failed; applying them one by one',
+      );
+      return current === undefined ? 'not-applied' : { ...current, error };
+    }
+  }
+
+  /** `earlierFailure`: its handler already failed once, together with other events; that counts as the first attempt. */
+  private async applyWithRetries({ topic, partition, message, heartbeat }: MessageAt, earlierFailure?: FailedTogether<T>): Promise<Outcome> {
     const source = topic as T;
-    let event: EventByTopic[T] | undefined;
+    let event: EventByTopic[T] | undefined = earlierFailure?.event;
+    let failedAlready = earlierFailure !== undefined;
     let decodeFailures = 0;
     let attempts = 0;
     let outageRetries = 0;
@@ -184,6 +292,10 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       }
       attempts += 1;
       try {
+        if (failedAlready) {
+          failedAlready = false;
+          throw earlierFailure?.error;
+        }
         await this.apply(source, partition, message, event);
         return { kind: 'applied' };
       } catch (error) {
@@ -224,7 +336,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   }
 
   private async deadLetter(
-    { topic, partition, message }: EachMessagePayload,
+    { topic, partition, message }: MessageAt,
     outcome: { readonly reason: string; readonly attempts: number; readonly error: unknown },
   ): Promise<void> {
     const { groupId, service } = this.options;
@@ -276,6 +388,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, crash, cannot connect now).
   if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code);
+}
+
+function boundedInteger(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${value}`);
+  return value;
+}
+
+/** Stable: events of one key keep their order, and every slice meets the keys in the same order. */
+function inKeyOrder<T extends EventTopic>(decoded: readonly DecodedMessage<T>[]): DecodedMessage<T>[] {
+  const keyOf = (entry: DecodedMessage<T>): string => entry.message.key?.toString() ?? '';
+  return [...decoded].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 }
 
 function reasonOf(error: unknown): string {

@@ -1,9 +1,9 @@
 import { Expose, Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
-import { BackendServiceEnv } from '@bvs/platform';
+import { EventConsumingServiceEnv } from '@bvs/platform';
 
 /** Everything the wallet service reads from its environment, validated once at start-up. */
-export class WalletEnv extends BackendServiceEnv {
+export class WalletEnv extends EventConsumingServiceEnv {
   /** The one currency wallets are kept in (ISO 4217); amounts are its minor units. */
   @Expose()
   @Matches(/^[A-Z]{3}$/, { message: 'WALLET_CURRENCY must be an ISO 4217 code such as NGN' })

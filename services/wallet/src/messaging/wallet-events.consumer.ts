@@ -13,9 +13,10 @@ const CONSUMED_TOPICS = [EVENT_TOPICS.userRegistered, EVENT_TOPICS.paymentComple
 type ConsumedTopic = (typeof CONSUMED_TOPICS)[number];
 
 /**
- * The events the wallet acts on. Each is applied in one transaction with its inbox row, so a
- * redelivered event changes nothing; the ledger's own state checks make the order of arrival
- * irrelevant too (a completed payment is never reversed, a reversed one never completed).
+ * The events the wallet acts on. Each is applied in the same transaction as its inbox row (several
+ * events share one transaction when they arrive together), so a redelivered event changes nothing;
+ * the ledger's own state checks make the order of arrival irrelevant too (a completed payment is
+ * never reversed, a reversed one never completed).
  */
 @Injectable()
 export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -41,6 +42,8 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
       // Generous: a database blip must not send a payment's outcome to the dead-letter topic.
       maxAttempts: 12,
       retryMaxMs: 10_000,
+      partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
+      maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => this.apply(event, context),
     });
   }
