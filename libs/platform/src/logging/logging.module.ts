@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { LogFn } from 'pino';
+import { destination, type DestinationStream, type LogFn } from 'pino';
 import type { LogLevel } from '../config';
 import { maskCardNumbers } from './card-number-mask';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+/**
+ * Log lines waiting for the disk, at most. Past it new lines are dropped rather than memory grown
+ * without bound or the event loop stalled: a disk that slow has bigger problems than a lost line.
+ */
+const MAX_UNWRITTEN_LOG_BYTES = 16 * 1024 * 1024;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -38,7 +43,7 @@ export function requestIdOf(req: IncomingMessage): string {
 export interface LoggingOptions {
   readonly service: string;
   readonly level: LogLevel;
-  /** Where lines go; tests pass a stream to read them back. Defaults to stdout. */
+  /** Where lines go; tests pass a stream to read them back. Defaults to stdout, written asynchronously. */
   readonly destination?: NodeJS.WritableStream;
 }
 
@@ -75,9 +80,19 @@ export function loggingModule(options: LoggingOptions): DynamicModule {
         },
         autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').includes('/health/') },
       },
-      options.destination ?? process.stdout,
+      options.destination ?? asynchronousStdout(),
     ],
   });
+}
+
+/**
+ * Node writes to process.stdout synchronously when it is a file or a pipe (which is what a log
+ * file or a container runtime gives it), so every line would block the event loop on the disk.
+ * This writes file descriptor 1 asynchronously, coalescing the lines that queue up meanwhile;
+ * pino flushes it when the process exits.
+ */
+function asynchronousStdout(): DestinationStream {
+  return destination({ dest: 1, sync: false, maxLength: MAX_UNWRITTEN_LOG_BYTES });
 }
 
 /** Query strings can carry tokens or personal data; the route is what operators need. */
