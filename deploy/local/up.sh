@@ -52,6 +52,13 @@ if [ ! -f "$KEY_DIR/private.pem" ] || [ ! -f "$KEY_DIR/public.pem" ]; then
 fi
 JWT_KEY_ID=$(cat "$KEY_DIR/kid")
 
+# The simulator's admin API (latency and faults at runtime, docs/provider-sim-api.md), behind a
+# token made once per checkout; npm run bench:purchase reads it to set the provider's latency.
+SIM_ADMIN_TOKEN_FILE="$ROOT/.infra/provider-sim-admin-token"
+if [ ! -f "$SIM_ADMIN_TOKEN_FILE" ]; then
+  (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))' >"$SIM_ADMIN_TOKEN_FILE")
+fi
+
 # A process killed a moment ago can linger as a zombie until it is reaped; kill -0 still succeeds
 # on it, so a zombie counts as gone.
 alive() {
@@ -80,6 +87,7 @@ start_service() {
   [ "$database" != "-" ] && env+=(DATABASE_URL="$pg_base/$database")
   [ "$grpc_port" != "-" ] && env+=(GRPC_PORT="$grpc_port")
   case "$name" in
+    provider-sim) env+=(ADMIN_TOKEN="$(cat "$SIM_ADMIN_TOKEN_FILE")") ;;
     auth) env+=(JWT_PRIVATE_KEY="$(cat "$KEY_DIR/private.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
     wallet | billing) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
     gateway)

@@ -1,0 +1,275 @@
+// Purchases at the machine's limit, through the public API of a running system
+// (bash deploy/local/up.sh, or REPLICAS=2 ...). Registers and funds users, sets the provider
+// simulator's latency, then pays at a fixed offered rate (open loop: a stall shows as latency and
+// errors, it cannot slow the offer) or with C clients that each pay again as soon as they get an
+// answer (closed loop). Afterwards it waits for every accepted payment to settle and reports:
+// accepted/s and completed/s, pay -> 202 latency, 202 -> COMPLETED latency (from the wallet's own
+// timestamps: the PAYMENT row's created_at and the update that completed it, not from polling),
+// errors by status, each process's peak RSS and CPU, the ledger audit, and the same figures as
+// ratios of the limits beside us (pgbench of the wallet's initiation SQL, a raw Kafka round trip).
+//
+//   npm run bench:purchase -- [--mode open|closed] [--rate 200] [--clients 50] [--seconds 60]
+//        [--users 200] [--hot] [--provider-latency 50 | 500-2000] [--amount 100000] [--no-limits]
+//
+// Run the system with AUTH_RATE_LIMIT=10000 (registering the users is rate-limited per address).
+// Bounded: at most MAX_RATE offered a second, MAX_CLIENTS clients, MAX_SECONDS of load,
+// MAX_IN_FLIGHT requests outstanding (beyond it an offered request counts as 'client-overload'),
+// each request with a 10 s timeout, and DRAIN_TIMEOUT_MS for the payments to settle. Only loopback
+// addresses are called.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { kafkaRoundTrip, pgbenchInitiation } from './limits.mjs';
+import { percentiles, ProcessSampler } from './stats.mjs';
+
+const ROOT = new URL('../../..', import.meta.url).pathname;
+const RUN_DIR = join(ROOT, '.infra/run');
+const REQUEST_TIMEOUT_MS = 10_000;
+const DRAIN_TIMEOUT_MS = 300_000;
+const MAX_RATE = 5_000;
+const MAX_CLIENTS = 1_000;
+const MAX_SECONDS = 600;
+const MAX_USERS = 5_000;
+const MAX_IN_FLIGHT = 10_000;
+const SETUP_CONCURRENCY = 20;
+/** One funding call may add at most ₦1,000,000 (the wallet's limit). */
+const FUNDING_LIMIT_MINOR = 100_000_000;
+const PROVIDER = 'ikeja-electric-prepaid';
+const SUCCEEDING_METER = '1111111111111';
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'open' },
+    rate: { type: 'string', default: '200' },
+    clients: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '60' },
+    users: { type: 'string', default: '200' },
+    hot: { type: 'boolean', default: false },
+    'provider-latency': { type: 'string', default: '50' },
+    amount: { type: 'string', default: '100000' },
+    'no-limits': { type: 'boolean', default: false },
+  },
+});
+const mode = values.mode;
+if (!['open', 'closed'].includes(mode)) throw new Error('--mode must be open or closed');
+const rate = Math.min(Number(values.rate), MAX_RATE);
+const clients = Math.min(Number(values.clients), MAX_CLIENTS);
+const seconds = Math.min(Number(values.seconds), MAX_SECONDS);
+const userCount = values.hot ? 1 : Math.min(Number(values.users), MAX_USERS);
+const amount = Number(values.amount);
+const [latencyMinMs, latencyMaxMs = latencyMinMs] = values['provider-latency'].split('-').map(Number);
+for (const [name, value] of Object.entries({ rate, clients, seconds, userCount, amount, latencyMinMs, latencyMaxMs })) {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${value}`);
+}
+
+const services = Object.fromEntries(
+  readFileSync(join(ROOT, 'deploy/local/services.env'), 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split(/\s+/))
+    .map(([name, http, , database]) => [name, { http: Number(http), database }]),
+);
+const instancesOf = (name) =>
+  [name, ...Array.from({ length: 8 }, (_, index) => `${name}-${index + 2}`)].filter((instance) => existsSync(join(RUN_DIR, `${instance}.pid`)));
+const pidOf = (file) => {
+  try {
+    return [Number(readFileSync(join(RUN_DIR, file), 'utf8'))];
+  } catch {
+    return [];
+  }
+};
+// Instance k of a service listens on its port + 100 * (k - 1) (deploy/local/services.env).
+const gateways = instancesOf('gateway').map((_, k) => `http://127.0.0.1:${services.gateway.http + 100 * k}/api`);
+if (gateways.length === 0) throw new Error('no running gateway: start the system with AUTH_RATE_LIMIT=10000 bash deploy/local/up.sh');
+let nextGateway = 0;
+
+const infra = Object.fromEntries(
+  execFileSync('bash', [join(ROOT, 'deploy/local/infra.sh'), 'env'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^export ([A-Z_]+)=["']?(.*?)["']?$/.exec(line))
+    .filter(Boolean)
+    .map((match) => [match[1], match[2]]),
+);
+const databaseUrl = (database) => `${infra.DATABASE_ADMIN_URL.replace(/\/[^/]*$/, '')}/${database}`;
+
+async function request(method, path, body, token) {
+  const started = performance.now();
+  const url = `${gateways[nextGateway++ % gateways.length]}${path}`;
+  try {
+    const response = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
+  } catch (error) {
+    return { status: error.name === 'TimeoutError' ? 'timeout' : `network ${error.cause?.code ?? error.message}`, body: {}, ms: performance.now() - started };
+  }
+}
+
+async function setProviderLatency(minMs, maxMs) {
+  const token = readFileSync(join(ROOT, '.infra/provider-sim-admin-token'), 'utf8').trim();
+  const response = await fetch(`http://127.0.0.1:${services['provider-sim'].http}/admin/behaviour`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ latencyMinMs: minMs, latencyMaxMs: maxMs }),
+  });
+  if (!response.ok) throw new Error(`the simulator refused the latency: ${response.status} ${await response.text()}`);
+}
+
+/** A registered, logged-in user whose wallet holds enough for `payments` payments. */
+async function fundedUser(payments) {
+  const email = `bench-${randomUUID()}@example.com`;
+  const password = 'orange-Kettle-42';
+  const registered = await request('POST', '/users/register', { email, password });
+  if (registered.status !== 201) throw new Error(`register failed with ${registered.status} (run the system with AUTH_RATE_LIMIT=10000)`);
+  const login = await request('POST', '/users/login', { email, password });
+  if (login.status !== 200) throw new Error(`login failed with ${login.status}`);
+  const token = login.body.accessToken;
+  let needed = BigInt(payments) * BigInt(amount);
+  while (needed > 0n) {
+    const funded = await request('POST', '/wallets/fund', { amount: FUNDING_LIMIT_MINOR, reference: `bench-fund-${randomUUID()}` }, token);
+    if (funded.status !== 201) throw new Error(`funding failed with ${funded.status}`);
+    needed -= BigInt(FUNDING_LIMIT_MINOR);
+  }
+  return token;
+}
+
+async function inBatches(count, concurrency, work) {
+  const results = [];
+  for (let start = 0; start < count; start += concurrency) {
+    results.push(...(await Promise.all(Array.from({ length: Math.min(concurrency, count - start) }, (_, index) => work(start + index)))));
+  }
+  return results;
+}
+
+// --- set up ---------------------------------------------------------------------------------
+const runId = randomUUID().slice(0, 8);
+const expectedPayments = mode === 'open' ? rate * seconds : clients * seconds * 50;
+const paymentsPerUser = Math.ceil((expectedPayments * 1.2) / userCount);
+console.error(`bench ${runId}: ${mode} loop, ${mode === 'open' ? `${rate}/s offered` : `${clients} clients`}, ${seconds} s, ${userCount} user(s), provider ${latencyMinMs}-${latencyMaxMs} ms, ${gateways.length} gateway(s)`);
+await setProviderLatency(latencyMinMs, latencyMaxMs);
+const tokens = await inBatches(userCount, SETUP_CONCURRENCY, () => fundedUser(paymentsPerUser));
+console.error(`bench ${runId}: ${tokens.length} user(s) funded; paying`);
+
+const processes = [
+  ...['gateway', 'auth', 'wallet', 'billing'].flatMap((name) => instancesOf(name).map((instance) => ({ name: instance, pids: () => pidOf(`${instance}.pid`) }))),
+  { name: 'provider-sim', pids: () => pidOf('provider-sim.pid') },
+  { name: 'kafka', pids: () => pidOf('kafka.pid') },
+  { name: 'schema-registry', pids: () => pidOf('schema-registry.pid') },
+  { name: 'postgresql', shared: true, pids: () => execFileSync('pgrep', ['-u', 'postgres', 'postgres'], { encoding: 'utf8' }).trim().split('\n').map(Number) },
+];
+
+// --- load -----------------------------------------------------------------------------------
+const results = [];
+let inFlight = 0;
+let sequence = 0;
+async function payOnce() {
+  const index = sequence++;
+  if (inFlight >= MAX_IN_FLIGHT) {
+    results.push({ status: 'client-overload', ms: 0 });
+    return;
+  }
+  inFlight += 1;
+  const reference = `bench-${runId}-${index}`;
+  const result = await request('POST', '/bills/pay', { provider: PROVIDER, meterNumber: SUCCEEDING_METER, amount, reference }, tokens[index % tokens.length]);
+  inFlight -= 1;
+  results.push({ status: result.status, ms: result.ms });
+}
+
+const sampler = new ProcessSampler(processes);
+sampler.start();
+const loadStartedAt = new Date();
+const t0 = performance.now();
+if (mode === 'open') {
+  const pending = [];
+  const total = rate * seconds;
+  for (let index = 0; index < total; index += 1) {
+    const wait = (index / rate) * 1000 - (performance.now() - t0);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(payOnce());
+  }
+  await Promise.all(pending);
+} else {
+  const until = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) await payOnce();
+    }),
+  );
+}
+const loadSeconds = (performance.now() - t0) / 1000;
+const loadEndedAt = new Date();
+
+// --- drain and read the services' own timestamps ---------------------------------------------
+const wallet = new pg.Client({ connectionString: databaseUrl(services.wallet.database) });
+await wallet.connect();
+const pendingOfRun = async () =>
+  Number((await wallet.query(`SELECT count(*) AS n FROM wallet_transactions WHERE type = 'PAYMENT' AND status = 'PENDING' AND reference LIKE $1`, [`bench-${runId}-%`])).rows[0].n);
+const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
+let stillPending = await pendingOfRun();
+while (stillPending > 0 && Date.now() < drainDeadline) {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  stillPending = await pendingOfRun();
+}
+const usage = sampler.stop();
+const { rows: settled } = await wallet.query(
+  `SELECT status, extract(epoch FROM updated_at - created_at) * 1000 AS settle_ms, updated_at
+     FROM wallet_transactions WHERE type = 'PAYMENT' AND reference LIKE $1`,
+  [`bench-${runId}-%`],
+);
+await wallet.end();
+const completed = settled.filter((row) => row.status === 'COMPLETED');
+const completedInWindow = completed.filter((row) => row.updated_at >= loadStartedAt && row.updated_at <= loadEndedAt).length;
+const lastCompletion = completed.reduce((latest, row) => (row.updated_at > latest ? row.updated_at : latest), loadStartedAt);
+
+const accepted = results.filter((r) => r.status === 202);
+const errors = {};
+for (const r of results) if (r.status !== 202) errors[r.status] = (errors[r.status] ?? 0) + 1;
+const outcomes = {};
+for (const row of settled) outcomes[row.status] = (outcomes[row.status] ?? 0) + 1;
+if (stillPending > 0) outcomes.STILL_PENDING_AFTER_DRAIN = stillPending;
+
+const report = {
+  run: runId,
+  date: new Date().toISOString(),
+  settings: { mode, offeredPerSecond: mode === 'open' ? rate : null, clients: mode === 'closed' ? clients : null, seconds, users: userCount, hotWallet: values.hot, providerLatencyMs: [latencyMinMs, latencyMaxMs], amountMinor: amount, gateways: gateways.length },
+  sent: results.length,
+  acceptedPerSecond: Math.round(accepted.length / loadSeconds),
+  completedPerSecondDuringLoad: Math.round(completedInWindow / loadSeconds),
+  completedPerSecondToLastCompletion: Math.round(completed.length / ((lastCompletion - loadStartedAt) / 1000 || 1)),
+  payTo202Ms: percentiles(accepted.map((r) => r.ms)),
+  acceptedToCompletedMs: percentiles(completed.map((row) => Number(row.settle_ms))),
+  errorsByStatus: errors,
+  paymentOutcomes: outcomes,
+  processes: usage,
+};
+
+await setProviderLatency(0, 0);
+const audit = execFileSync('node', [join(ROOT, 'dist/services/wallet/src/audit/main.js')], {
+  env: { ...process.env, DATABASE_URL: databaseUrl(services.wallet.database) },
+  encoding: 'utf8',
+})
+  .trim()
+  .split('\n')
+  .pop();
+report.ledgerAudit = audit;
+
+if (!values['no-limits']) {
+  console.error(`bench ${runId}: measuring the limits beside us (pgbench, Kafka round trip)`);
+  const pgbench = pgbenchInitiation(infra.DATABASE_ADMIN_URL, services.wallet.database);
+  const kafka = await kafkaRoundTrip(infra.KAFKA_BROKERS.split(','));
+  report.limits = { pgbenchInitiation: pgbench, kafka };
+  report.ratios = {
+    completedPerSecondOfPgbenchInitiations: Number((report.completedPerSecondDuringLoad / pgbench.initiationsPerSecond).toFixed(3)),
+    acceptedPerSecondOfPgbenchInitiations: Number((report.acceptedPerSecond / pgbench.initiationsPerSecond).toFixed(3)),
+    acceptedToCompletedP50InKafkaRoundTrips:
+      report.acceptedToCompletedMs.p50 === null ? null : Number((report.acceptedToCompletedMs.p50 / kafka.roundTripMs.p50).toFixed(1)),
+  };
+}
+console.log(JSON.stringify(report, null, 2));

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+
+/** p50/p95/p99/max of a list of milliseconds, rounded to 0.1 ms; nulls when the list is empty. */
+export function percentiles(values) {
+  if (values.length === 0) return { p50: null, p95: null, p99: null, max: null, count: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (fraction) => sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+  const round = (value) => Math.round(value * 10) / 10;
+  return { p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]), count: sorted.length };
+}
+
+/**
+ * Samples each process's resident memory and CPU from /proc every `intervalMs`, and keeps the peak
+ * memory and the CPU used between start() and stop() (as a share of one core). Memory is RSS, or
+ * for a group of processes sharing memory (PostgreSQL's backends and shared buffers) PSS, which
+ * counts each shared page once across the group.
+ */
+export class ProcessSampler {
+  constructor(processes, intervalMs = 500) {
+    this.processes = processes;
+    this.intervalMs = intervalMs;
+    this.peakMiB = new Map();
+    this.startTicks = new Map();
+    this.lastTicks = new Map();
+  }
+
+  start() {
+    this.startedAt = performance.now();
+    for (const { name, pids } of this.processes) this.startTicks.set(name, this.ticksOf(pids));
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    const ticksPerSecond = 100;
+    return Object.fromEntries(
+      this.processes.map(({ name }) => [
+        name,
+        {
+          peakMemoryMiB: this.peakMiB.get(name) ?? null,
+          cpuCores: Number(((((this.lastTicks.get(name) ?? 0) - (this.startTicks.get(name) ?? 0)) / ticksPerSecond / seconds) || 0).toFixed(2)),
+        },
+      ]),
+    );
+  }
+
+  sample() {
+    for (const { name, pids, shared } of this.processes) {
+      const memoryOf = shared ? pssMiBOf : rssMiBOf;
+      const mib = pids().reduce((sum, pid) => sum + memoryOf(pid), 0);
+      this.peakMiB.set(name, Math.max(this.peakMiB.get(name) ?? 0, Math.round(mib)));
+      this.lastTicks.set(name, this.ticksOf(pids));
+    }
+  }
+
+  ticksOf(pids) {
+    return pids().reduce((sum, pid) => sum + cpuTicksOf(pid), 0);
+  }
+}
+
+function rssMiBOf(pid) {
+  try {
+    const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return kib / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function pssMiBOf(pid) {
+  try {
+    const kib = Number(/Pss:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    return kib / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
+function cpuTicksOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
