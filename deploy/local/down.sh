@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Stops every service started by up.sh, then Kafka and the registry (PostgreSQL is the machine's and stays).
+#   bash deploy/local/down.sh             everything
+#   bash deploy/local/down.sh services    the services only; Kafka and the registry keep running
 set -euo pipefail
+SCOPE=${1:-all}
+if [[ "$SCOPE" != all && "$SCOPE" != services ]]; then
+  echo "usage: down.sh [services]" >&2
+  exit 2
+fi
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 RUN_DIR="$ROOT/.infra/run"
@@ -21,4 +28,4 @@ tac "$ROOT/deploy/local/services.env" | while read -r name _; do
     rm -f "$pid_file"
   done
 done
-bash "$ROOT/deploy/local/infra.sh" stop
+[ "$SCOPE" = services ] || bash "$ROOT/deploy/local/infra.sh" stop

@@ -14,19 +14,26 @@ export interface NewWallet {
 @Injectable()
 export class WalletRepository {
   /**
-   * The user's wallet, opened as `wallet` unless the user has one. `user-registered` and a first
-   * use may race: the unique key on the user lets one insert win, and both read the same row.
+   * The user's wallet, opened as `wallet` unless the user has one. Every payment and funding asks,
+   * and nearly every time the wallet exists: one read answers that. `user-registered` and a first
+   * use may race to open it: the unique key on the user lets one insert win, and both read the same row.
    */
   async open(manager: EntityManager, wallet: NewWallet): Promise<StoredWallet> {
+    const existing = await this.findByUser(manager, wallet.userId);
+    if (existing) return existing;
     await manager.query('INSERT INTO wallets (id, user_id, currency) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING', [
       wallet.id,
       wallet.userId,
       wallet.currency,
     ]);
-    const rows: WalletRow[] = await manager.query(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = $1`, [wallet.userId]);
-    const row = rows[0];
-    if (!row) throw new Error(`wallet of ${wallet.userId} vanished right after it was opened`);
-    return toStoredWallet(row);
+    const opened = await this.findByUser(manager, wallet.userId);
+    if (!opened) throw new Error(`wallet of ${wallet.userId} vanished right after it was opened`);
+    return opened;
+  }
+
+  private async findByUser(manager: EntityManager, userId: string): Promise<StoredWallet | null> {
+    const rows: WalletRow[] = await manager.query(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = $1`, [userId]);
+    return rows[0] ? toStoredWallet(rows[0]) : null;
   }
 
   /** Reads the wallet without locking it: a change made from this read is saved only if nobody changed the wallet since. */
