@@ -9,6 +9,7 @@ import { VendBillHandler } from './bills/commands/vend-bill/vend-bill.handler';
 import { PaymentRequestsConsumer } from './bills/events/record-requested-payment/payment-requests.consumer';
 import { RecordRequestedPaymentHandler } from './bills/events/record-requested-payment/record-requested-payment.handler';
 import { MeterChecks } from './bills/meter-checks.service';
+import { BillArrivalListener } from './bills/persistence/bill-arrival-listener';
 import { BillHistoryRepository } from './bills/persistence/bill-history.repository';
 import { BillRepository } from './bills/persistence/bill-repository';
 import { ReconcilePendingBillsHandler } from './bills/reconcile/reconcile-pending-bills.handler';
@@ -49,6 +50,7 @@ export class AppModule {
         { provide: Kafka, useValue: kafka },
         { provide: VendingProvider, useFactory: (metrics: MetricsRegistry) => new HttpVendingProvider(env, metrics), inject: [MetricsRegistry] },
         BillRepository,
+        BillArrivalListener,
         BillHistoryRepository,
         RecordRequestedPaymentHandler,
         SettleBillHandler,

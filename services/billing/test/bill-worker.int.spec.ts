@@ -6,6 +6,7 @@ import { BillWorker } from '../src/bills/bill-worker';
 import { SettleBillHandler } from '../src/bills/commands/settle-bill/settle-bill.handler';
 import { VendBillHandler } from '../src/bills/commands/vend-bill/vend-bill.handler';
 import { RecordRequestedPaymentHandler } from '../src/bills/events/record-requested-payment/record-requested-payment.handler';
+import { BillArrivalListener } from '../src/bills/persistence/bill-arrival-listener';
 import { BillRepository } from '../src/bills/persistence/bill-repository';
 import { ReconcilePendingBillsHandler } from '../src/bills/reconcile/reconcile-pending-bills.handler';
 import { BillingEnv } from '../src/config/billing-env';
@@ -31,7 +32,7 @@ describe('bill worker with the provider simulator', () => {
   function newWorker(): BillWorker {
     const bills = new BillRepository(dataSource);
     const vendBill = new VendBillHandler(bills, new HttpVendingProvider(env, new MetricsRegistry()), new SettleBillHandler(dataSource, bills), env);
-    return new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env), env);
+    return new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env), new BillArrivalListener(dataSource), env, new MetricsRegistry());
   }
   const recordPendingBill = (event: PaymentRequestedEvent) =>
     dataSource.transaction((manager) => new RecordRequestedPaymentHandler(new BillRepository(dataSource)).handle(event, manager));

@@ -1,6 +1,7 @@
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, Server, ServerResponse } from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
 import { loadConfig, MetricsRegistry } from '@bvs/platform';
+import { eventually } from '@bvs/platform/testing';
 import { BillingEnv } from '../src/config/billing-env';
 import { HttpVendingProvider } from '../src/provider/http-vending-provider';
 import { ProviderUnavailableError } from '../src/provider/vending-provider';
@@ -35,6 +36,7 @@ describe('HttpVendingProvider with amounts beyond exact JSON numbers', () => {
   });
 
   afterAll(async () => {
+    await provider.onApplicationShutdown();
     await new Promise((resolve) => server.close(resolve));
   });
 
@@ -51,5 +53,71 @@ describe('HttpVendingProvider with amounts beyond exact JSON numbers', () => {
     const outcome = await provider.vend({ requestId: 'r-1', providerCode: 'x', meterNumber: '1111111111111', amount: 2n ** 60n });
     expect(outcome).toMatchObject({ kind: 'FAILED', reasonCode: 'PROVIDER.AMOUNT_NOT_REPRESENTABLE' });
     expect(requests.length).toBe(before);
+  });
+});
+
+/**
+ * The adapter's connection pool, against a stand-in provider that answers only when the test says:
+ * more calls than connections queue for one instead of opening more, and finished calls hand their
+ * connection to the next (keep-alive).
+ */
+describe('HttpVendingProvider connection pool', () => {
+  const MAX_CONNECTIONS = 2;
+  let server: Server;
+  let provider: HttpVendingProvider;
+  const sockets = new Set<Socket>();
+  let connectionsOpened = 0;
+  const unanswered: { requestId: string; response: ServerResponse }[] = [];
+
+  beforeAll(async () => {
+    // Every request waits for answerOldest(), as it would at a slow provider.
+    server = createServer((request, response) => unanswered.push({ requestId: decodeURIComponent(request.url?.split('/').pop() ?? ''), response }));
+    server.on('connection', (socket: Socket) => {
+      connectionsOpened += 1;
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const env = loadConfig(BillingEnv, {
+      HTTP_PORT: '0',
+      GRPC_PORT: '0',
+      DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
+      PROVIDER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      PROVIDER_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
+      // The wait for a free connection counts against the timeout; the test must not run into it.
+      PROVIDER_TIMEOUT_MS: '60000',
+      CLAIM_LEASE_MS: '600000',
+    });
+    provider = new HttpVendingProvider(env, new MetricsRegistry());
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  function answerOldest(): void {
+    const oldest = unanswered.shift();
+    if (!oldest) throw new Error('no request waiting');
+    const { requestId, response } = oldest;
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ requestId, providerReference: `P-${requestId}`, status: 'SUCCESS', reasonCode: null, token: '12345678901234567890', units: '1.0' }));
+  }
+
+  it('never opens more than PROVIDER_MAX_CONNECTIONS, reuses them, and closes them on shutdown', async () => {
+    const calls = Array.from({ length: 6 }, (_, index) => provider.requery(`r-${index}`));
+
+    for (let answered = 0; answered < calls.length; answered += 1) {
+      const expectedWaiting = Math.min(MAX_CONNECTIONS, calls.length - answered);
+      await eventually(async () => (unanswered.length === expectedWaiting ? true : undefined), `${expectedWaiting} requests at the provider`);
+      expect(sockets.size).toBeLessThanOrEqual(MAX_CONNECTIONS);
+      answerOldest();
+    }
+
+    const outcomes = await Promise.all(calls);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(Array(calls.length).fill('SUCCEEDED'));
+    expect(connectionsOpened).toBe(MAX_CONNECTIONS);
+
+    await provider.onApplicationShutdown();
+    await eventually(async () => (sockets.size === 0 ? true : undefined), 'the pooled connections to close');
   });
 });

@@ -1,6 +1,7 @@
 import { Expose, Type } from 'class-transformer';
-import { IsInt, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, IsUrl, Max, Min, ValidateBy } from 'class-validator';
 import { BackendServiceEnv } from '@bvs/platform';
+import { ProviderCallLimits, shortestSafeLeaseMs } from '../bills/domain/bill-step-budget';
 
 const int = (min: number, max: number) => (target: object, key: string) => {
   Expose()(target, key);
@@ -10,6 +11,31 @@ const int = (min: number, max: number) => (target: object, key: string) => {
   Max(max)(target, key);
 };
 
+/** Refuses a claim lease a bill step could outlive (see shortestSafeLeaseMs). */
+const outlastsLongestBillStep = () =>
+  ValidateBy({
+    name: 'outlastsLongestBillStep',
+    validator: {
+      validate: (leaseMs: unknown, args) => {
+        const limits = providerCallLimitsOf(args?.object as BillingEnv);
+        return limits === undefined || (typeof leaseMs === 'number' && leaseMs >= shortestSafeLeaseMs(limits));
+      },
+      defaultMessage: (args) => {
+        const limits = providerCallLimitsOf(args?.object as BillingEnv);
+        return (
+          `CLAIM_LEASE_MS must be at least ${limits === undefined ? '?' : shortestSafeLeaseMs(limits)}: two provider calls of PROVIDER_RETRIES + 1 attempts of ` +
+          'PROVIDER_TIMEOUT_MS each, their retry pauses, and room for the database, so a running step never loses its bill to another worker'
+        );
+      },
+    },
+  });
+
+/** Undefined while a provider setting is not an integer: that setting's own check reports it. */
+function providerCallLimitsOf(env: BillingEnv): ProviderCallLimits | undefined {
+  const limits = { timeoutMs: env.PROVIDER_TIMEOUT_MS, retries: env.PROVIDER_RETRIES, retryBaseMs: env.PROVIDER_RETRY_BASE_MS };
+  return Object.values(limits).every(Number.isInteger) ? limits : undefined;
+}
+
 /** Everything the billing service reads from its environment, validated once at start-up. */
 export class BillingEnv extends BackendServiceEnv {
   /** The vending provider's API (the simulator locally; a real provider's adapter in production). */
@@ -17,9 +43,21 @@ export class BillingEnv extends BackendServiceEnv {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PROVIDER_BASE_URL = 'http://127.0.0.1:3004';
 
-  /** How long one provider call may take; past it the outcome is unknown, never a failure. */
+  /**
+   * How long one provider call may take; past it the outcome is unknown, never a failure. It counts
+   * from the moment the call asks the connection pool, so a wait for a free connection is part of it.
+   */
   @int(100, 120_000)
   PROVIDER_TIMEOUT_MS = 5_000;
+
+  /**
+   * Keep-alive connections to the provider, at most (meter checks and the catalogue share them with
+   * the vends). Below VENDS_IN_FLIGHT, steps queue for a connection and the wait counts against
+   * PROVIDER_TIMEOUT_MS: a request that times out while still queued is UNKNOWN and requeried, never
+   * failed, but it costs a requery. Keep it at least VENDS_IN_FLIGHT unless the provider caps connections.
+   */
+  @int(1, 2_000)
+  PROVIDER_MAX_CONNECTIONS = 128;
 
   /** Retries of a transient provider error (5xx, connection refused or reset) within one step. */
   @int(0, 10)
@@ -28,9 +66,25 @@ export class BillingEnv extends BackendServiceEnv {
   @int(10, 10_000)
   PROVIDER_RETRY_BASE_MS = 200;
 
-  /** How often the worker looks for bills due for a vend or a requery. */
+  /**
+   * How often an idle worker looks for due bills anyway. A new bill wakes it at once (NOTIFY on
+   * commit); the poll finds requeries that came due and bills whose lease ran out, and bounds what a
+   * lost notification costs.
+   */
   @int(50, 60_000)
   WORKER_POLL_MS = 250;
+
+  /**
+   * Bill steps (a vend or a requery, retries included) one replica runs at once. A step mostly waits
+   * on the provider, so this, not CPU, is what bounds a replica's vends per second (about this many
+   * per provider round trip). The worker claims no more bills than it has free slots.
+   */
+  @int(1, 2_000)
+  VENDS_IN_FLIGHT = 128;
+
+  /** Most bills one claim statement leases when slots are free: bounds the rows it locks and returns. */
+  @int(1, 1_000)
+  CLAIM_BATCH_SIZE = 50;
 
   /** First pause before requerying a pending vend; doubles per attempt up to REQUERY_MAX_MS. */
   @int(50, 600_000)
@@ -46,8 +100,13 @@ export class BillingEnv extends BackendServiceEnv {
   @int(100, 3_600_000)
   RECONCILE_INTERVAL_MS = 30_000;
 
-  /** How long a worker owns a bill it claimed; another replica takes over after it. */
+  /**
+   * How long a worker owns a bill it claimed; another replica takes over after it, so this is also
+   * how long a crashed worker's bills wait. It must outlast the longest step (start-up refuses a
+   * shorter one): with the defaults, 2 × (4 × 5 s + 1.4 s of retry pauses) + 10 s = 52.8 s.
+   */
   @int(1_000, 3_600_000)
+  @outlastsLongestBillStep()
   CLAIM_LEASE_MS = 60_000;
 
   /** Meter validations and the catalogue are cached this long (the provider is slow and rate-limited). */

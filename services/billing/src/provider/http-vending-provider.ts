@@ -1,6 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { MetricsRegistry } from '@bvs/platform';
 import { Histogram } from 'prom-client';
+import { Agent, fetch } from 'undici';
+import { retryPauseCeilingMs } from '../bills/domain/bill-step-budget';
 import { BillingEnv } from '../config/billing-env';
 import type { MeterLookupResult, RequeryOutcome, VendOutcome } from '../bills/domain/provider-answers';
 import { ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider, VendOrder } from './vending-provider';
@@ -43,16 +45,24 @@ type Attempt =
  * The provider simulator's HTTP API (docs/provider-sim-api.md). Transient errors (5xx, connection
  * refused) are retried here with exponential backoff and jitter; a timeout or a connection that
  * drops after the request went out is reported as UNKNOWN and never retried as a new vend.
+ *
+ * Calls share a pool of at most PROVIDER_MAX_CONNECTIONS keep-alive connections. Global fetch's
+ * pool has no limit, so a burst of steps would open a connection per call in flight. This is
+ * undici's own Agent and fetch (what Node's fetch is built on, the same major), so the
+ * AbortSignal timeout and the error causes classify() reads stay exactly those of fetch; node:http's
+ * Agent would have meant rewriting both.
  */
-export class HttpVendingProvider extends VendingProvider {
+export class HttpVendingProvider extends VendingProvider implements OnApplicationShutdown {
   private readonly logger = new Logger(HttpVendingProvider.name);
   private readonly duration: Histogram;
+  private readonly connections: Agent;
 
   constructor(
     private readonly env: BillingEnv,
     metrics: MetricsRegistry,
   ) {
     super();
+    this.connections = new Agent({ connections: env.PROVIDER_MAX_CONNECTIONS });
     this.duration = new Histogram({
       name: 'bvs_provider_request_duration_seconds',
       help: 'Calls to the vending provider, retries included, by operation and outcome',
@@ -60,6 +70,11 @@ export class HttpVendingProvider extends VendingProvider {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [metrics],
     });
+  }
+
+  /** After the worker's beforeApplicationShutdown has waited for its steps: lets calls still out finish, then closes the connections. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.connections.close();
   }
 
   async catalogue(): Promise<readonly ProviderCatalogueEntry[]> {
@@ -148,7 +163,7 @@ export class HttpVendingProvider extends VendingProvider {
     let last: Extract<Attempt, { kind: 'transient' }> = { kind: 'transient', cause: 'not attempted' };
     for (let attempt = 0; attempt <= this.env.PROVIDER_RETRIES; attempt += 1) {
       if (attempt > 0) {
-        const ceiling = this.env.PROVIDER_RETRY_BASE_MS * 2 ** (attempt - 1);
+        const ceiling = retryPauseCeilingMs(attempt, this.env.PROVIDER_RETRY_BASE_MS);
         await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
       }
       const result = await this.once(method, path, body);
@@ -165,7 +180,9 @@ export class HttpVendingProvider extends VendingProvider {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
+        // Started before the pool hands out a connection, so a wait for one counts against the timeout too.
         signal: AbortSignal.timeout(this.env.PROVIDER_TIMEOUT_MS),
+        dispatcher: this.connections,
       });
       const text = await response.text();
       if (response.status >= 500) return { kind: 'transient', cause: `HTTP ${response.status}` };

@@ -4,6 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Bill, PendingBill, RequestedPayment, Settlement } from '../domain/bill';
 import { BillRow, toBill } from './bill-row';
 
+/**
+ * The channel a new bill is announced on. PostgreSQL delivers a NOTIFY only when its transaction
+ * commits, so a listener never wakes for a bill it cannot see yet, nor for one rolled back.
+ */
+export const BILLS_DUE_CHANNEL = 'bvs_bills_due';
+
 /** Enough of a provider's error text to diagnose a stuck bill, without letting one answer grow the row. */
 const MAX_LAST_ERROR_CHARS = 500;
 
@@ -25,12 +31,18 @@ export class BillRepository {
     return this.one(manager, 'SELECT * FROM bill_payments WHERE id = $1 FOR UPDATE', billId);
   }
 
-  /** A new PENDING bill, not yet sent. The key is the payment id, so a racing duplicate inserts nothing. */
+  /**
+   * A new PENDING bill, not yet sent, announced to the workers on commit. The key is the payment id,
+   * so a racing duplicate inserts nothing and announces nothing.
+   */
   async insertPending(manager: EntityManager, payment: RequestedPayment): Promise<void> {
     await manager.query(
-      `INSERT INTO bill_payments (id, user_id, wallet_id, transaction_id, status, amount, currency, meter_number, provider_code, client_reference, correlation_id)
-       VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (id) DO NOTHING`,
+      `WITH inserted AS (
+         INSERT INTO bill_payments (id, user_id, wallet_id, transaction_id, status, amount, currency, meter_number, provider_code, client_reference, correlation_id)
+         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id)
+       SELECT pg_notify($11, '') FROM inserted`,
       [
         payment.paymentId,
         payment.userId,
@@ -42,6 +54,7 @@ export class BillRepository {
         payment.providerCode,
         payment.clientReference,
         payment.correlationId,
+        BILLS_DUE_CHANNEL,
       ],
     );
   }
