@@ -11,3 +11,4 @@ export * from './outbox.module';
 export * from './record-inbox';
 export * from './event-consumer';
 export * from './unprocessable-event.error';
+export * from './wakeup';

@@ -1,7 +1,7 @@
 /**
- * A bounded wait that can be cut short: by a NOTIFY (the relay) or by stop() (both). A wake with
- * nobody waiting is remembered, so a signal that arrives while work is running is not lost: the
- * next wait returns at once.
+ * A bounded wait that can be cut short: by a NOTIFY (the outbox relay, billing's worker), by work
+ * that finished, or by stop(). A wake with nobody waiting is remembered, so a signal that arrives
+ * while work is running is not lost: the next wait returns at once.
  */
 export class Wakeup {
   private pending = false;

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { MetricsRegistry } from '@bvs/platform';
+import { MetricsRegistry, Wakeup } from '@bvs/platform';
 import { Gauge } from 'prom-client';
 import { BillingEnv } from '../config/billing-env';
 import { VendBillHandler } from './commands/vend-bill/vend-bill.handler';
@@ -8,7 +8,6 @@ import { claimSize, WorkerLimits } from './domain/claim-size';
 import { BillArrivalListener } from './persistence/bill-arrival-listener';
 import { BillRepository } from './persistence/bill-repository';
 import { ReconcilePendingBillsHandler } from './reconcile/reconcile-pending-bills.handler';
-import { Wakeup } from './wakeup';
 
 /**
  * Drives every PENDING bill to a definite outcome. A bill is claimed with a lease (so replicas and

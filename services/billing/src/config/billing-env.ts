@@ -1,6 +1,6 @@
 import { Expose, Type } from 'class-transformer';
 import { IsInt, IsUrl, Max, Min, ValidateBy } from 'class-validator';
-import { BackendServiceEnv } from '@bvs/platform';
+import { EventConsumingServiceEnv } from '@bvs/platform';
 import { ProviderCallLimits, shortestSafeLeaseMs } from '../bills/domain/bill-step-budget';
 
 const int = (min: number, max: number) => (target: object, key: string) => {
@@ -37,7 +37,7 @@ function providerCallLimitsOf(env: BillingEnv): ProviderCallLimits | undefined {
 }
 
 /** Everything the billing service reads from its environment, validated once at start-up. */
-export class BillingEnv extends BackendServiceEnv {
+export class BillingEnv extends EventConsumingServiceEnv {
   /** The vending provider's API (the simulator locally; a real provider's adapter in production). */
   @Expose()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
@@ -59,7 +59,10 @@ export class BillingEnv extends BackendServiceEnv {
   @int(1, 2_000)
   PROVIDER_MAX_CONNECTIONS = 128;
 
-  /** Retries of a transient provider error (5xx, connection refused or reset) within one step. */
+  /**
+   * Retries of a transient provider error within one step: a 5xx, or a refused connection (nothing
+   * reached the provider). A reset or a timeout may have reached it: that is UNKNOWN, never retried.
+   */
   @int(0, 10)
   PROVIDER_RETRIES = 3;
 

@@ -81,10 +81,20 @@ export class BillsController {
   async pay(@Body() body: PayBillDto, @ServiceCall() call: CallContext, @Res({ passthrough: true }) response: Response): Promise<BillDto> {
     const request = { amount: String(body.amount), reference: body.reference, meterNumber: body.meterNumber, providerCode: body.provider };
     // A reference that already started a payment answers from the wallet alone (its original
-    // result, or 409 for another body), before the meter check: a replay must succeed while the
-    // provider is down or after the meter was blocked.
+    // result, or 409 for another body), whatever the meter check says: a replay must succeed while
+    // the provider is down or after the meter was blocked. Both are reads, so they run at once and
+    // a new payment waits for the slower, not the sum; a replay ignores the check's outcome.
+    const meterCheck = this.backends.billing
+      .call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber, amount: request.amount }, call)
+      .then(
+        () => undefined,
+        (refusal: unknown) => ({ refusal }),
+      );
     const { payment: earlier } = await this.backends.wallet.call('FindPaymentByReference', { reference: body.reference }, call);
-    if (!earlier) await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber, amount: request.amount }, call);
+    if (!earlier) {
+      const failed = await meterCheck;
+      if (failed) throw failed.refusal;
+    }
     const initiation = await this.backends.wallet.call('InitiatePayment', request, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(initiation.replayed));
     if (!initiation.replayed) return pendingBill(initiation);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { Wakeup } from '../wakeup';
+import { Wakeup } from '@bvs/platform';
 import { BILLS_DUE_CHANNEL } from './bill-repository';
 
 /** First pause before listening again after the connection dropped; it doubles up to the maximum. */

@@ -8,7 +8,8 @@ import { BillingEnv } from '../../../config/billing-env';
 import { RecordRequestedPaymentHandler } from './record-requested-payment.handler';
 
 /**
- * Delivers each payment-requested event to its handler in the same transaction as its inbox row.
+ * Delivers each payment-requested event to its handler in the same transaction as its inbox row
+ * (events fetched together share one transaction).
  * The bill's key is the payment id, so even an event that bypassed the inbox could not create a
  * second bill.
  */
@@ -26,6 +27,8 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       topics: [EVENT_TOPICS.paymentRequested],
       maxAttempts: 12,
       retryMaxMs: 10_000,
+      partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
+      maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => recordPayment.handle(event, context.manager),
     });
   }
