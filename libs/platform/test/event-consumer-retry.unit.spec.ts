@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from '../src/messaging/event-consumer';
+import { isDatabaseUnavailable } from '../src/persistence/database-unavailable';
 import { retryDelayMs, Wakeup } from '../src/messaging/wakeup';
 
 describe('retryDelayMs (exponential backoff with equal jitter)', () => {
@@ -41,6 +41,7 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isDatabaseUnavailable({ driverError: { code: '57P01' } })).toBe(true);
     expect(isDatabaseUnavailable({ driverError: { code: '08006' } })).toBe(true);
+    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
   });
 
   it('leaves errors of the SQL or the data to the bounded retries', () => {

@@ -37,6 +37,8 @@ const RECONNECT_BACKOFF = { initialMs: 250, maxMs: 2_000 } as const;
 const KEEPALIVE_TIME_MS = 20_000;
 const KEEPALIVE_TIMEOUT_MS = 5_000;
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Retry budget of a channel: see retryThrottling below. */
+const RETRY_THROTTLING_TOKENS = 10;
 
 type UnaryMethod = (request: object, metadata: Metadata, options: { deadline: Date }, callback: (error: GrpcCallError | null, response?: object) => void) => void;
 
@@ -96,6 +98,10 @@ export class GrpcServiceClient<Methods extends MethodMap<Methods>> {
   private channelOptions(): ChannelOptions {
     const serviceConfig = {
       loadBalancingConfig: [{ round_robin: {} }],
+      // gRPC's retry throttling: every failure spends a token, every success earns back a tenth of
+      // one, and retries stop while fewer than half the tokens are left. A backend that is failing
+      // because it is overloaded then sees each request once, not maxAttempts times.
+      retryThrottling: { maxTokens: RETRY_THROTTLING_TOKENS, tokenRatio: 0.1 },
       methodConfig:
         this.options.retriedMethods.length === 0
           ? []

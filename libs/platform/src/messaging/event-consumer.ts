@@ -6,6 +6,7 @@ import { ensureTopics, waitForConsumerGroup } from '../kafka';
 import { SchemaRegistryError, type EventSchemaRegistry } from '../schema-registry';
 import { DEAD_LETTER_ALERT, DEAD_LETTER_HEADERS, EVENT_HEADERS } from './messaging-constants';
 import type { MessagingLogger } from './messaging-logger';
+import { isDatabaseUnavailable } from '../persistence/database-unavailable';
 import { recordInbox } from './record-inbox';
 import { retryDelayMs, Wakeup } from './wakeup';
 import { UnprocessableEventError } from './unprocessable-event.error';
@@ -378,16 +379,6 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       `Event dead-lettered to ${deadLetterTopic}: ${outcome.reason}`,
     );
   }
-}
-
-/** Connection-level failures (refused, reset, server shutting down), not anything the SQL or the data did. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const candidate = (error as { driverError?: unknown }).driverError ?? error;
-  const code = (candidate as { code?: unknown }).code;
-  if (typeof code !== 'string') return false;
-  // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, crash, cannot connect now).
-  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code);
 }
 
 function boundedInteger(name: string, value: number, max: number): number {

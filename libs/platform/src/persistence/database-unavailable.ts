@@ -1,0 +1,16 @@
+/** What pg-pool throws when no connection frees up within connectionTimeoutMillis. */
+const POOL_WAIT_TIMED_OUT = 'timeout exceeded when trying to connect';
+
+/**
+ * Connection-level failures (refused, reset, server shutting down) and a pool with no connection
+ * to spare in time: nothing the SQL or the data did, so the same work may simply be tried again.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof Error && error.message === POOL_WAIT_TIMED_OUT) return true;
+  const candidate = (error as { driverError?: unknown }).driverError ?? error;
+  const code = (candidate as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, crash, cannot connect now).
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code);
+}
