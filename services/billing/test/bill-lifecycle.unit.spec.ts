@@ -53,7 +53,7 @@ describe('recording a requested payment', () => {
 });
 
 describe('choosing the provider call of a step', () => {
-  it('given a bill whose vend was never sent, then the vend is marked sent and sent', () => {
+  it('given a bill whose vend was never sent, then it is sent', () => {
     expect(decideProviderCall(pending({ phase: 'NOT_SENT' }))).toBe('SEND_VEND');
   });
 

@@ -155,4 +155,20 @@ describe('bill worker with the provider simulator', () => {
     // it (404), and only then was it vended with the same request id.
     expect(await bill(event.payload.paymentId)).toMatchObject({ status: 'COMPLETED' });
   });
+
+  it('records the vend as sent in the claim, so a worker that dies before calling leaves a bill that is asked about first and vended once', async () => {
+    const event = paymentRequested();
+    const billId = event.payload.paymentId;
+    await recordPendingBill(event);
+    // A worker claims the bill with a 1 ms lease and dies before it calls the provider.
+    const claimed = await new BillRepository(dataSource).claimDue(1, 100);
+    expect(claimed.find((pending) => pending.payment.paymentId === billId)).toMatchObject({ phase: 'NOT_SENT', attempts: 1 });
+    expect((await bill(billId)).vend_sent_at).not.toBeNull();
+    expect((await fetch(`${simulator.url}/vend/${billId}`)).status).toBe(404);
+
+    // The lease ran out; the next claim sees a bill the provider may have, asks first, hears it has none, and vends.
+    await worker.runOnce();
+    expect(await bill(billId)).toMatchObject({ status: 'COMPLETED', attempts: 2 });
+    expect((await fetch(`${simulator.url}/vend/${billId}`)).status).toBe(200);
+  });
 });

@@ -3,8 +3,9 @@ import type { RequeryOutcome, VendOutcome } from './provider-answers';
 import { requeryDelayMs, type RequeryPolicy } from './requery-backoff';
 
 /**
- * SEND_VEND: the provider has certainly never had this bill; record the vend as sent, then send
- * it (the reference is persisted before the call). REQUERY: it may have it; ask before anything else.
+ * SEND_VEND: the provider has certainly never had this bill; send it (the claim that handed out
+ * this step has already recorded it as sent, so the reference is persisted before the call).
+ * REQUERY: it may have it; ask before anything else.
  */
 export type ProviderCall = 'SEND_VEND' | 'REQUERY';
 

@@ -62,22 +62,27 @@ export class BillRepository {
   /**
    * Leases up to `limit` due, unclaimed PENDING bills for `leaseMs` and counts the attempt. Rows
    * another claimer holds are skipped, so two workers never get the same bill.
+   *
+   * The claim also records the vend as sent, in the same commit: a claimed bill's vend goes out
+   * next, and from then on the provider may have it. Each bill comes back in the phase it had
+   * before this claim, which decides its step (vend, or requery first). A worker that dies between
+   * the claim and the call leaves a bill marked sent that the provider never got: its next step
+   * asks first, hears "not received", and vends then, with the same request id.
    */
   async claimDue(leaseMs: number, limit: number): Promise<PendingBill[]> {
-    const [rows]: [BillRow[], number] = await this.dataSource.query(
-      `UPDATE bill_payments SET claimed_until = now() + make_interval(secs => $1::double precision / 1000), attempts = attempts + 1, updated_at = now()
-        WHERE id IN (SELECT id FROM bill_payments
-                      WHERE status = 'PENDING' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING *`,
+    const [rows]: [(BillRow & { sent_before: Date | null })[], number] = await this.dataSource.query(
+      `WITH due AS (
+         SELECT id, vend_sent_at AS sent_before FROM bill_payments
+          WHERE status = 'PENDING' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE bill_payments AS bill
+          SET claimed_until = now() + make_interval(secs => $1::double precision / 1000), attempts = bill.attempts + 1,
+              vend_sent_at = coalesce(bill.vend_sent_at, now()), updated_at = now()
+         FROM due WHERE bill.id = due.id
+       RETURNING bill.*, due.sent_before`,
       [leaseMs, limit],
     );
-    return rows.map(toPendingBill);
-  }
-
-  /** Written before the vend goes out: from then on the provider may have it, and it is asked before anything else. */
-  async markVendSent(billId: string): Promise<void> {
-    await this.dataSource.query('UPDATE bill_payments SET vend_sent_at = now() WHERE id = $1', [billId]);
+    return rows.map(({ sent_before, ...row }) => toPendingBill({ ...row, vend_sent_at: sent_before }));
   }
 
   /** Releases the lease and makes the bill due again after `delayMs`; a bill settled meanwhile is left alone. */

@@ -43,11 +43,10 @@ export class VendBillHandler {
   /** Vend once; from then on requery, and vend again (same request id) only if the provider never got it. */
   private async askProvider(bill: PendingBill): Promise<NextStep> {
     const { paymentId, providerCode, meterNumber, amountMinor } = bill.payment;
+    // The claim recorded the vend as sent already (BillRepository.claimDue): it is persisted before the call.
     if (decideProviderCall(bill) === 'REQUERY') {
       const next = decideNextStep(bill, await this.provider.requery(paymentId), this.requeryPolicy, Math.random);
       if (next.kind !== 'VEND_AGAIN') return next;
-    } else {
-      await this.bills.markVendSent(paymentId);
     }
     const outcome = await this.provider.vend({ requestId: paymentId, providerCode, meterNumber, amount: amountMinor });
     return decideNextStep(bill, outcome, this.requeryPolicy, Math.random);
