@@ -34,7 +34,8 @@ const MAX_CLIENTS = 1_000;
 const MAX_SECONDS = 600;
 const MAX_USERS = 5_000;
 const MAX_IN_FLIGHT = 10_000;
-const SETUP_CONCURRENCY = 20;
+const SETUP_CONCURRENCY = 10;
+const SETUP_ATTEMPTS = 5;
 /** One funding call may add at most ₦1,000,000 (the wallet's limit). */
 const FUNDING_LIMIT_MINOR = 100_000_000;
 const PROVIDER = 'ikeja-electric-prepaid';
@@ -126,9 +127,11 @@ async function setProviderLatency(minMs, maxMs) {
 async function fundedUser(payments) {
   const email = `bench-${randomUUID()}@example.com`;
   const password = 'orange-Kettle-42';
-  const registered = await request('POST', '/users/register', { email, password });
-  if (registered.status !== 201) throw new Error(`register failed with ${registered.status} (run the system with AUTH_RATE_LIMIT=10000)`);
-  const login = await request('POST', '/users/login', { email, password });
+  // Hashing passwords is the slowest call auth has: under a burst a register may outlast the
+  // gateway's deadline (504) and still succeed, so a retry that finds the e-mail taken (409) counts.
+  const registered = await withRetries(() => request('POST', '/users/register', { email, password }), [201], [409]);
+  if (![201, 409].includes(registered.status)) throw new Error(`register failed with ${registered.status} (run the system with AUTH_RATE_LIMIT=10000)`);
+  const login = await withRetries(() => request('POST', '/users/login', { email, password }), [200], []);
   if (login.status !== 200) throw new Error(`login failed with ${login.status}`);
   const token = login.body.accessToken;
   let needed = BigInt(payments) * BigInt(amount);
@@ -138,6 +141,18 @@ async function fundedUser(payments) {
     needed -= BigInt(FUNDING_LIMIT_MINOR);
   }
   return token;
+}
+
+/** Repeats a set-up call that got 503, 504 or no answer, up to SETUP_ATTEMPTS times; `doneAfterRetry` statuses also end it once retried. */
+async function withRetries(call, done, doneAfterRetry) {
+  let result = await call();
+  for (let attempt = 2; attempt <= SETUP_ATTEMPTS && !done.includes(result.status); attempt += 1) {
+    if (![503, 504, 'timeout'].includes(result.status) && !String(result.status).startsWith('network')) return result;
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    result = await call();
+    if (doneAfterRetry.includes(result.status)) return result;
+  }
+  return result;
 }
 
 async function inBatches(count, concurrency, work) {
