@@ -8,21 +8,19 @@
 //        [--kill-at 10] [--call pay|me]
 // --call pay (the default) streams POST /bills/pay, which goes through wallet and billing;
 // --call me streams GET /users/me, which goes through auth (a payment never calls auth).
-// Requests go round-robin to every running gateway instance, the way a layer-4 balancer in front
-// of them would. Like such a balancer (and a Kubernetes Service whose endpoint is gone), a request
-// whose connection is refused is sent to the next gateway: it never reached any server. A request
-// a gateway had accepted when it died is not sent again; it counts as failed.
+// Requests go round-robin to every running gateway, as a layer-4 balancer would (apiClient in
+// tools/lib/local-system.mjs): a refused connection goes to the next gateway, a request a gateway
+// had accepted when it died counts as failed.
 //
 // Bounded: the stream stops after --seconds, at most --rate requests a second, each with a 10 s
 // timeout. Only loopback addresses are called.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { apiClient, httpPortOf, instancesOf, pidOf, ROOT } from '../lib/local-system.mjs';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const RUN_DIR = join(ROOT, '.infra/run');
 const REQUEST_TIMEOUT_MS = 10_000;
 // Register and login are rate-limited per address (AUTH_RATE_LIMIT, 10 a minute by default):
 // run the system with AUTH_RATE_LIMIT=1000 bash deploy/local/up.sh for this tool.
@@ -48,43 +46,7 @@ const streamed = values.call;
 if (!['pay', 'me'].includes(streamed)) throw new Error('--call must be pay or me');
 const SUCCESS = streamed === 'pay' ? 202 : 200;
 
-const ports = Object.fromEntries(
-  readFileSync(join(ROOT, 'deploy/local/services.env'), 'utf8')
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => line.split(/\s+/))
-    .map(([name, http]) => [name, Number(http)]),
-);
-
-const instancesOf = (name) =>
-  [name, ...Array.from({ length: 8 }, (_, index) => `${name}-${index + 2}`)].filter((instance) => existsSync(join(RUN_DIR, `${instance}.pid`)));
-// Instance k of a service listens on its port + 100 * (k - 1) (deploy/local/services.env).
-const gateways = instancesOf('gateway').map((_, k) => `http://127.0.0.1:${ports.gateway + 100 * k}/api`);
-if (gateways.length === 0) throw new Error('no running gateway: start the system with bash deploy/local/up.sh');
-let nextGateway = 0;
-
-const refused = (error) => error?.cause?.code === 'ECONNREFUSED';
-
-async function request(method, path, body, token) {
-  const started = performance.now();
-  const first = nextGateway++;
-  for (let tried = 0; tried < gateways.length; tried += 1) {
-    try {
-      const response = await fetch(`${gateways[(first + tried) % gateways.length]}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
-    } catch (error) {
-      if (refused(error)) continue;
-      return { status: error.name === 'TimeoutError' ? 'timeout' : 'network', body: {}, ms: performance.now() - started };
-    }
-  }
-  return { status: 'refused by every gateway', body: {}, ms: performance.now() - started };
-}
+const { gateways, request } = apiClient({ timeoutMs: REQUEST_TIMEOUT_MS, startHint: 'bash deploy/local/up.sh' });
 
 async function fundedUser() {
   const email = `failover-${randomUUID()}@example.com`;
@@ -123,14 +85,14 @@ let readyAt;
 
 const killer = (async () => {
   await new Promise((resolve) => setTimeout(resolve, killAt * 1000));
-  const pid = Number(readFileSync(join(RUN_DIR, `${victim}.pid`), 'utf8'));
+  const [pid] = pidOf(victim);
   process.kill(pid, 'SIGKILL');
   killedAt = at();
   if (!alone) return;
   // The one instance comes back as up.sh starts it: same ports, same settings.
   const log = openSync(join(ROOT, '.infra/logs/failover-restart.log'), 'w');
   const child = spawn('bash', [join(ROOT, 'deploy/local/up.sh')], { env: { ...process.env, UP_SKIP_BUILD: '1' }, stdio: ['ignore', log, log] });
-  const port = ports[service];
+  const port = httpPortOf(service);
   await waitReady(port, service === 'gateway' ? '/api/health/ready' : '/health/ready');
   readyAt = at();
   await new Promise((resolve) => child.on('exit', resolve));

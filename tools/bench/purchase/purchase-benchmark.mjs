@@ -18,15 +18,14 @@
 // addresses are called.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { apiClient, httpPortOf, instancesOf, pidOf, ROOT, SERVICES } from '../../lib/local-system.mjs';
 import { kafkaRoundTrip, pgbenchInitiation } from './limits.mjs';
 import { percentiles, ProcessSampler } from './stats.mjs';
 
-const ROOT = new URL('../../..', import.meta.url).pathname;
-const RUN_DIR = join(ROOT, '.infra/run');
 const REQUEST_TIMEOUT_MS = 10_000;
 const DRAIN_TIMEOUT_MS = 300_000;
 const MAX_RATE = 5_000;
@@ -66,26 +65,7 @@ for (const [name, value] of Object.entries({ rate, clients, seconds, userCount, 
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${value}`);
 }
 
-const services = Object.fromEntries(
-  readFileSync(join(ROOT, 'deploy/local/services.env'), 'utf8')
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => line.split(/\s+/))
-    .map(([name, http, , database]) => [name, { http: Number(http), database }]),
-);
-const instancesOf = (name) =>
-  [name, ...Array.from({ length: 8 }, (_, index) => `${name}-${index + 2}`)].filter((instance) => existsSync(join(RUN_DIR, `${instance}.pid`)));
-const pidOf = (file) => {
-  try {
-    return [Number(readFileSync(join(RUN_DIR, file), 'utf8'))];
-  } catch {
-    return [];
-  }
-};
-// Instance k of a service listens on its port + 100 * (k - 1) (deploy/local/services.env).
-const gateways = instancesOf('gateway').map((_, k) => `http://127.0.0.1:${services.gateway.http + 100 * k}/api`);
-if (gateways.length === 0) throw new Error('no running gateway: start the system with AUTH_RATE_LIMIT=10000 bash deploy/local/up.sh');
-let nextGateway = 0;
+const { gateways, request } = apiClient({ timeoutMs: REQUEST_TIMEOUT_MS, startHint: 'AUTH_RATE_LIMIT=10000 bash deploy/local/up.sh' });
 
 const infra = Object.fromEntries(
   execFileSync('bash', [join(ROOT, 'deploy/local/infra.sh'), 'env'], { encoding: 'utf8' })
@@ -96,26 +76,9 @@ const infra = Object.fromEntries(
 );
 const databaseUrl = (database) => `${infra.DATABASE_ADMIN_URL.replace(/\/[^/]*$/, '')}/${database}`;
 
-async function request(method, path, body, token) {
-  const started = performance.now();
-  const url = `${gateways[nextGateway++ % gateways.length]}${path}`;
-  try {
-    const response = await fetch(url, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
-  } catch (error) {
-    return { status: error.name === 'TimeoutError' ? 'timeout' : `network ${error.cause?.code ?? error.message}`, body: {}, ms: performance.now() - started };
-  }
-}
-
 async function setProviderLatency(minMs, maxMs) {
   const token = readFileSync(join(ROOT, '.infra/provider-sim-admin-token'), 'utf8').trim();
-  const response = await fetch(`http://127.0.0.1:${services['provider-sim'].http}/admin/behaviour`, {
+  const response = await fetch(`http://127.0.0.1:${httpPortOf('provider-sim')}/admin/behaviour`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ latencyMinMs: minMs, latencyMaxMs: maxMs }),
@@ -173,10 +136,10 @@ const tokens = await inBatches(userCount, SETUP_CONCURRENCY, () => fundedUser(pa
 console.error(`bench ${runId}: ${tokens.length} user(s) funded; paying`);
 
 const processes = [
-  ...['gateway', 'auth', 'wallet', 'billing'].flatMap((name) => instancesOf(name).map((instance) => ({ name: instance, pids: () => pidOf(`${instance}.pid`) }))),
-  { name: 'provider-sim', pids: () => pidOf('provider-sim.pid') },
-  { name: 'kafka', pids: () => pidOf('kafka.pid') },
-  { name: 'schema-registry', pids: () => pidOf('schema-registry.pid') },
+  ...['gateway', 'auth', 'wallet', 'billing'].flatMap((name) => instancesOf(name).map((instance) => ({ name: instance, pids: () => pidOf(instance) }))),
+  { name: 'provider-sim', pids: () => pidOf('provider-sim') },
+  { name: 'kafka', pids: () => pidOf('kafka') },
+  { name: 'schema-registry', pids: () => pidOf('schema-registry') },
   { name: 'postgresql', shared: true, pids: () => execFileSync('pgrep', ['-u', 'postgres', 'postgres'], { encoding: 'utf8' }).trim().split('\n').map(Number) },
 ];
 
@@ -222,7 +185,7 @@ const loadSeconds = (performance.now() - t0) / 1000;
 const loadEndedAt = new Date();
 
 // --- drain and read the services' own timestamps ---------------------------------------------
-const wallet = new pg.Client({ connectionString: databaseUrl(services.wallet.database) });
+const wallet = new pg.Client({ connectionString: databaseUrl(SERVICES.wallet.database) });
 await wallet.connect();
 const pendingOfRun = async () =>
   Number((await wallet.query(`SELECT count(*) AS n FROM wallet_transactions WHERE type = 'PAYMENT' AND status = 'PENDING' AND reference LIKE $1`, [`bench-${runId}-%`])).rows[0].n);
@@ -267,7 +230,7 @@ const report = {
 
 await setProviderLatency(0, 0);
 const audit = execFileSync('node', [join(ROOT, 'dist/services/wallet/src/audit/main.js')], {
-  env: { ...process.env, DATABASE_URL: databaseUrl(services.wallet.database) },
+  env: { ...process.env, DATABASE_URL: databaseUrl(SERVICES.wallet.database) },
   encoding: 'utf8',
 })
   .trim()
@@ -277,7 +240,7 @@ report.ledgerAudit = audit;
 
 if (!values['no-limits']) {
   console.error(`bench ${runId}: measuring the limits beside us (pgbench, Kafka round trip)`);
-  const pgbench = pgbenchInitiation(infra.DATABASE_ADMIN_URL, services.wallet.database);
+  const pgbench = pgbenchInitiation(infra.DATABASE_ADMIN_URL, SERVICES.wallet.database);
   const kafka = await kafkaRoundTrip(infra.KAFKA_BROKERS.split(','));
   report.limits = { pgbenchInitiation: pgbench, kafka };
   report.ratios = {

@@ -1,0 +1,75 @@
+// The system as deploy/local/up.sh runs it on this machine: where each service listens, which
+// instances are running, and an API client that spreads calls over every gateway. Shared by the
+// measuring tools (tools/failover, tools/bench).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+export const RUN_DIR = join(ROOT, '.infra/run');
+/** up.sh runs at most 9 instances of a service (REPLICAS=1..9). */
+const MAX_INSTANCES = 9;
+
+/** Each service's HTTP port and database ('-' for none), from deploy/local/services.env. */
+export const SERVICES = Object.fromEntries(
+  readFileSync(join(ROOT, 'deploy/local/services.env'), 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split(/\s+/))
+    .map(([name, http, , database]) => [name, { http: Number(http), database }]),
+);
+
+/** The running instances of a service, named as up.sh names their pid files: wallet, wallet-2, ... */
+export function instancesOf(name) {
+  return [name, ...Array.from({ length: MAX_INSTANCES - 1 }, (_, index) => `${name}-${index + 2}`)].filter((instance) =>
+    existsSync(join(RUN_DIR, `${instance}.pid`)),
+  );
+}
+
+/** The pid up.sh recorded for an instance (or infra.sh for kafka and schema-registry); empty when there is none. */
+export function pidOf(instance) {
+  try {
+    return [Number(readFileSync(join(RUN_DIR, `${instance}.pid`), 'utf8'))];
+  } catch {
+    return [];
+  }
+}
+
+/** Instance k of a service listens on its port + 100 * (k - 1) (deploy/local/services.env). */
+export function httpPortOf(name, k = 0) {
+  return SERVICES[name].http + 100 * k;
+}
+
+/**
+ * A client of the public API that sends each call to the next running gateway, as a layer-4
+ * balancer in front of them would. Like such a balancer, it sends a call whose connection was
+ * refused to the next gateway (it never reached a server); a call a gateway had accepted is never
+ * sent again. Answers { status, body, ms }; status is the HTTP status, 'timeout', 'network <code>',
+ * or 'refused by every gateway'.
+ */
+export function apiClient({ timeoutMs, startHint }) {
+  const gateways = instancesOf('gateway').map((_, k) => `http://127.0.0.1:${httpPortOf('gateway', k)}/api`);
+  if (gateways.length === 0) throw new Error(`no running gateway: start the system with ${startHint}`);
+  let next = 0;
+  async function request(method, path, body, token) {
+    const started = performance.now();
+    const first = next++;
+    for (let tried = 0; tried < gateways.length; tried += 1) {
+      try {
+        const response = await fetch(`${gateways[(first + tried) % gateways.length]}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await response.text();
+        return { status: response.status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
+      } catch (error) {
+        if (error?.cause?.code === 'ECONNREFUSED') continue;
+        const status = error.name === 'TimeoutError' ? 'timeout' : `network ${error.cause?.code ?? error.message}`;
+        return { status, body: {}, ms: performance.now() - started };
+      }
+    }
+    return { status: 'refused by every gateway', body: {}, ms: performance.now() - started };
+  }
+  return { gateways, request };
+}
