@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED, PaymentCompletedEvent, PaymentFailedEvent, PaymentInitiation, WALLET_ERROR_CODES } from '@bvs/contracts';
 import { ServiceError } from '@bvs/platform';
 import { auditLedger } from '../src/audit/ledger-audit';
+import { WalletEnv } from '../src/config/wallet-env';
+import { createWalletUseCases, type WalletUseCases } from '../src/wallet/wallet-use-cases';
 import { LedgerHarness, origin } from './ledger-harness';
 
 const PAYMENT = 5_000n;
@@ -144,6 +146,93 @@ describe('wallet ledger on the real PostgreSQL', () => {
     expect(outbox).toEqual([
       expect.objectContaining({ topic: EVENT_TOPICS.paymentRequested, message_key: payment.walletId }),
     ]);
+  });
+
+  describe('group commit: requests that arrive together are written together', () => {
+    const transactionsOfWallet = async (walletId: string) =>
+      (await harness.dataSource.query(`SELECT COUNT(DISTINCT xmin::text)::int AS commits FROM wallet_transactions WHERE wallet_id = $1 AND type = 'PAYMENT'`, [
+        walletId,
+      ])) as { commits: number }[];
+
+    it('writes a burst of 60 payments on one wallet in a few commits, with one ledger entry per wallet version and none skipped', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 60n * PAYMENT, reference: 'seed' }, origin());
+      const payments = await Promise.all(Array.from({ length: 60 }, () => pay(userId)));
+      expect(payments.filter((payment) => payment.status === 'PENDING' && !payment.replayed)).toHaveLength(60);
+      const walletId = payments[0]?.walletId as string;
+      // Rows written by one database transaction share its xmin.
+      const [{ commits }] = (await transactionsOfWallet(walletId)) as [{ commits: number }];
+      expect(commits).toBeLessThan(10);
+      const versions = (await harness.dataSource.query('SELECT wallet_version FROM ledger_entries WHERE wallet_id = $1 ORDER BY wallet_version', [walletId])) as {
+        wallet_version: number;
+      }[];
+      expect(versions.map((row) => row.wallet_version)).toEqual(Array.from({ length: 61 }, (_, index) => index + 1));
+      expect(await harness.balanceOf(userId)).toEqual({ available: 0n, held: 60n * PAYMENT });
+    });
+
+    it('lists a batch in history in the order its requests were decided', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 10n * PAYMENT, reference: 'seed' }, origin());
+      await Promise.all(Array.from({ length: 10 }, (_, index) => pay(userId, `ordered-${index}`)));
+      const rows = (await harness.dataSource.query(
+        `SELECT t.reference FROM wallet_transactions t JOIN ledger_entries e ON e.transaction_id = t.id AND e.entry_type = 'HOLD'
+          JOIN wallets w ON w.id = t.wallet_id WHERE w.user_id = $1 ORDER BY t.created_at, t.id`,
+        [userId],
+      )) as { reference: string }[];
+      const byVersion = (await harness.dataSource.query(
+        `SELECT t.reference FROM wallet_transactions t JOIN ledger_entries e ON e.transaction_id = t.id AND e.entry_type = 'HOLD'
+          JOIN wallets w ON w.id = t.wallet_id WHERE w.user_id = $1 ORDER BY e.wallet_version`,
+        [userId],
+      )) as { reference: string }[];
+      expect(rows).toEqual(byVersion);
+    });
+
+    it('keeps the money exact when two replicas pay from one wallet under the same references at once', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 40n * PAYMENT, reference: 'seed' }, origin());
+      // A second instance of the use cases on the same database: its own queue, as another replica has.
+      const replica = createWalletUseCases(harness.dataSource, harness.env);
+      const payOn = (useCases: WalletUseCases, reference: string) =>
+        useCases.initiatePayment.execute({ userId, amount: PAYMENT, reference, meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' }, origin());
+      const references = Array.from({ length: 30 }, (_, index) => `both-${index}`);
+      const answers = await Promise.all(references.flatMap((reference) => [settle(payOn(harness.useCases, reference)), settle(payOn(replica, reference))]));
+
+      expect(answers.filter((answer) => answer.value === undefined)).toEqual([]);
+      const fresh = answers.filter((answer) => answer.value?.replayed === false).map((answer) => answer.value?.reference);
+      expect(fresh.sort()).toEqual([...references].sort());
+      const paymentIds = new Map(answers.map((answer) => [answer.value?.reference, answer.value?.paymentId]));
+      for (const answer of answers) expect(answer.value?.paymentId).toBe(paymentIds.get(answer.value?.reference));
+      expect(await harness.balanceOf(userId)).toEqual({ available: 10n * PAYMENT, held: 30n * PAYMENT });
+    });
+
+    it('loses nothing when payments settle on the wallet while new ones are being batched', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 40n * PAYMENT, reference: 'seed' }, origin());
+      const first = await Promise.all(Array.from({ length: 20 }, () => pay(userId)));
+      await Promise.all([
+        ...first.map((payment) => harness.dataSource.transaction((manager) => harness.useCases.settleCompletedPayment.handle(manager, completed(payment, userId)))),
+        ...Array.from({ length: 20 }, () => pay(userId)),
+      ]);
+      expect(await harness.balanceOf(userId)).toEqual({ available: 0n, held: 20n * PAYMENT });
+    });
+
+    it('answers 503 at once, writing nothing, when more requests wait than MAX_QUEUED_REQUESTS', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 20n * PAYMENT, reference: 'seed' }, origin());
+      const small = createWalletUseCases(harness.dataSource, Object.assign(new WalletEnv(), harness.env, { MAX_QUEUED_REQUESTS: 2 }));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          settle(small.initiatePayment.execute({ userId, amount: PAYMENT, reference: randomUUID(), meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' }, origin())),
+        ),
+      );
+      const accepted = answers.filter((answer) => answer.value !== undefined);
+      const shed = answers.filter((answer) => answer.code !== undefined);
+      // The first request is taken at once, the next two wait, the rest find the queue full.
+      expect(accepted).toHaveLength(3);
+      expect(shed).toHaveLength(17);
+      expect(new Set(shed.map((answer) => `${answer.status} ${answer.code}`))).toEqual(new Set(['503 SERVICE.UNAVAILABLE']));
+      expect(await harness.balanceOf(userId)).toEqual({ available: 17n * PAYMENT, held: 3n * PAYMENT });
+    });
   });
 
   describe('settling payments, whatever order and however often the outcomes arrive', () => {

@@ -9,6 +9,11 @@ export interface EnqueueEventOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** One event for the outbox: the topic it goes to, the event, and its extra headers. */
+export type OutboxItem = {
+  [T in EventTopic]: { readonly topic: T; readonly event: EventByTopic[T]; readonly options?: EnqueueEventOptions };
+}[EventTopic];
+
 /**
  * Records `event` for publication on `topic`, in the caller's transaction: it is published if and
  * only if that transaction commits. The key is the topic's key field (`eventKeyOf`), so one key's
@@ -24,19 +29,42 @@ export async function enqueueEvent<T extends EventTopic>(
   event: EventByTopic[T],
   options: EnqueueEventOptions = {},
 ): Promise<void> {
-  requireTransaction(manager, 'enqueueEvent');
-  const payload = toOutboxPayload(topic, event);
-  const { eventId, eventType, correlationId } = event.metadata;
-  const headers: Record<string, string> = {
-    ...options.headers,
-    [EVENT_HEADERS.eventId]: eventId,
-    [EVENT_HEADERS.eventType]: eventType,
-    [EVENT_HEADERS.correlationId]: correlationId,
-  };
-  // Serialised here: node-postgres would turn a JS array into a PostgreSQL array, not JSON.
+  await enqueueEvents(manager, [{ topic, event, options } as OutboxItem]);
+}
+
+/**
+ * `enqueueEvent` for several events in one statement and one NOTIFY, as a group commit writes
+ * them. Rows are inserted in the order given, which is the order the relay publishes them in.
+ */
+export async function enqueueEvents(manager: EntityManager, items: readonly OutboxItem[]): Promise<void> {
+  requireTransaction(manager, 'enqueueEvents');
+  if (items.length === 0) return;
+  const rows = items.map(({ topic, event, options }) => {
+    const payload = toOutboxPayload(topic, event);
+    const { eventId, eventType, correlationId } = event.metadata;
+    const headers: Record<string, string> = {
+      ...options?.headers,
+      [EVENT_HEADERS.eventId]: eventId,
+      [EVENT_HEADERS.eventType]: eventType,
+      [EVENT_HEADERS.correlationId]: correlationId,
+    };
+    // As JSON text, cast per row: node-postgres would turn a JS array into a PostgreSQL array, not JSON.
+    return { eventId, topic, key: eventKeyOf(topic, event), eventType, payload: JSON.stringify(payload), headers: JSON.stringify(headers) };
+  });
   await manager.query(
-    'INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5, $6)',
-    [eventId, topic, eventKeyOf(topic, event), eventType, JSON.stringify(payload), JSON.stringify(headers)],
+    `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers)
+     SELECT event_id, topic, message_key, event_type, payload::jsonb, headers::jsonb
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+            WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, position)
+      ORDER BY position`,
+    [
+      rows.map((row) => row.eventId),
+      rows.map((row) => row.topic),
+      rows.map((row) => row.key),
+      rows.map((row) => row.eventType),
+      rows.map((row) => row.payload),
+      rows.map((row) => row.headers),
+    ],
   );
   await manager.query(`NOTIFY ${OUTBOX_CHANNEL}`);
 }

@@ -32,4 +32,26 @@ export class WalletEnv extends EventConsumingServiceEnv {
   @Min(1)
   @Max(1_000)
   BALANCE_UPDATE_ATTEMPTS = 60;
+
+  /**
+   * Client requests (fund, pay) written in one database transaction by group commit. Larger
+   * batches share a commit among more requests; each request waits for its whole batch.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  REQUESTS_PER_TRANSACTION = 100;
+
+  /**
+   * Client requests allowed to wait for a batch; past it the wallet answers 503 at once. At the
+   * default batch size this is about ten batches, well inside the gateway's deadline.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_QUEUED_REQUESTS = 1_000;
 }

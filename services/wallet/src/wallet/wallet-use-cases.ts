@@ -41,7 +41,7 @@ export function createWalletUseCases(dataSource: DataSource, env: WalletEnv): Wa
   const wallets = new WalletRepository();
   const ledger = new LedgerRepository();
   const openWallet = new OpenWalletHandler(dataSource, wallets, env);
-  const requests = new IdempotentWalletCommand(dataSource, openWallet, wallets, ledger, env);
+  const requests = new IdempotentWalletCommand(dataSource, wallets, ledger, env);
   const outcomes = new PaymentOutcomeApplier(wallets, ledger, env);
   return {
     openWallet,

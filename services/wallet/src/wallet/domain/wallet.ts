@@ -65,3 +65,11 @@ export function moveBalance(wallet: Wallet, movement: BalanceMovement, transacti
     walletVersion: wallet.version + 1,
   };
 }
+
+/** The wallet as `entry` leaves it; the entry must have been decided on this very wallet. */
+export function applyEntry<W extends Wallet>(wallet: W, entry: LedgerEntry): W {
+  if (entry.walletId !== wallet.id || entry.walletVersion !== wallet.version + 1) {
+    throw new RangeError(`entry for ${entry.walletId} v${entry.walletVersion} does not follow wallet ${wallet.id} v${wallet.version}`);
+  }
+  return { ...wallet, available: entry.availableAfter, held: entry.heldAfter, version: entry.walletVersion };
+}

@@ -7,6 +7,12 @@ import { toStoredTransaction, TRANSACTION_COLUMNS, type StoredTransaction, type 
 const UNIQUE_VIOLATION = '23505';
 const REFERENCE_UNIQUE = 'wallet_transactions_reference_unique';
 
+/** A client reference on the wallet it was used on: references are unique per wallet, not globally. */
+export interface WalletReference {
+  readonly walletId: string;
+  readonly reference: string;
+}
+
 /**
  * The book: transactions and the ledger entry of every balance change. Its constraints (see the
  * migration) refuse a second use of a reference, a second REVERSAL of a payment and a second entry
@@ -16,11 +22,19 @@ const REFERENCE_UNIQUE = 'wallet_transactions_reference_unique';
 export class LedgerRepository {
   /** The transaction a client reference already made on this wallet, if any. */
   async findByReference(manager: EntityManager, walletId: string, reference: string): Promise<StoredTransaction | null> {
-    const rows: TransactionRow[] = await manager.query(`SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions WHERE wallet_id = $1 AND reference = $2`, [
-      walletId,
-      reference,
-    ]);
-    return rows[0] ? toStoredTransaction(rows[0]) : null;
+    const found = await this.findByReferences(manager, [{ walletId, reference }]);
+    return found[0] ?? null;
+  }
+
+  /** The transactions any of these (wallet, client reference) pairs already made, in no particular order. */
+  async findByReferences(manager: EntityManager, references: readonly WalletReference[]): Promise<StoredTransaction[]> {
+    if (references.length === 0) return [];
+    const rows: TransactionRow[] = await manager.query(
+      `SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions
+        WHERE (wallet_id, reference) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
+      [references.map((one) => one.walletId), references.map((one) => one.reference)],
+    );
+    return rows.map(toStoredTransaction);
   }
 
   /** The PAYMENT, locked until the transaction ends, so that a completion and a failure of one payment never interleave. */
@@ -33,46 +47,74 @@ export class LedgerRepository {
   }
 
   async insertTransaction(manager: EntityManager, transaction: NewTransaction): Promise<StoredTransaction> {
+    const [stored] = await this.insertTransactions(manager, [transaction]);
+    if (!stored) throw new Error('INSERT ... RETURNING gave no row');
+    return stored;
+  }
+
+  /**
+   * Adds `transactions` in one statement and returns them as stored, in the order given. Each row's
+   * timestamps are the clock as it is written, so a batch lists in history in the order it was decided.
+   */
+  async insertTransactions(manager: EntityManager, transactions: readonly NewTransaction[]): Promise<StoredTransaction[]> {
+    if (transactions.length === 0) return [];
+    const column = <T>(pick: (transaction: NewTransaction) => T) => transactions.map(pick);
     const rows: TransactionRow[] = await manager.query(
       `INSERT INTO wallet_transactions (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
-         reverses_transaction_id, available_after, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         reverses_transaction_id, available_after, details, created_at, updated_at)
+       SELECT id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
+              reverses_transaction_id, available_after, details::jsonb, clock_timestamp(), clock_timestamp()
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::char(3)[], $8::text[], $9::text[],
+                     $10::uuid[], $11::uuid[], $12::bigint[], $13::text[])
+              WITH ORDINALITY AS given (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
+                                        reverses_transaction_id, available_after, details, position)
+        ORDER BY position
        RETURNING ${TRANSACTION_COLUMNS}`,
       [
-        transaction.id,
-        transaction.walletId,
-        transaction.userId,
-        transaction.type,
-        transaction.status,
-        transaction.amount.toString(),
-        transaction.currency,
-        transaction.reference,
-        transaction.requestFingerprint,
-        transaction.paymentId,
-        transaction.reversesTransactionId,
-        transaction.availableAfter.toString(),
-        JSON.stringify(transaction.details),
+        column((one) => one.id),
+        column((one) => one.walletId),
+        column((one) => one.userId),
+        column((one) => one.type),
+        column((one) => one.status),
+        column((one) => one.amount.toString()),
+        column((one) => one.currency),
+        column((one) => one.reference),
+        column((one) => one.requestFingerprint),
+        column((one) => one.paymentId),
+        column((one) => one.reversesTransactionId),
+        column((one) => one.availableAfter.toString()),
+        // As JSON text, cast per row: an array parameter carries text, not objects.
+        column((one) => JSON.stringify(one.details)),
       ],
     );
-    const row = rows[0];
-    if (!row) throw new Error('INSERT ... RETURNING gave no row');
-    return toStoredTransaction(row);
+    const byId = new Map(rows.map((row) => [row.id, toStoredTransaction(row)]));
+    return transactions.map((transaction) => {
+      const stored = byId.get(transaction.id);
+      if (!stored) throw new Error(`INSERT ... RETURNING gave no row for transaction ${transaction.id}`);
+      return stored;
+    });
   }
 
   /** One entry per balance change, after its transaction row exists; unique per wallet version. */
   async recordEntry(manager: EntityManager, entry: LedgerEntry): Promise<void> {
+    await this.recordEntries(manager, [entry]);
+  }
+
+  async recordEntries(manager: EntityManager, entries: readonly LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const column = <T>(pick: (entry: LedgerEntry) => T) => entries.map(pick);
     await manager.query(
       `INSERT INTO ledger_entries (wallet_id, transaction_id, entry_type, available_delta, held_delta, available_after, held_after, wallet_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[])`,
       [
-        entry.walletId,
-        entry.transactionId,
-        entry.entryType,
-        entry.availableDelta.toString(),
-        entry.heldDelta.toString(),
-        entry.availableAfter.toString(),
-        entry.heldAfter.toString(),
-        entry.walletVersion,
+        column((one) => one.walletId),
+        column((one) => one.transactionId),
+        column((one) => one.entryType),
+        column((one) => one.availableDelta.toString()),
+        column((one) => one.heldDelta.toString()),
+        column((one) => one.availableAfter.toString()),
+        column((one) => one.heldAfter.toString()),
+        column((one) => one.walletVersion),
       ],
     );
   }

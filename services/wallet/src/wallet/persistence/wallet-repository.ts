@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { BalanceChange } from '../domain/decide-request-batch';
 import type { LedgerEntry } from '../domain/wallet';
 import { toStoredWallet, WALLET_COLUMNS, type StoredWallet, type WalletRow } from './rows';
 
@@ -19,21 +20,39 @@ export class WalletRepository {
    * use may race to open it: the unique key on the user lets one insert win, and both read the same row.
    */
   async open(manager: EntityManager, wallet: NewWallet): Promise<StoredWallet> {
-    const existing = await this.findByUser(manager, wallet.userId);
-    if (existing) return existing;
-    await manager.query('INSERT INTO wallets (id, user_id, currency) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING', [
-      wallet.id,
-      wallet.userId,
-      wallet.currency,
-    ]);
-    const opened = await this.findByUser(manager, wallet.userId);
+    const opened = (await this.openAll(manager, [wallet])).get(wallet.userId);
     if (!opened) throw new Error(`wallet of ${wallet.userId} vanished right after it was opened`);
     return opened;
   }
 
-  private async findByUser(manager: EntityManager, userId: string): Promise<StoredWallet | null> {
-    const rows: WalletRow[] = await manager.query(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = $1`, [userId]);
-    return rows[0] ? toStoredWallet(rows[0]) : null;
+  /** `open` for several users at once, in at most three statements; keyed by user. */
+  async openAll(manager: EntityManager, wallets: readonly NewWallet[]): Promise<Map<string, StoredWallet>> {
+    const found = await this.findByUsers(
+      manager,
+      wallets.map((wallet) => wallet.userId),
+    );
+    const missing = wallets.filter((wallet) => !found.has(wallet.userId));
+    if (missing.length === 0) return found;
+    await manager.query(
+      `INSERT INTO wallets (id, user_id, currency) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::char(3)[])
+        ON CONFLICT (user_id) DO NOTHING`,
+      [missing.map((wallet) => wallet.id), missing.map((wallet) => wallet.userId), missing.map((wallet) => wallet.currency)],
+    );
+    const opened = await this.findByUsers(
+      manager,
+      missing.map((wallet) => wallet.userId),
+    );
+    for (const wallet of missing) {
+      const row = opened.get(wallet.userId);
+      if (!row) throw new Error(`wallet of ${wallet.userId} vanished right after it was opened`);
+      found.set(wallet.userId, row);
+    }
+    return found;
+  }
+
+  private async findByUsers(manager: EntityManager, userIds: readonly string[]): Promise<Map<string, StoredWallet>> {
+    const rows: WalletRow[] = await manager.query(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = ANY($1::uuid[])`, [userIds]);
+    return new Map(rows.map((row) => [row.user_id, toStoredWallet(row)]));
   }
 
   /** Reads the wallet without locking it: a change made from this read is saved only if nobody changed the wallet since. */
@@ -50,13 +69,35 @@ export class WalletRepository {
    * caller reads it again and decides again.
    */
   async saveBalance(manager: EntityManager, entry: LedgerEntry): Promise<boolean> {
+    const saved = await this.saveBalances(manager, [{ walletId: entry.walletId, readVersion: entry.walletVersion - 1, last: entry }]);
+    return saved.has(entry.walletId);
+  }
+
+  /**
+   * Moves each wallet to the state its `last` entry leaves, where the wallet is still at the version
+   * it was read at; returns the wallets saved. The others changed meanwhile and keep the newer
+   * state. The rows are offered in id order, so that two batches over the same wallets usually queue
+   * behind each other; a deadlock that still happens fails the whole transaction, and nothing of it is saved.
+   */
+  async saveBalances(manager: EntityManager, changes: readonly BalanceChange[]): Promise<Set<string>> {
+    if (changes.length === 0) return new Set();
+    const ordered = [...changes].sort((one, other) => (one.walletId < other.walletId ? -1 : one.walletId > other.walletId ? 1 : 0));
+    const column = <T>(pick: (change: BalanceChange) => T) => ordered.map(pick);
     // TypeORM answers an UPDATE with [rows, affected count], unlike a SELECT or an INSERT.
     const [updated]: [{ id: string }[], number] = await manager.query(
-      `UPDATE wallets SET available = $1, held = $2, version = $3, updated_at = now()
-        WHERE id = $4 AND version = $5
-        RETURNING id`,
-      [entry.availableAfter.toString(), entry.heldAfter.toString(), entry.walletVersion, entry.walletId, entry.walletVersion - 1],
+      `UPDATE wallets SET available = moved.available, held = moved.held, version = moved.version, updated_at = now()
+         FROM (SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::bigint[], $5::int[]) AS given (id, read_version, available, held, version)
+                ORDER BY id) AS moved
+        WHERE wallets.id = moved.id AND wallets.version = moved.read_version
+        RETURNING wallets.id`,
+      [
+        column((change) => change.walletId),
+        column((change) => change.readVersion),
+        column((change) => change.last.availableAfter.toString()),
+        column((change) => change.last.heldAfter.toString()),
+        column((change) => change.last.walletVersion),
+      ],
     );
-    return updated.length === 1;
+    return new Set(updated.map((row) => row.id));
   }
 }
