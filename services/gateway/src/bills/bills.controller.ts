@@ -82,18 +82,14 @@ export class BillsController {
     const request = { amount: String(body.amount), reference: body.reference, meterNumber: body.meterNumber, providerCode: body.provider };
     // A reference that already started a payment answers from the wallet alone (its original
     // result, or 409 for another body), whatever the meter check says: a replay must succeed while
-    // the provider is down or after the meter was blocked. Both are reads, so they run at once and
-    // a new payment waits for the slower, not the sum; a replay ignores the check's outcome.
-    const meterCheck = this.backends.billing
-      .call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber, amount: request.amount }, call)
-      .then(
-        () => undefined,
-        (refusal: unknown) => ({ refusal }),
-      );
-    const { payment: earlier } = await this.backends.wallet.call('FindPaymentByReference', { reference: body.reference }, call);
-    if (!earlier) {
-      const failed = await meterCheck;
-      if (failed) throw failed.refusal;
+    // the provider is down or after the meter was blocked. So a failed check is final only for a
+    // reference the wallet has not seen; the wallet is asked that only then, keeping the common
+    // path (a meter that checks out) to two calls.
+    try {
+      await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber, amount: request.amount }, call);
+    } catch (refusal) {
+      const { payment: earlier } = await this.backends.wallet.call('FindPaymentByReference', { reference: body.reference }, call);
+      if (!earlier) throw refusal;
     }
     const initiation = await this.backends.wallet.call('InitiatePayment', request, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(initiation.replayed));
