@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf, EVENT_TOPICS, type PaymentCompletedEvent } from '@bvs/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   CreateMessagingTables1764000000000,
   DEAD_LETTER_ALERT,
@@ -355,6 +355,54 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
       await startAfterPublishing([event, event, after], () => false, {});
       await until(async () => (await effectsOf(after.metadata.eventId)).length === 1);
       expect(await effectsOf(event.metadata.eventId)).toHaveLength(1);
+    });
+
+    describe('with a slice handler', () => {
+      const recordEffects = (manager: EntityManager, events: readonly PaymentCompletedEvent[]) =>
+        manager.query('INSERT INTO effects (event_id, wallet_id, amount_minor) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[])', [
+          events.map((event) => event.metadata.eventId),
+          events.map((event) => event.payload.walletId),
+          events.map((event) => event.payload.amountMinor.toString()),
+        ]);
+
+      it('hands each fetched slice to handleSlice in one call, with every new event once', async () => {
+        const events = interleavedEvents(3);
+        const calls: string[][] = [];
+        await startAfterPublishing([...events, events[0] as PaymentCompletedEvent], () => false, {
+          handleSlice: async (_topic, slice, manager) => {
+            calls.push(slice.map(({ event }) => event.metadata.eventId));
+            await recordEffects(
+              manager,
+              slice.map(({ event }) => event),
+            );
+          },
+        });
+        const ids = events.map((event) => event.metadata.eventId);
+        await until(async () => (await effectsInOrder(ids)).length === events.length);
+        expect(calls.flat().sort()).toEqual([...ids].sort());
+        // One call per partition's slice, never one per event.
+        expect(calls.length).toBeLessThan(events.length);
+      });
+
+      it('applies the events one by one with handle when handleSlice throws, each once', async () => {
+        const events = interleavedEvents(2);
+        let sliceCalls = 0;
+        await startAfterPublishing(events, () => false, {
+          handleSlice: async (_topic, slice, manager) => {
+            sliceCalls += 1;
+            // Written, then rolled back with the slice: nothing of it may remain.
+            await recordEffects(
+              manager,
+              slice.map(({ event }) => event),
+            );
+            throw new Error('this slice cannot be applied together');
+          },
+        });
+        const ids = events.map((event) => event.metadata.eventId);
+        await until(async () => (await effectsInOrder(ids)).length === events.length);
+        expect(sliceCalls).toBeGreaterThan(0);
+        for (const id of ids) expect(await effectsOf(id)).toHaveLength(1);
+      });
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { Bill, CompletedBill, FailedBill, PendingBill, RequestedPayment, Settlement } from '../src/bills/domain/bill';
 import { decideNextStep, decideProviderCall, requeryLater } from '../src/bills/domain/decide-next-step';
 import { BILL_PENDING_TOO_LONG, decideReconcile, pendingTooLongCutoff } from '../src/bills/domain/decide-reconcile';
-import { decideSettlement } from '../src/bills/domain/decide-settlement';
+import { decideSettlement, decideSettlements } from '../src/bills/domain/decide-settlement';
 import type { RequeryOutcome } from '../src/bills/domain/provider-answers';
 import { decideRecordRequestedPayment } from '../src/bills/domain/record-requested-payment';
 import type { RequeryPolicy } from '../src/bills/domain/requery-backoff';
@@ -156,5 +156,40 @@ describe('reconciling bills pending too long', () => {
     ['failed', failed],
   ])('given a %s bill, then it is left alone', (_, bill) => {
     expect(decideReconcile(bill, NOW, WINDOW)).toEqual({ kind: 'LEAVE', because: 'SETTLED' });
+  });
+});
+
+describe('settling a batch of provider answers', () => {
+  const other = pending({ payment: { ...payment, paymentId: '7d2e9f41-5c8a-4b36-a1f7-0e6c3b9d2a54' } });
+  const lockedBills = (...bills: Bill[]) => new Map(bills.map((bill) => [bill.payment.paymentId, bill]));
+
+  it('given two pending bills, when both are answered in one batch, then each settles with its own answer', () => {
+    const decisions = decideSettlements(lockedBills(pending(), other), [
+      { billId: payment.paymentId, settlement: vended },
+      { billId: other.payment.paymentId, settlement: declined },
+    ]);
+    expect(decisions).toEqual([
+      { kind: 'SETTLE', settlement: vended },
+      { kind: 'SETTLE', settlement: declined },
+    ]);
+  });
+
+  it('given one bill answered twice in a batch, when decided, then the first answer settles it and the second changes nothing', () => {
+    const decisions = decideSettlements(lockedBills(pending()), [
+      { billId: payment.paymentId, settlement: declined },
+      { billId: payment.paymentId, settlement: vended },
+    ]);
+    expect(decisions).toEqual([
+      { kind: 'SETTLE', settlement: declined },
+      { kind: 'ALREADY_SETTLED', settledAs: 'FAILED' },
+    ]);
+  });
+
+  it('given an answer for a bill that was not locked, when decided, then it is named as no such bill and the others still settle', () => {
+    const decisions = decideSettlements(lockedBills(pending()), [
+      { billId: other.payment.paymentId, settlement: vended },
+      { billId: payment.paymentId, settlement: vended },
+    ]);
+    expect(decisions).toEqual([{ kind: 'NO_SUCH_BILL' }, { kind: 'SETTLE', settlement: vended }]);
   });
 });

@@ -31,7 +31,7 @@ describe('bill worker with the provider simulator', () => {
   /** A worker wired as the app module wires it, with a provider client of its own. */
   function newWorker(): BillWorker {
     const bills = new BillRepository(dataSource);
-    const vendBill = new VendBillHandler(bills, new HttpVendingProvider(env, new MetricsRegistry()), new SettleBillHandler(dataSource, bills), env);
+    const vendBill = new VendBillHandler(bills, new HttpVendingProvider(env, new MetricsRegistry()), new SettleBillHandler(dataSource, bills, env), env);
     return new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env), new BillArrivalListener(dataSource), env, new MetricsRegistry());
   }
   const recordPendingBill = (event: PaymentRequestedEvent) =>

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS } from '@bvs/contracts';
 import { dataSourceOptions, loadConfig, migrateWithLock } from '@bvs/platform';
 import { TestDatabase } from '@bvs/platform/testing';
@@ -26,7 +27,7 @@ describe('settling a bill', () => {
     dataSource = await new DataSource(dataSourceOptions(env, BILLING_DATABASE)).initialize();
     await migrateWithLock(dataSource);
     const bills = new BillRepository(dataSource);
-    settleBill = new SettleBillHandler(dataSource, bills);
+    settleBill = new SettleBillHandler(dataSource, bills, env);
     recordPayment = new RecordRequestedPaymentHandler(bills);
   }, 60_000);
 
@@ -62,5 +63,47 @@ describe('settling a bill', () => {
 
     await settleBill.execute(billId, settled.status === 'COMPLETED' ? DECLINED : VENDED);
     expect(await outcomeOf(billId)).toEqual(settled);
+  });
+
+  it('settles answers that arrive together in one transaction, each bill with its own status and one event', async () => {
+    const bills = await Promise.all(Array.from({ length: 12 }, () => recordedBill()));
+    await Promise.all(bills.map((billId, index) => settleBill.execute(billId, index % 3 === 0 ? DECLINED : VENDED)));
+    const outcomes = await Promise.all(bills.map(outcomeOf));
+    expect(outcomes).toEqual(
+      bills.map((_, index) =>
+        index % 3 === 0
+          ? { status: 'FAILED', failureCode: 'PROVIDER.VEND.DECLINED', topics: [EVENT_TOPICS.paymentFailed] }
+          : { status: 'COMPLETED', failureCode: null, topics: [EVENT_TOPICS.paymentCompleted] },
+      ),
+    );
+    const completed = (await dataSource.query('SELECT token, units, provider_reference, last_error FROM bill_payments WHERE id = $1', [bills[1]])) as unknown[];
+    expect(completed).toEqual([{ token: VENDED.token, units: '23.8', provider_reference: 'PSIM-1', last_error: null }]);
+    // Rows written by one database transaction share its xmin: the first answer went alone, the other eleven together.
+    const [{ commits }] = (await dataSource.query('SELECT COUNT(DISTINCT xmin::text)::int AS commits FROM bill_payments WHERE id = ANY($1::uuid[])', [bills])) as [
+      { commits: number },
+    ];
+    expect(commits).toBeLessThan(bills.length);
+  });
+
+  it('fails only the answer for an unknown bill when it arrives in a batch with others', async () => {
+    const known = await Promise.all([recordedBill(), recordedBill()]);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const answers = await Promise.allSettled([settleBill.execute(known[0] as string, VENDED), settleBill.execute(unknown, VENDED), settleBill.execute(known[1] as string, DECLINED)]);
+    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((answers[1] as PromiseRejectedResult).reason).toEqual(new Error(`No bill ${unknown} to settle`));
+    expect((await outcomeOf(known[0] as string)).status).toBe('COMPLETED');
+    expect((await outcomeOf(known[1] as string)).status).toBe('FAILED');
+  });
+
+  it('records a slice of requested payments with one bill each, however often a payment is requested in it', async () => {
+    const first = paymentRequested();
+    const second = paymentRequested();
+    const again = { ...first, metadata: { ...first.metadata, eventId: randomUUID() } };
+    await dataSource.transaction((manager) => recordPayment.handleAll([first, again, second], manager));
+    await dataSource.transaction((manager) => recordPayment.handleAll([first], manager));
+    const bills = (await dataSource.query('SELECT id, status FROM bill_payments WHERE id = ANY($1::uuid[]) ORDER BY id', [
+      [first.payload.paymentId, second.payload.paymentId],
+    ])) as { id: string; status: string }[];
+    expect(bills.map((bill) => bill.status)).toEqual(['PENDING', 'PENDING']);
   });
 });

@@ -5,6 +5,9 @@ import {
   type OutcomeDecision,
   type SettlementState,
 } from '../src/wallet/domain/decide-payment-outcome';
+import { decideOutcomeBatch, type BatchedOutcome } from '../src/wallet/domain/decide-outcome-batch';
+import type { LedgerTransaction } from '../src/wallet/domain/ledger-transaction';
+import { applyEntry, balanceChangesOf, moveBalance, MOVEMENTS } from '../src/wallet/domain/wallet';
 import { aPayment, aWallet, NEW_EVENT_ID, NEW_TRANSACTION_ID, NOW, PAYMENT_ID, TRANSACTION_ID, USER_ID, WALLET_ID } from './support/decision-fixtures';
 
 const REVERSAL = { reversalId: NEW_TRANSACTION_ID, eventId: NEW_EVENT_ID, now: NOW };
@@ -201,5 +204,55 @@ describe('outcomes arriving twice and out of order', () => {
     expect(decisions.filter((decision) => decision.kind === 'SETTLE' && decision.reversal)).toHaveLength(ends.reversals);
     expect(book.payment.status).toBe(ends.status);
     expect(book.wallet).toMatchObject({ available: ends.available, held: 0n });
+  });
+});
+
+describe('deciding a batch of payment outcomes', () => {
+  const SECOND_PAYMENT = aPayment({ id: 'second-transaction', paymentId: 'second-payment', reference: 'pay-2', amount: 1_000n });
+  const heldForBoth = aWallet({ available: 5_000n, held: 5_000n, version: 5 });
+  const booked = (...payments: LedgerTransaction[]) => new Map(payments.map((payment) => [payment.id, payment]));
+  const completing = (event: PaymentCompletedEvent): BatchedOutcome => ({ transactionId: event.payload.transactionId, decide: (state) => decidePaymentCompletion(event.payload, state) });
+  const failing = (event: PaymentFailedEvent): BatchedOutcome => ({ transactionId: event.payload.transactionId, decide: (state) => decidePaymentFailure(event, state, REVERSAL) });
+  const secondFacts = { paymentId: 'second-payment', transactionId: 'second-transaction', amountMinor: 1_000n };
+
+  it('given two pending payments of one wallet, when one completes and one fails in a batch, then the second entry follows the first and the wallet is saved once', () => {
+    const { decisions, balanceChanges } = decideOutcomeBatch(
+      [completing(completion()), failing(failure(secondFacts))],
+      booked(aPayment(), SECOND_PAYMENT),
+      new Map([[WALLET_ID, heldForBoth]]),
+    );
+    expect(decisions).toMatchObject([
+      { kind: 'SETTLE', entry: { entryType: 'POST', availableAfter: 5_000n, heldAfter: 1_000n, walletVersion: 6 } },
+      { kind: 'SETTLE', entry: { entryType: 'RELEASE', availableAfter: 6_000n, heldAfter: 0n, walletVersion: 7 } },
+    ]);
+    expect(balanceChanges).toEqual([{ walletId: WALLET_ID, readVersion: 5, last: expect.objectContaining({ walletVersion: 7 }) }]);
+  });
+
+  it('given one payment named twice in a batch, when decided, then the first outcome settles it and the second meets it settled', () => {
+    const { decisions } = decideOutcomeBatch([completing(completion()), failing(failure())], booked(aPayment()), new Map([[WALLET_ID, pending().wallet]]));
+    expect(decisions[0]).toMatchObject({ kind: 'SETTLE' });
+    expect(decisions[1]).toEqual(
+      alertOnThePayment('PAYMENT_FAILED_AFTER_COMPLETION', 'Failure arrived for a completed payment; not reversed'),
+    );
+  });
+
+  it('given an outcome for a payment not in the book, when decided, then it is unprocessable and moves nothing', () => {
+    const { decisions, balanceChanges } = decideOutcomeBatch([completing(completion())], booked(), new Map());
+    expect(decisions).toEqual([{ kind: 'UNPROCESSABLE', reason: `no PAYMENT transaction ${TRANSACTION_ID}` }]);
+    expect(balanceChanges).toEqual([]);
+  });
+});
+
+describe('balance changes of a batch', () => {
+  it('given entries on two wallets, when grouped, then each wallet is saved once from the version before its first entry to its last', () => {
+    const first = aWallet();
+    const other = aWallet({ id: 'other-wallet', version: 0 });
+    const a = moveBalance(first, MOVEMENTS.hold(100n), 'a');
+    const b = moveBalance(other, MOVEMENTS.credit(50n), 'b');
+    const c = moveBalance(applyEntry(first, a), MOVEMENTS.hold(100n), 'c');
+    expect(balanceChangesOf([a, b, c])).toEqual([
+      { walletId: first.id, readVersion: 3, last: c },
+      { walletId: 'other-wallet', readVersion: 0, last: b },
+    ]);
   });
 });

@@ -298,6 +298,37 @@ describe('wallet ledger on the real PostgreSQL', () => {
       expect(await reversalsOf(payment.transactionId)).toHaveLength(status === 'REVERSED' ? 1 : 0);
     });
 
+    it('applies a slice of outcomes on one wallet together: each payment settles once, one entry per version', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 10_000n, reference: 'seed' }, origin());
+      const payments = await Promise.all(Array.from({ length: 6 }, () => pay(userId, randomUUID(), 1_000n)));
+      const completions = payments.slice(0, 4).map((payment) => completed(payment, userId));
+      const failures = payments.slice(4).map((payment) => failed(payment, userId));
+      await apply(async (manager) => {
+        // A redelivery with a new event id inside the same slice must change nothing.
+        await harness.useCases.settleCompletedPayment.handleAll(manager, [...completions, completed(payments[0] as PaymentInitiation, userId)]);
+        await harness.useCases.reverseFailedPayment.handleAll(manager, failures);
+      });
+      expect(await Promise.all(payments.map((payment) => statusOf(payment.transactionId)))).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'REVERSED', 'REVERSED']);
+      expect(await Promise.all(payments.slice(4).map((payment) => reversalsOf(payment.transactionId)))).toEqual([[{ amount: '1000' }], [{ amount: '1000' }]]);
+      expect(await harness.balanceOf(userId)).toEqual({ available: 6_000n, held: 0n });
+      const versions = (await harness.dataSource.query(
+        'SELECT e.wallet_version FROM ledger_entries e JOIN wallets w ON w.id = e.wallet_id WHERE w.user_id = $1 ORDER BY e.wallet_version',
+        [userId],
+      )) as { wallet_version: number }[];
+      expect(versions.map((row) => row.wallet_version)).toEqual(Array.from({ length: 13 }, (_, index) => index + 1));
+    });
+
+    it('writes nothing of a slice that names a payment not in the book, so each event can be applied on its own', async () => {
+      const { userId, payment } = await pendingPayment();
+      const stranger = completed({ ...payment, transactionId: randomUUID() }, userId);
+      await expect(apply((manager) => harness.useCases.settleCompletedPayment.handleAll(manager, [completed(payment, userId), stranger]))).rejects.toThrow(
+        /no PAYMENT transaction/,
+      );
+      expect(await statusOf(payment.transactionId)).toBe('PENDING');
+      expect(await harness.balanceOf(userId)).toEqual({ available: 6_000n, held: 4_000n });
+    });
+
     it('refuses an outcome that does not match the payment it names', async () => {
       const { userId, payment } = await pendingPayment();
       const wrong = completed(payment, userId);

@@ -7,7 +7,7 @@ import { SchemaRegistryError, type EventSchemaRegistry } from '../schema-registr
 import { DEAD_LETTER_ALERT, DEAD_LETTER_HEADERS, EVENT_HEADERS } from './messaging-constants';
 import type { MessagingLogger } from './messaging-logger';
 import { isDatabaseUnavailable } from '../persistence/database-unavailable';
-import { recordInbox } from './record-inbox';
+import { recordInbox, recordInboxAll } from './record-inbox';
 import { retryDelayMs, Wakeup } from './wakeup';
 import { UnprocessableEventError } from './unprocessable-event.error';
 
@@ -24,6 +24,22 @@ export interface EventContext<T extends EventTopic> {
 
 export type EventHandler<T extends EventTopic> = (event: EventByTopic[T], context: EventContext<T>) => Promise<void>;
 
+/** One new event of a slice applied together, with where it came from. */
+export interface SliceEvent<T extends EventTopic> {
+  readonly event: EventByTopic[T];
+  readonly partition: number;
+  readonly offset: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Applies a slice's new events (redeliveries already dropped by the inbox) in the transaction
+ * given, which also holds their inbox rows: for handlers that write many events' effects in a few
+ * statements. Throwing rolls the whole slice back, and its events are then applied one by one with
+ * `handle`.
+ */
+export type SliceHandler<T extends EventTopic> = (topic: T, events: readonly SliceEvent<T>[], manager: EntityManager) => Promise<void>;
+
 export interface EventConsumerOptions<T extends EventTopic> {
   readonly kafka: Kafka;
   readonly registry: EventSchemaRegistry;
@@ -35,6 +51,8 @@ export interface EventConsumerOptions<T extends EventTopic> {
   readonly topics: readonly T[];
   /** Applies one event's effect inside the transaction given in the context. Throwing rolls it back. */
   readonly handle: EventHandler<T>;
+  /** When given, applies the events of a slice together instead of calling `handle` for each of them. */
+  readonly handleSlice?: SliceHandler<T>;
   /** Handler attempts per message before it is dead-lettered. Default 5. */
   readonly maxAttempts?: number;
   /** First retry delay; doubles per attempt, with jitter. Default 200. */
@@ -244,15 +262,27 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         return 'not-applied';
       }
     }
-    const { groupId } = this.options;
+    const { groupId, handleSlice } = this.options;
     let current: DecodedMessage<T> | undefined;
     try {
       await this.options.dataSource.transaction(async (manager) => {
-        for (const entry of inKeyOrder(decoded)) {
+        const ordered = inKeyOrder(decoded);
+        const fresh = await recordInboxAll(
+          manager,
+          groupId,
+          topic,
+          ordered.map((entry) => entry.event.metadata.eventId),
+        );
+        // `delete` answers true once per id: an event delivered twice in one slice is applied once.
+        const toApply = ordered.filter((entry) => fresh.delete(entry.event.metadata.eventId));
+        const withOrigin = ({ message, event }: DecodedMessage<T>) => ({ event, partition, offset: message.offset, headers: textHeaders(message.headers) });
+        if (handleSlice) {
+          if (toApply.length > 0) await handleSlice(topic, toApply.map(withOrigin), manager);
+          return;
+        }
+        for (const entry of toApply) {
           current = entry;
-          if (!(await recordInbox(manager, groupId, topic, entry.event.metadata.eventId))) continue;
-          const { message, event } = entry;
-          await this.options.handle(event, { manager, topic, partition, offset: message.offset, headers: textHeaders(message.headers) });
+          await this.options.handle(entry.event, { manager, topic, ...withOrigin(entry) });
         }
         current = undefined;
       });

@@ -10,10 +10,22 @@ import { requireTransaction } from './require-transaction';
  * row lock and then finds the conflict (or inserts, if the first rolled back).
  */
 export async function recordInbox(manager: EntityManager, consumer: string, topic: string, eventId: string): Promise<boolean> {
+  return (await recordInboxAll(manager, consumer, topic, [eventId])).has(eventId);
+}
+
+/**
+ * `recordInbox` for several events in one statement: the ids among `eventIds` (as given) seen for
+ * the first time. An id given twice is in the answer once: apply its event once.
+ */
+export async function recordInboxAll(manager: EntityManager, consumer: string, topic: string, eventIds: readonly string[]): Promise<Set<string>> {
   requireTransaction(manager, 'recordInbox');
-  const inserted: unknown[] = await manager.query(
-    'INSERT INTO inbox (consumer, event_id, topic) VALUES ($1, $2, $3) ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id',
-    [consumer, eventId, topic],
+  if (eventIds.length === 0) return new Set();
+  const inserted: { event_id: string }[] = await manager.query(
+    `INSERT INTO inbox (consumer, event_id, topic) SELECT $1, event_id, $2 FROM unnest($3::uuid[]) AS given (event_id)
+     ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
+    [consumer, topic, eventIds],
   );
-  return inserted.length === 1;
+  // PostgreSQL answers a uuid in lower case, whatever case the producer wrote it in.
+  const insertedIds = new Set(inserted.map((row) => row.event_id));
+  return new Set(eventIds.filter((eventId) => insertedIds.has(eventId.toLowerCase())));
 }

@@ -89,6 +89,13 @@ export class BillingEnv extends EventConsumingServiceEnv {
   @int(1, 1_000)
   CLAIM_BATCH_SIZE = 50;
 
+  /**
+   * Provider answers settled in one database transaction by group commit: the answers that come
+   * back while one settlement commits are written together by the next, up to this many.
+   */
+  @int(1, 1_000)
+  SETTLEMENTS_PER_TRANSACTION = 100;
+
   /** First pause before requerying a pending vend; doubles per attempt up to REQUERY_MAX_MS. */
   @int(50, 600_000)
   REQUERY_BASE_MS = 1_000;

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, EventByTopic } from '@bvs/contracts';
-import { EventConsumer, EventContext, EventSchemaRegistry } from '@bvs/platform';
+import { EventConsumer, EventContext, EventSchemaRegistry, type SliceEvent } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { WalletEnv } from '../config/wallet-env';
 import { OpenWalletHandler } from '../wallet/commands/open-wallet/open-wallet.handler';
 import { ReverseFailedPaymentHandler } from '../wallet/consumers/reverse-failed-payment/reverse-failed-payment.handler';
@@ -45,6 +45,7 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => this.apply(event, context),
+      handleSlice: (topic, events, manager) => this.applySlice(topic, events, manager),
     });
   }
 
@@ -54,6 +55,28 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
+  }
+
+  /** A slice of one topic's events, applied with a few statements for the whole slice. */
+  private async applySlice(topic: ConsumedTopic, events: readonly SliceEvent<ConsumedTopic>[], manager: EntityManager): Promise<void> {
+    switch (topic) {
+      case EVENT_TOPICS.userRegistered: {
+        const userIds = events.map(({ event }) => (event as EventByTopic[typeof EVENT_TOPICS.userRegistered]).payload.userId);
+        const wallets = await this.openWallet.executeAll(userIds, manager);
+        for (const userId of userIds) this.logger.log({ userId, walletId: wallets.get(userId)?.id }, 'Wallet ready for registered user');
+        return;
+      }
+      case EVENT_TOPICS.paymentCompleted:
+        return this.settleCompletedPayment.handleAll(
+          manager,
+          events.map(({ event }) => event as EventByTopic[typeof EVENT_TOPICS.paymentCompleted]),
+        );
+      case EVENT_TOPICS.paymentFailed:
+        return this.reverseFailedPayment.handleAll(
+          manager,
+          events.map(({ event }) => event as EventByTopic[typeof EVENT_TOPICS.paymentFailed]),
+        );
+    }
   }
 
   private async apply(event: EventByTopic[ConsumedTopic], context: EventContext<ConsumedTopic>): Promise<void> {

@@ -22,38 +22,48 @@ const MAX_LAST_ERROR_CHARS = 500;
 export class BillRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async find(manager: EntityManager, billId: string): Promise<Bill | null> {
-    return this.one(manager, 'SELECT * FROM bill_payments WHERE id = $1', billId);
-  }
-
-  /** The bill, locked until the transaction ends: nothing else can settle it meanwhile. */
-  async lock(manager: EntityManager, billId: string): Promise<Bill | null> {
-    return this.one(manager, 'SELECT * FROM bill_payments WHERE id = $1 FOR UPDATE', billId);
+  /** The bills with these ids that exist, keyed by id. */
+  async findAll(manager: EntityManager, billIds: readonly string[]): Promise<Map<string, Bill>> {
+    const rows: BillRow[] = await manager.query('SELECT * FROM bill_payments WHERE id = ANY($1::uuid[])', [billIds]);
+    return new Map(rows.map((row) => [row.id, toBill(row)]));
   }
 
   /**
-   * A new PENDING bill, not yet sent, announced to the workers on commit. The key is the payment id,
-   * so a racing duplicate inserts nothing and announces nothing.
+   * The bills with these ids, locked until the transaction ends, keyed by id. Locked in id order, so
+   * two replicas' batches over the same bills queue behind each other instead of deadlocking.
    */
-  async insertPending(manager: EntityManager, payment: RequestedPayment): Promise<void> {
+  async lockAll(manager: EntityManager, billIds: readonly string[]): Promise<Map<string, Bill>> {
+    const rows: BillRow[] = await manager.query('SELECT * FROM bill_payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [billIds]);
+    return new Map(rows.map((row) => [row.id, toBill(row)]));
+  }
+
+  /**
+   * New PENDING bills, not yet sent, announced to the workers on commit with one notification. The
+   * key is the payment id, so a racing duplicate inserts nothing and announces nothing.
+   */
+  async insertPending(manager: EntityManager, payments: readonly RequestedPayment[]): Promise<void> {
+    if (payments.length === 0) return;
+    const column = <T>(pick: (payment: RequestedPayment) => T) => payments.map(pick);
     await manager.query(
       `WITH inserted AS (
          INSERT INTO bill_payments (id, user_id, wallet_id, transaction_id, status, amount, currency, meter_number, provider_code, client_reference, correlation_id)
-         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7, $8, $9, $10)
+         SELECT id, user_id, wallet_id, transaction_id, 'PENDING', amount, currency, meter_number, provider_code, client_reference, correlation_id
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+                AS given (id, user_id, wallet_id, transaction_id, amount, currency, meter_number, provider_code, client_reference, correlation_id)
          ON CONFLICT (id) DO NOTHING
          RETURNING id)
-       SELECT pg_notify($11, '') FROM inserted`,
+       SELECT pg_notify($11, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
       [
-        payment.paymentId,
-        payment.userId,
-        payment.walletId,
-        payment.transactionId,
-        payment.amountMinor.toString(),
-        payment.currency,
-        payment.meterNumber,
-        payment.providerCode,
-        payment.clientReference,
-        payment.correlationId,
+        column((payment) => payment.paymentId),
+        column((payment) => payment.userId),
+        column((payment) => payment.walletId),
+        column((payment) => payment.transactionId),
+        column((payment) => payment.amountMinor.toString()),
+        column((payment) => payment.currency),
+        column((payment) => payment.meterNumber),
+        column((payment) => payment.providerCode),
+        column((payment) => payment.clientReference),
+        column((payment) => payment.correlationId),
         BILLS_DUE_CHANNEL,
       ],
     );
@@ -95,26 +105,39 @@ export class BillRepository {
   }
 
   /**
-   * Writes the final status of a bill locked with `lock`. The PENDING condition repeats the
-   * domain's decision in the statement itself, so a bill can never be settled twice even if a
-   * caller forgot the lock; such a caller gets an error and its transaction rolls back.
+   * Writes the final status of bills locked with `lockAll`, in one statement. The PENDING condition
+   * repeats the domain's decision in the statement itself, so a bill can never be settled twice
+   * even if a caller forgot the lock; such a caller gets an error and its transaction rolls back.
    */
-  async settle(manager: EntityManager, billId: string, settlement: Settlement): Promise<void> {
-    const [updated]: [unknown[], number] =
-      settlement.status === 'COMPLETED'
-        ? await manager.query(
-            `UPDATE bill_payments SET status = 'COMPLETED', token = $2, units = $3, provider_reference = $4, completed_at = now(), updated_at = now(),
-                    claimed_until = NULL, last_error = NULL
-              WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-            [billId, settlement.token, settlement.units, settlement.providerReference],
-          )
-        : await manager.query(
-            `UPDATE bill_payments SET status = 'FAILED', failure_code = $2, failure_message = $3, provider_reference = COALESCE($4, provider_reference),
-                    completed_at = now(), updated_at = now(), claimed_until = NULL
-              WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-            [billId, settlement.reasonCode, settlement.reasonMessage, settlement.providerReference],
-          );
-    if (updated.length === 0) throw new Error(`Bill ${billId} was not PENDING when settled; settle only a bill locked and decided in this transaction`);
+  async settleAll(manager: EntityManager, answers: readonly { billId: string; settlement: Settlement }[]): Promise<void> {
+    if (answers.length === 0) return;
+    const column = <T>(pick: (settlement: Settlement) => T) => answers.map((answer) => pick(answer.settlement));
+    const [updated]: [unknown[], number] = await manager.query(
+      `UPDATE bill_payments SET status = answer.status,
+              token = CASE WHEN answer.status = 'COMPLETED' THEN answer.token ELSE bill_payments.token END,
+              units = CASE WHEN answer.status = 'COMPLETED' THEN answer.units ELSE bill_payments.units END,
+              failure_code = CASE WHEN answer.status = 'FAILED' THEN answer.failure_code ELSE bill_payments.failure_code END,
+              failure_message = CASE WHEN answer.status = 'FAILED' THEN answer.failure_message ELSE bill_payments.failure_message END,
+              last_error = CASE WHEN answer.status = 'COMPLETED' THEN NULL ELSE bill_payments.last_error END,
+              provider_reference = COALESCE(answer.provider_reference, bill_payments.provider_reference),
+              completed_at = now(), updated_at = now(), claimed_until = NULL
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+              AS answer (id, status, token, units, provider_reference, failure_code, failure_message)
+        WHERE bill_payments.id = answer.id AND bill_payments.status = 'PENDING'
+        RETURNING bill_payments.id`,
+      [
+        answers.map((answer) => answer.billId),
+        column((settlement) => settlement.status),
+        column((settlement) => (settlement.status === 'COMPLETED' ? settlement.token : null)),
+        column((settlement) => (settlement.status === 'COMPLETED' ? settlement.units : null)),
+        column((settlement) => settlement.providerReference),
+        column((settlement) => (settlement.status === 'FAILED' ? settlement.reasonCode : null)),
+        column((settlement) => (settlement.status === 'FAILED' ? settlement.reasonMessage : null)),
+      ],
+    );
+    if (updated.length !== answers.length) {
+      throw new Error(`${answers.length - updated.length} of ${answers.length} bills were not PENDING when settled; settle only bills locked and decided in this transaction`);
+    }
   }
 
   /** The database's clock as of the transaction's start, the same `now()` every statement in it sees. */
@@ -141,11 +164,6 @@ export class BillRepository {
   async makeDueNow(manager: EntityManager, billIds: readonly string[]): Promise<void> {
     if (billIds.length === 0) return;
     await manager.query('UPDATE bill_payments SET next_attempt_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])', [billIds]);
-  }
-
-  private async one(manager: EntityManager, sql: string, billId: string): Promise<Bill | null> {
-    const rows: BillRow[] = await manager.query(sql, [billId]);
-    return rows[0] ? toBill(rows[0]) : null;
   }
 }
 

@@ -1,15 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PaymentCompletedEvent, PaymentFailedEvent } from '@bvs/contracts';
-import { enqueueEvent, UnprocessableEventError } from '@bvs/platform';
+import { enqueueEvent, enqueueEvents, UnprocessableEventError } from '@bvs/platform';
 import type { EntityManager } from 'typeorm';
 import { WalletEnv } from '../../config/wallet-env';
-import type { OutcomeDecision, SettlementState } from '../domain/decide-payment-outcome';
+import { decideOutcomeBatch } from '../domain/decide-outcome-batch';
+import type { OutcomeDecision, Settle, SettlementState } from '../domain/decide-payment-outcome';
 import { LedgerRepository } from '../persistence/ledger-repository';
 import { retryWhileVersionMoves, VERSION_MOVED } from '../persistence/retry-while-version-moves';
 import { WalletRepository } from '../persistence/wallet-repository';
 
 /** Decides what an outcome does to the payment as loaded (and told the time); pure. */
 export type DecideOutcome = (state: SettlementState | null, now: Date) => OutcomeDecision;
+
+/** One outcome event of a batch, with the decision that applies it. */
+export interface OutcomeToApply {
+  readonly event: PaymentCompletedEvent | PaymentFailedEvent;
+  readonly decide: DecideOutcome;
+}
 
 /**
  * How billing's report of a payment's outcome reaches the book. It runs in the consumer's
@@ -41,6 +48,55 @@ export class PaymentOutcomeApplier {
       if (decided.publish) await enqueueEvent(manager, decided.publish.topic, decided.publish.event);
       return decided;
     });
+    this.report(event, decision);
+  }
+
+  /**
+   * `apply` for a consumer's slice of outcomes, in a few statements for the whole slice: the
+   * payments are locked, then their wallets (both in id order), every outcome is decided in
+   * order on the state the ones before it left, and the balances, entries, reversals, settlements
+   * and events are written one statement each. The wallets are locked rather than read at a
+   * version: a consumer cannot put an event back in a queue, so it must save what it decided.
+   * An outcome that names no payment of this book throws before anything is written, and the
+   * consumer then applies the slice one event at a time (dead-lettering that one).
+   */
+  async applyAll(manager: EntityManager, outcomes: readonly OutcomeToApply[]): Promise<void> {
+    const payments = await this.ledger.lockPayments(
+      manager,
+      outcomes.map(({ event }) => event.payload.transactionId),
+    );
+    const wallets = await this.wallets.lockAll(manager, [...new Set([...payments.values()].map((payment) => payment.walletId))]);
+    const now = new Date();
+    const { decisions, balanceChanges } = decideOutcomeBatch(
+      outcomes.map(({ event, decide }) => ({ transactionId: event.payload.transactionId, decide: (state) => decide(state, now) })),
+      payments,
+      wallets,
+    );
+    const unprocessable = decisions.find((decision) => decision.kind === 'UNPROCESSABLE');
+    if (unprocessable) throw new UnprocessableEventError(unprocessable.reason);
+    const settled = decisions.filter((decision): decision is Settle => decision.kind === 'SETTLE');
+    const saved = await this.wallets.saveBalances(manager, balanceChanges);
+    if (saved.size !== balanceChanges.length) throw new Error('a locked wallet moved under its lock; the slice is applied again one event at a time');
+    await this.ledger.insertTransactions(
+      manager,
+      settled.flatMap((decision) => (decision.reversal ? [decision.reversal] : [])),
+    );
+    await this.ledger.recordEntries(
+      manager,
+      settled.map((decision) => decision.entry),
+    );
+    await this.ledger.settlePayments(
+      manager,
+      settled.map((decision) => decision.settlement),
+    );
+    await enqueueEvents(
+      manager,
+      settled.flatMap((decision) => (decision.publish ? [decision.publish] : [])),
+    );
+    outcomes.forEach(({ event }, index) => this.report(event, decisions[index] as OutcomeDecision));
+  }
+
+  private report(event: PaymentCompletedEvent | PaymentFailedEvent, decision: OutcomeDecision): void {
     switch (decision.kind) {
       case 'UNPROCESSABLE':
         // Sent to the dead-letter topic at once, with its alert: retrying cannot mend a producer bug.

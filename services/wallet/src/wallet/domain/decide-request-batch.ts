@@ -1,6 +1,6 @@
 import type { RequestDecision, RequestState } from './client-request';
 import type { LedgerTransaction } from './ledger-transaction';
-import { applyEntry, type LedgerEntry, type Wallet } from './wallet';
+import { applyEntry, balanceChangesOf, type BalanceChange, type LedgerEntry, type Wallet } from './wallet';
 
 /** One client request of a batch: whose wallet, under which reference, and how it decides on the wallet it is shown. */
 export interface BatchedRequest<Earlier extends LedgerTransaction> {
@@ -26,14 +26,6 @@ export interface Deferred {
 
 export type BatchedDecision<Earlier> = RequestDecision<Earlier> | Deferred;
 
-/** Where a wallet stood when read, and where the batch's accepted requests leave it. */
-export interface BalanceChange {
-  readonly walletId: string;
-  readonly readVersion: number;
-  /** The last of the wallet's entries in this batch: its buckets and version are the wallet's new state. */
-  readonly last: LedgerEntry;
-}
-
 export interface BatchDecision<Earlier> {
   /** One per request, in the order given. */
   readonly decisions: readonly BatchedDecision<Earlier>[];
@@ -58,7 +50,7 @@ export function decideRequestBatch<Earlier extends LedgerTransaction>(
 ): BatchDecision<Earlier> {
   const current = new Map(state.walletsByUser);
   const acceptedHere = new Set<string>();
-  const changes = new Map<string, { readVersion: number; last: LedgerEntry }>();
+  const entries: LedgerEntry[] = [];
   const decisions = requests.map((request): BatchedDecision<Earlier> => {
     const wallet = current.get(request.userId);
     if (!wallet) throw new Error(`the batch was read without the wallet of user ${request.userId}`);
@@ -68,12 +60,9 @@ export function decideRequestBatch<Earlier extends LedgerTransaction>(
     if (decision.kind === 'ACCEPTED') {
       acceptedHere.add(key);
       current.set(request.userId, applyEntry(wallet, decision.entry));
-      changes.set(wallet.id, { readVersion: changes.get(wallet.id)?.readVersion ?? wallet.version, last: decision.entry });
+      entries.push(decision.entry);
     }
     return decision;
   });
-  return {
-    decisions,
-    balanceChanges: [...changes].map(([walletId, change]) => ({ walletId, ...change })),
-  };
+  return { decisions, balanceChanges: balanceChangesOf(entries) };
 }

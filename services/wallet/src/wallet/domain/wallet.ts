@@ -73,3 +73,24 @@ export function applyEntry<W extends Wallet>(wallet: W, entry: LedgerEntry): W {
   }
   return { ...wallet, available: entry.availableAfter, held: entry.heldAfter, version: entry.walletVersion };
 }
+
+/** Where a wallet stood when read, and where a batch's entries leave it. */
+export interface BalanceChange {
+  readonly walletId: string;
+  readonly readVersion: number;
+  /** The last of the wallet's entries in the batch: its buckets and version are the wallet's new state. */
+  readonly last: LedgerEntry;
+}
+
+/**
+ * One balance change per wallet for a batch's entries, given in the order they were decided (each
+ * on the state the one before left): the wallet is saved once, at its final state.
+ */
+export function balanceChangesOf(entries: readonly LedgerEntry[]): BalanceChange[] {
+  const changes = new Map<string, BalanceChange>();
+  for (const entry of entries) {
+    const readVersion = changes.get(entry.walletId)?.readVersion ?? entry.walletVersion - 1;
+    changes.set(entry.walletId, { walletId: entry.walletId, readVersion, last: entry });
+  }
+  return [...changes.values()];
+}

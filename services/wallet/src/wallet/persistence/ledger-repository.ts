@@ -39,11 +39,16 @@ export class LedgerRepository {
 
   /** The PAYMENT, locked until the transaction ends, so that a completion and a failure of one payment never interleave. */
   async lockPayment(manager: EntityManager, transactionId: string): Promise<StoredTransaction | null> {
+    return (await this.lockPayments(manager, [transactionId])).get(transactionId) ?? null;
+  }
+
+  /** `lockPayment` for several payments, keyed by transaction id; locked in id order, so two batches queue rather than deadlock. */
+  async lockPayments(manager: EntityManager, transactionIds: readonly string[]): Promise<Map<string, StoredTransaction>> {
     const rows: TransactionRow[] = await manager.query(
-      `SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions WHERE id = $1 AND type = 'PAYMENT' FOR UPDATE`,
-      [transactionId],
+      `SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions WHERE id = ANY($1::uuid[]) AND type = 'PAYMENT' ORDER BY id FOR UPDATE`,
+      [transactionIds],
     );
-    return rows[0] ? toStoredTransaction(rows[0]) : null;
+    return new Map(rows.map((row) => [row.id, toStoredTransaction(row)]));
   }
 
   async insertTransaction(manager: EntityManager, transaction: NewTransaction): Promise<StoredTransaction> {
@@ -120,9 +125,22 @@ export class LedgerRepository {
   }
 
   async settlePayment(manager: EntityManager, settlement: PaymentSettlement): Promise<void> {
+    await this.settlePayments(manager, [settlement]);
+  }
+
+  async settlePayments(manager: EntityManager, settlements: readonly PaymentSettlement[]): Promise<void> {
+    if (settlements.length === 0) return;
     await manager.query(
-      `UPDATE wallet_transactions SET status = $2, failure_reason = $3, details = details || $4::jsonb, updated_at = now() WHERE id = $1`,
-      [settlement.transactionId, settlement.status, settlement.failureReason, JSON.stringify(settlement.details)],
+      `UPDATE wallet_transactions SET status = settled.status, failure_reason = settled.failure_reason,
+              details = wallet_transactions.details || settled.details::jsonb, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS settled (id, status, failure_reason, details)
+        WHERE wallet_transactions.id = settled.id`,
+      [
+        settlements.map((settlement) => settlement.transactionId),
+        settlements.map((settlement) => settlement.status),
+        settlements.map((settlement) => settlement.failureReason),
+        settlements.map((settlement) => JSON.stringify(settlement.details)),
+      ],
     );
   }
 }

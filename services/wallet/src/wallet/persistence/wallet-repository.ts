@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { BalanceChange } from '../domain/decide-request-batch';
-import type { LedgerEntry } from '../domain/wallet';
+import type { BalanceChange, LedgerEntry } from '../domain/wallet';
 import { toStoredWallet, WALLET_COLUMNS, type StoredWallet, type WalletRow } from './rows';
 
 /** A wallet about to be opened: empty, at version 0. */
@@ -61,6 +60,16 @@ export class WalletRepository {
     const row = rows[0];
     if (!row) throw new Error(`wallet ${walletId} does not exist`);
     return toStoredWallet(row);
+  }
+
+  /**
+   * The wallets with these ids, locked until the transaction ends, keyed by id; in id order, so two
+   * batches over the same wallets queue rather than deadlock. For a consumer's batch, which must
+   * save every wallet it decided on; client requests read without locking instead.
+   */
+  async lockAll(manager: EntityManager, walletIds: readonly string[]): Promise<Map<string, StoredWallet>> {
+    const rows: WalletRow[] = await manager.query(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [walletIds]);
+    return new Map(rows.map((row) => [row.id, toStoredWallet(row)]));
   }
 
   /**

@@ -2,40 +2,64 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED } from '@bvs/contracts';
-import { enqueueEvent } from '@bvs/platform';
-import { DataSource, EntityManager } from 'typeorm';
-import type { RequestedPayment, Settlement } from '../../domain/bill';
-import { decideSettlement, SettlementDecision } from '../../domain/decide-settlement';
+import { enqueueEvents, GroupCommit, type ItemOutcome, type OutboxItem } from '@bvs/platform';
+import { DataSource } from 'typeorm';
+import { BillingEnv } from '../../../config/billing-env';
+import type { Bill, RequestedPayment, Settlement } from '../../domain/bill';
+import { decideSettlements, type BillAnswer, type SettlementDecision } from '../../domain/decide-settlement';
 import { BillRepository } from '../../persistence/bill-repository';
 
 const BILLING_SERVICE_NAME = 'billing';
 
 /**
- * Ends a PENDING bill with the provider's definite answer. The final status and its outcome event
- * (payment-completed or payment-failed) commit in one transaction, with the bill locked from the
- * read to the commit: a bill is settled once, and its event is written once.
+ * Ends PENDING bills with the provider's definite answers. A bill's final status and its outcome
+ * event (payment-completed or payment-failed) commit in one transaction, with the bill locked from
+ * the read to the commit: a bill is settled once, and its event is written once.
+ *
+ * Answers are written by group commit (`GroupCommit`): those that come back while one transaction
+ * writes are settled together by the next, up to `SETTLEMENTS_PER_TRANSACTION`, with one lock, one
+ * update and one outbox insert for the whole batch.
  */
 @Injectable()
 export class SettleBillHandler {
   private readonly logger = new Logger(SettleBillHandler.name);
+  private readonly batches: GroupCommit<BillAnswer, SettlementDecision>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bills: BillRepository,
-  ) {}
+    env: BillingEnv,
+  ) {
+    this.batches = new GroupCommit(
+      // Every answer comes from a step in flight, and each step waits for its own: the worker's slots bound the queue.
+      { itemsPerBatch: env.SETTLEMENTS_PER_TRANSACTION, maxQueued: env.VENDS_IN_FLIGHT, overloaded: () => new Error('more settlements queued than vends in flight') },
+      (answers) => this.write(answers),
+      (error, answers) => this.logger.warn({ err: error, answers }, 'A batch of settlements failed as a whole; settling them one at a time'),
+    );
+  }
 
   async execute(billId: string, settlement: Settlement): Promise<void> {
-    const decision = await this.dataSource.transaction(async (manager) => {
-      const bill = await this.bills.lock(manager, billId);
-      if (!bill) throw new Error(`No bill ${billId} to settle`);
-      const decided = decideSettlement(bill, settlement);
-      if (decided.kind === 'SETTLE') {
-        await this.bills.settle(manager, billId, decided.settlement);
-        await enqueueOutcomeEvent(manager, bill.payment, decided.settlement);
-      }
-      return decided;
-    });
+    const decision = await this.batches.submit({ billId, settlement });
     this.report(billId, settlement, decision);
+  }
+
+  private write(answers: readonly BillAnswer[]): Promise<ItemOutcome<SettlementDecision>[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const bills = await this.bills.lockAll(
+        manager,
+        answers.map((answer) => answer.billId),
+      );
+      const decisions = decideSettlements(bills, answers);
+      const settling = answers.filter((_, index) => decisions[index]?.kind === 'SETTLE');
+      await this.bills.settleAll(manager, settling);
+      await enqueueEvents(
+        manager,
+        settling.map(({ billId, settlement }) => outcomeEvent((bills.get(billId) as Bill).payment, settlement)),
+      );
+      return decisions.map((decision, index): ItemOutcome<SettlementDecision> =>
+        decision.kind === 'NO_SUCH_BILL' ? { kind: 'FAILED', error: new Error(`No bill ${answers[index]?.billId} to settle`) } : { kind: 'DONE', result: decision },
+      );
+    });
   }
 
   private report(billId: string, settlement: Settlement, decision: SettlementDecision): void {
@@ -49,7 +73,7 @@ export class SettleBillHandler {
   }
 }
 
-async function enqueueOutcomeEvent(manager: EntityManager, payment: RequestedPayment, settlement: Settlement): Promise<void> {
+function outcomeEvent(payment: RequestedPayment, settlement: Settlement): OutboxItem {
   // What every outcome event says about the payment it settles.
   const facts = {
     paymentId: payment.paymentId,
@@ -61,15 +85,21 @@ async function enqueueOutcomeEvent(manager: EntityManager, payment: RequestedPay
   };
   switch (settlement.status) {
     case 'COMPLETED':
-      return enqueueEvent(manager, EVENT_TOPICS.paymentCompleted, {
-        metadata: metadataFor(PAYMENT_COMPLETED, payment),
-        payload: { ...facts, token: settlement.token, units: settlement.units, providerReference: settlement.providerReference },
-      });
+      return {
+        topic: EVENT_TOPICS.paymentCompleted,
+        event: {
+          metadata: metadataFor(PAYMENT_COMPLETED, payment),
+          payload: { ...facts, token: settlement.token, units: settlement.units, providerReference: settlement.providerReference },
+        },
+      };
     case 'FAILED':
-      return enqueueEvent(manager, EVENT_TOPICS.paymentFailed, {
-        metadata: metadataFor(PAYMENT_FAILED, payment),
-        payload: { ...facts, reasonCode: settlement.reasonCode, reasonMessage: settlement.reasonMessage },
-      });
+      return {
+        topic: EVENT_TOPICS.paymentFailed,
+        event: {
+          metadata: metadataFor(PAYMENT_FAILED, payment),
+          payload: { ...facts, reasonCode: settlement.reasonCode, reasonMessage: settlement.reasonMessage },
+        },
+      };
   }
 }
 

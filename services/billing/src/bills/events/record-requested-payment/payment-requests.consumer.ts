@@ -30,6 +30,10 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => recordPayment.handle(event, context.manager),
+      handleSlice: (_topic, events, manager) => recordPayment.handleAll(
+        events.map(({ event }) => event),
+        manager,
+      ),
     });
   }
 

@@ -13,13 +13,31 @@ export class RecordRequestedPaymentHandler {
   constructor(private readonly bills: BillRepository) {}
 
   /** Runs in the caller's transaction: the consumer's, which records the event in its inbox too. */
-  async handle(event: PaymentRequestedEvent, manager: EntityManager): Promise<void> {
-    const payment: RequestedPayment = { ...event.payload, correlationId: event.metadata.correlationId };
-    const decision = decideRecordRequestedPayment(await this.bills.find(manager, payment.paymentId), payment);
-    if (decision.kind === 'ALREADY_RECORDED') {
-      this.logger.debug({ billId: payment.paymentId, status: decision.status }, 'Payment already recorded; nothing changed');
-      return;
+  handle(event: PaymentRequestedEvent, manager: EntityManager): Promise<void> {
+    return this.handleAll([event], manager);
+  }
+
+  /**
+   * `handle` for a slice of events, in two statements: the bills they may have made already, then
+   * the new ones. A payment requested twice in one slice is decided on what the first request made.
+   */
+  async handleAll(events: readonly PaymentRequestedEvent[], manager: EntityManager): Promise<void> {
+    const payments: RequestedPayment[] = events.map((event) => ({ ...event.payload, correlationId: event.metadata.correlationId }));
+    const existing = await this.bills.findAll(
+      manager,
+      payments.map((payment) => payment.paymentId),
+    );
+    const recordedHere = new Set<string>();
+    const toRecord: RequestedPayment[] = [];
+    for (const payment of payments) {
+      const decision = decideRecordRequestedPayment(existing.get(payment.paymentId) ?? null, payment);
+      if (decision.kind === 'ALREADY_RECORDED' || recordedHere.has(payment.paymentId)) {
+        this.logger.debug({ billId: payment.paymentId }, 'Payment already recorded; nothing changed');
+        continue;
+      }
+      recordedHere.add(payment.paymentId);
+      toRecord.push(decision.payment);
     }
-    await this.bills.insertPending(manager, decision.payment);
+    await this.bills.insertPending(manager, toRecord);
   }
 }

@@ -22,4 +22,12 @@ export class OpenWalletHandler {
   execute(userId: string, manager: EntityManager = this.dataSource.manager): Promise<StoredWallet> {
     return this.wallets.open(manager, { id: randomUUID(), userId, currency: this.env.WALLET_CURRENCY });
   }
+
+  /** `execute` for several users in `manager`'s transaction; keyed by user. */
+  executeAll(userIds: readonly string[], manager: EntityManager): Promise<Map<string, StoredWallet>> {
+    return this.wallets.openAll(
+      manager,
+      userIds.map((userId) => ({ id: randomUUID(), userId, currency: this.env.WALLET_CURRENCY })),
+    );
+  }
 }

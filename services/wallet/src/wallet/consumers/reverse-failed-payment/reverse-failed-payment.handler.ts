@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { PaymentFailedEvent } from '@bvs/contracts';
 import type { EntityManager } from 'typeorm';
 import { decidePaymentFailure } from '../../domain/decide-payment-outcome';
-import { PaymentOutcomeApplier } from '../payment-outcome-applier';
+import { PaymentOutcomeApplier, type DecideOutcome } from '../payment-outcome-applier';
 
 /**
  * `payment-failed`: billing knows nothing was vended, so one REVERSAL returns the held amount, the
@@ -14,7 +14,19 @@ export class ReverseFailedPaymentHandler {
   constructor(private readonly outcomes: PaymentOutcomeApplier) {}
 
   handle(manager: EntityManager, event: PaymentFailedEvent): Promise<void> {
-    const ids = { reversalId: randomUUID(), eventId: randomUUID() };
-    return this.outcomes.apply(manager, event, (state, now) => decidePaymentFailure(event, state, { ...ids, now }));
+    return this.outcomes.apply(manager, event, decideFor(event));
   }
+
+  handleAll(manager: EntityManager, events: readonly PaymentFailedEvent[]): Promise<void> {
+    return this.outcomes.applyAll(
+      manager,
+      events.map((event) => ({ event, decide: decideFor(event) })),
+    );
+  }
+}
+
+/** The reversal's ids are drawn once per event, so deciding again (a moved wallet) keeps them. */
+function decideFor(event: PaymentFailedEvent): DecideOutcome {
+  const ids = { reversalId: randomUUID(), eventId: randomUUID() };
+  return (state, now) => decidePaymentFailure(event, state, { ...ids, now });
 }

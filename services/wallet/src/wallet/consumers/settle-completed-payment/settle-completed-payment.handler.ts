@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PaymentCompletedEvent } from '@bvs/contracts';
 import type { EntityManager } from 'typeorm';
 import { decidePaymentCompletion } from '../../domain/decide-payment-outcome';
-import { PaymentOutcomeApplier } from '../payment-outcome-applier';
+import { PaymentOutcomeApplier, type DecideOutcome } from '../payment-outcome-applier';
 
 /** `payment-completed`: billing vended, so the held amount is posted (it leaves the wallet) and the payment is COMPLETED. */
 @Injectable()
@@ -10,6 +10,17 @@ export class SettleCompletedPaymentHandler {
   constructor(private readonly outcomes: PaymentOutcomeApplier) {}
 
   handle(manager: EntityManager, event: PaymentCompletedEvent): Promise<void> {
-    return this.outcomes.apply(manager, event, (state) => decidePaymentCompletion(event.payload, state));
+    return this.outcomes.apply(manager, event, decideFor(event));
   }
+
+  handleAll(manager: EntityManager, events: readonly PaymentCompletedEvent[]): Promise<void> {
+    return this.outcomes.applyAll(
+      manager,
+      events.map((event) => ({ event, decide: decideFor(event) })),
+    );
+  }
+}
+
+function decideFor(event: PaymentCompletedEvent): DecideOutcome {
+  return (state) => decidePaymentCompletion(event.payload, state);
 }

@@ -1,0 +1,99 @@
+import { ServiceError } from '../errors';
+
+/** What a batch writer says about one item of a batch that committed. */
+export type ItemOutcome<Result> =
+  | { readonly kind: 'DONE'; readonly result: Result }
+  | { readonly kind: 'FAILED'; readonly error: unknown }
+  /** Not written this time (decided on a state that moved, or behind its own duplicate): first in line for the next batch. */
+  | { readonly kind: 'AGAIN' };
+
+/**
+ * Writes a batch in one database transaction and returns one outcome per item, in order, once it
+ * has committed. Throwing means nothing of the batch was written.
+ */
+export type BatchWriter<Item, Result> = (items: readonly Item[]) => Promise<ItemOutcome<Result>[]>;
+
+export interface GroupCommitLimits {
+  /** Items written by one transaction at most. */
+  readonly itemsPerBatch: number;
+  /** Items allowed to wait for a batch; past it `submit` refuses at once with `overloaded`. */
+  readonly maxQueued: number;
+  /** The error a caller gets when the queue is full: a fast, retryable refusal rather than a late answer. */
+  readonly overloaded: () => Error;
+}
+
+interface Waiting<Item, Result> {
+  readonly item: Item;
+  readonly resolve: (result: Result) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit, as ledgers such as TigerBeetle and databases' own WAL writers do it: while one
+ * transaction writes, the items that arrive meanwhile queue, and the next transaction takes up to
+ * `itemsPerBatch` of them. Under no load an item waits for nobody; under load one commit (and one
+ * round trip per statement) is shared by the whole batch. One batch is written at a time per
+ * process, so the items of one process never race each other for a row.
+ *
+ * A batch that fails as a whole is written again one item at a time, so that one item's trouble
+ * (a unique key a concurrent writer took, a deadlock) never fails the others; a single item that
+ * fails gets its error.
+ */
+export class GroupCommit<Item, Result> {
+  private readonly queue: Waiting<Item, Result>[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly limits: GroupCommitLimits,
+    private readonly writeBatch: BatchWriter<Item, Result>,
+    private readonly onBatchFailed: (error: unknown, items: number) => void,
+  ) {}
+
+  /** Resolves when `item`'s batch has committed, with what the writer made of it. */
+  submit(item: Item): Promise<Result> {
+    if (this.queue.length >= this.limits.maxQueued) return Promise.reject(this.limits.overloaded());
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.writing) void this.writeWhileQueued();
+    });
+  }
+
+  private async writeWhileQueued(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) await this.write(this.queue.splice(0, this.limits.itemsPerBatch));
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** Never throws: every item is answered, or put back at the head of the queue in its order. */
+  private async write(batch: readonly Waiting<Item, Result>[]): Promise<void> {
+    let outcomes: ItemOutcome<Result>[];
+    try {
+      outcomes = await this.writeBatch(batch.map((waiting) => waiting.item));
+      if (outcomes.length !== batch.length) throw new Error(`a batch of ${batch.length} came back with ${outcomes.length} outcomes`);
+    } catch (error) {
+      if (batch.length === 1) {
+        (batch[0] as Waiting<Item, Result>).reject(error);
+        return;
+      }
+      this.onBatchFailed(error, batch.length);
+      for (const waiting of batch) await this.write([waiting]);
+      return;
+    }
+    const again: Waiting<Item, Result>[] = [];
+    outcomes.forEach((outcome, index) => {
+      const waiting = batch[index] as Waiting<Item, Result>;
+      if (outcome.kind === 'DONE') waiting.resolve(outcome.result);
+      else if (outcome.kind === 'FAILED') waiting.reject(outcome.error);
+      else again.push(waiting);
+    });
+    this.queue.unshift(...again);
+  }
+}
+
+/** The refusal of a full queue in a service that answers over gRPC: 503, to be sent again with the same reference. */
+export function queueFullError(what: string): ServiceError {
+  return new ServiceError('SERVICE.UNAVAILABLE', 503, `${what} has more requests waiting than it can write in time; send the same request again shortly.`);
+}
