@@ -129,7 +129,9 @@ interface MessageAt {
  *
  * Throughput: up to `partitionsInParallel` partitions are worked at once. A partition's fetched
  * batch is applied in slices of up to `maxEventsPerTransaction` events, each slice in ONE
- * transaction (every event with its inbox row), and its offsets committed once. Within a slice the
+ * transaction (every event with its inbox row, recorded in one statement), and its offsets
+ * committed once. With `handleSlice`, the slice's new events go to it in one call, for handlers
+ * that write them in a few statements; otherwise `handle` runs for each. Within a slice the
  * events are applied ordered by their key (stable, so one key's events keep their order): two
  * slices in parallel then lock the same aggregates in the same order and cannot deadlock. If the
  * slice's transaction fails for any reason (one bad event, a conflict, the database), nothing of it

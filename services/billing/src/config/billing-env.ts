@@ -57,7 +57,7 @@ export class BillingEnv extends EventConsumingServiceEnv {
    * failed, but it costs a requery. Keep it at least VENDS_IN_FLIGHT unless the provider caps connections.
    */
   @int(1, 2_000)
-  PROVIDER_MAX_CONNECTIONS = 128;
+  PROVIDER_MAX_CONNECTIONS = 512;
 
   /**
    * Retries of a transient provider error within one step: a 5xx, or a refused connection (nothing
@@ -80,10 +80,12 @@ export class BillingEnv extends EventConsumingServiceEnv {
   /**
    * Bill steps (a vend or a requery, retries included) one replica runs at once. A step mostly waits
    * on the provider, so this, not CPU, is what bounds a replica's vends per second (about this many
-   * per provider round trip). The worker claims no more bills than it has free slots.
+   * per provider round trip). The worker claims no more bills than it has free slots. The default
+   * carries about 400 vends/s from a provider answering in 1.25 s on average (the simulator's
+   * 0.5-2 s); 128 capped that at about 100/s in the benchmark (docs/benchmarks.md).
    */
   @int(1, 2_000)
-  VENDS_IN_FLIGHT = 128;
+  VENDS_IN_FLIGHT = 512;
 
   /** Most bills one claim statement leases when slots are free: bounds the rows it locks and returns. */
   @int(1, 1_000)
