@@ -18,12 +18,30 @@ export interface AccessTokenSettings {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * Tokens remembered as verified, at most. A client sends the same token with every request until it
+ * expires, and each service would check the same ES256 signature again; about 0.5 KiB each.
+ */
+export const MAX_VERIFIED_TOKENS = 10_000;
+
+interface VerifiedToken {
+  readonly user: AuthenticatedUser;
+  readonly expiresAtMs: number;
+}
+
+/**
  * Checks an access token without calling auth: signature with auth's public key, ES256 only (so
  * `none` and HMAC-with-the-public-key tricks fail), the expected kid, type, issuer and audience,
  * expiry, and the claims we rely on. Anything off yields undefined; callers refuse without saying
  * which check failed. Every service that acts for a user runs this itself.
+ *
+ * A token that passed is remembered (the exact string, at most MAX_VERIFIED_TOKENS, least recently
+ * used first out) until its own expiry: nothing a signed token says can change before then, so the
+ * signature need not be checked again. This answers only what the token says; whether its session
+ * has been revoked since is another question, for the caller to ask on every request.
  */
 export class AccessTokenVerifier {
+  private readonly verified = new Map<string, VerifiedToken>();
+
   private constructor(
     private readonly key: Awaited<ReturnType<typeof importSPKI>>,
     private readonly settings: AccessTokenSettings,
@@ -34,6 +52,28 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<AuthenticatedUser | undefined> {
+    const remembered = this.verified.get(token);
+    if (remembered) {
+      this.verified.delete(token);
+      if (Date.now() >= remembered.expiresAtMs) return undefined;
+      // Put back at the young end of the map's insertion order: the least recently used go first.
+      this.verified.set(token, remembered);
+      return remembered.user;
+    }
+    const checked = await this.check(token);
+    if (checked) this.remember(token, checked);
+    return checked?.user;
+  }
+
+  private remember(token: string, verified: VerifiedToken): void {
+    if (this.verified.size >= MAX_VERIFIED_TOKENS) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, verified);
+  }
+
+  private async check(token: string): Promise<VerifiedToken | undefined> {
     try {
       const { payload, protectedHeader } = await jwtVerify(token, this.key, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
@@ -43,9 +83,9 @@ export class AccessTokenVerifier {
         requiredClaims: ['sub', 'exp', 'iat', 'sid'],
       });
       if (protectedHeader.kid !== this.settings.keyId) return undefined;
-      const { sub, sid } = payload;
-      if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) return undefined;
-      return { userId: sub, sessionId: sid };
+      const { sub, sid, exp } = payload;
+      if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid) || typeof exp !== 'number') return undefined;
+      return { user: { userId: sub, sessionId: sid }, expiresAtMs: exp * 1_000 };
     } catch {
       return undefined;
     }
