@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './caching';
 export * from './config';
 export * from './errors';
 export * from './health';

@@ -1,5 +1,6 @@
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from '@bvs/contracts';
 import { importSPKI, jwtVerify } from 'jose';
+import { ExpiringLruCache } from '../caching/expiring-lru-cache';
 
 /** The caller, as the verified access token says: never taken from a request body. */
 export interface AuthenticatedUser {
@@ -40,7 +41,7 @@ interface VerifiedToken {
  * has been revoked since is another question, for the caller to ask on every request.
  */
 export class AccessTokenVerifier {
-  private readonly verified = new Map<string, VerifiedToken>();
+  private readonly verified = new ExpiringLruCache<string, AuthenticatedUser>(MAX_VERIFIED_TOKENS);
 
   private constructor(
     private readonly key: Awaited<ReturnType<typeof importSPKI>>,
@@ -53,24 +54,10 @@ export class AccessTokenVerifier {
 
   async verify(token: string): Promise<AuthenticatedUser | undefined> {
     const remembered = this.verified.get(token);
-    if (remembered) {
-      this.verified.delete(token);
-      if (Date.now() >= remembered.expiresAtMs) return undefined;
-      // Put back at the young end of the map's insertion order: the least recently used go first.
-      this.verified.set(token, remembered);
-      return remembered.user;
-    }
+    if (remembered) return remembered;
     const checked = await this.check(token);
-    if (checked) this.remember(token, checked);
+    if (checked) this.verified.set(token, checked.user, checked.expiresAtMs);
     return checked?.user;
-  }
-
-  private remember(token: string, verified: VerifiedToken): void {
-    if (this.verified.size >= MAX_VERIFIED_TOKENS) {
-      const oldest = this.verified.keys().next();
-      if (!oldest.done) this.verified.delete(oldest.value);
-    }
-    this.verified.set(token, verified);
   }
 
   private async check(token: string): Promise<VerifiedToken | undefined> {

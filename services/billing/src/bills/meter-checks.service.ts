@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BILLING_ERROR_CODES, ElectricityProvider, MeterValidation } from '@bvs/contracts';
-import { ServiceError } from '@bvs/platform';
+import { ExpiringLruCache, ServiceError } from '@bvs/platform';
 import { BillingEnv } from '../config/billing-env';
 import { ProviderCatalogueEntry, ProviderUnavailableError, VendingProvider } from '../provider/vending-provider';
 import { decideMeterValidation, MeterRefusal } from './domain/decide-meter-validation';
@@ -19,12 +19,15 @@ interface Cached<T> {
 @Injectable()
 export class MeterChecks {
   private catalogueCache: Cached<readonly ProviderCatalogueEntry[]> | undefined;
-  private readonly meterCache = new Map<string, Cached<MeterLookupResult>>();
+  private readonly meterCache: ExpiringLruCache<string, MeterLookupResult>;
 
   constructor(
     private readonly provider: VendingProvider,
     private readonly env: BillingEnv,
-  ) {}
+  ) {
+    // Bounded: meter numbers come from callers, who could otherwise grow the cache without end.
+    this.meterCache = new ExpiringLruCache(env.METER_CACHE_MAX_ENTRIES);
+  }
 
   async providers(): Promise<ElectricityProvider[]> {
     const catalogue = await this.catalogue();
@@ -67,9 +70,9 @@ export class MeterChecks {
   private async lookup(providerCode: string, meterNumber: string): Promise<MeterLookupResult> {
     const key = `${providerCode}/${meterNumber}`;
     const cached = this.meterCache.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.value;
+    if (cached) return cached;
     const value = await this.unavailableAsError(() => this.provider.lookupMeter(providerCode, meterNumber));
-    this.meterCache.set(key, { value, expiresAt: Date.now() + this.env.PROVIDER_CACHE_TTL_MS });
+    this.meterCache.set(key, value, Date.now() + this.env.PROVIDER_CACHE_TTL_MS);
     return value;
   }
 

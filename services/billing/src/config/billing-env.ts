@@ -124,4 +124,8 @@ export class BillingEnv extends EventConsumingServiceEnv {
   /** Meter validations and the catalogue are cached this long (the provider is slow and rate-limited). */
   @int(0, 86_400_000)
   PROVIDER_CACHE_TTL_MS = 60_000;
+
+  /** Meter lookups cached at most (least recently used out first); a few hundred bytes each. */
+  @int(1, 1_000_000)
+  METER_CACHE_MAX_ENTRIES = 10_000;
 }
