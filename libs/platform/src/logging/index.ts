@@ -1,2 +1,3 @@
 export * from './logging.module';
 export * from './card-number-mask';
+export * from './error-serializer';

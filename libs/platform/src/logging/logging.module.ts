@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { destination, type DestinationStream, type LogFn } from 'pino';
 import type { LogLevel } from '../config';
 import { maskCardNumbers } from './card-number-mask';
+import { errorWithoutRowValues } from './error-serializer';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /**
@@ -77,6 +78,7 @@ export function loggingModule(options: LoggingOptions): DynamicModule {
         serializers: {
           req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskCardNumbers(stripQuery(req.url)) }),
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          err: errorWithoutRowValues,
         },
         autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').includes('/health/') },
       },
