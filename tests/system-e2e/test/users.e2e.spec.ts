@@ -4,7 +4,7 @@ import { testSigningKeys } from '@bvs/platform/testing';
 import { waitForEvent } from './support/events';
 import { call } from './support/http';
 import { RunningSystem } from './support/system';
-import { decodeClaims, decodeHeader, signEs256, signHs256WithKey, unsigned } from './support/tokens';
+import { decodeClaims, decodeHeader, signEs256, signHs256WithKey, unsigned, withHighS } from './support/tokens';
 
 interface Problem {
   type: string;
@@ -260,6 +260,7 @@ describe('users through the gateway, against the real auth service, Kafka and Po
         'tampered signature': `${headerPart}.${claimsPart}.${flipped}`,
         'tampered claims': `${headerPart}.${Buffer.from(JSON.stringify({ ...decodeClaims(tokens.accessToken), sub: randomUUID() })).toString('base64url')}.${signaturePart}`,
         'signed by another key': signEs256(header, good, testSigningKeys().privateKeyPem),
+        'signature re-spelled with a high S': withHighS(signEs256(header, good, key)),
         'wrong issuer': signEs256(header, { ...good, iss: 'someone-else' }, key),
         'wrong audience': signEs256(header, { ...good, aud: 'another-api' }, key),
         'wrong kid': signEs256({ ...header, kid: 'another-key' }, good, key),

@@ -1,6 +1,7 @@
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from '@bvs/contracts';
 import { importSPKI, jwtVerify } from 'jose';
 import { ExpiringLruCache } from '../caching/expiring-lru-cache';
+import { hasLowS } from './es256-signature';
 
 /** The caller, as the verified access token says: never taken from a request body. */
 export interface AuthenticatedUser {
@@ -31,8 +32,8 @@ interface VerifiedToken {
 
 /**
  * Checks an access token without calling auth: signature with auth's public key, ES256 only (so
- * `none` and HMAC-with-the-public-key tricks fail), the expected kid, type, issuer and audience,
- * expiry, and the claims we rely on. Anything off yields undefined; callers refuse without saying
+ * `none` and HMAC-with-the-public-key tricks fail) in its low-S form only, the expected kid, type,
+ * issuer and audience, expiry, and the claims we rely on. Anything off yields undefined; callers refuse without saying
  * which check failed. Every service that acts for a user runs this itself.
  *
  * A token that passed is remembered (the exact string, at most MAX_VERIFIED_TOKENS, least recently
@@ -61,6 +62,7 @@ export class AccessTokenVerifier {
   }
 
   private async check(token: string): Promise<VerifiedToken | undefined> {
+    if (!hasLowS(token)) return undefined;
     try {
       const { payload, protectedHeader } = await jwtVerify(token, this.key, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from '@bvs/contracts';
-import type { TokenIdentityEnv } from '@bvs/platform';
+import { withLowS, type TokenIdentityEnv } from '@bvs/platform';
 import { importPKCS8, SignJWT } from 'jose';
 import type { AuthEnv } from '../config/auth-env';
 
@@ -36,6 +36,7 @@ export class AccessTokenSigner {
       .setIssuedAt()
       .setExpirationTime(`${expiresIn}s`)
       .sign(this.key);
-    return { token, expiresIn };
+    // Verifiers accept only the low-S form of a signature (see es256-signature.ts); OpenSSL may give either.
+    return { token: withLowS(token), expiresIn };
   }
 }
