@@ -2,6 +2,7 @@ import { AUTH_ERROR_CODES } from '@bvs/contracts';
 import { CredentialRefusal } from '../src/domain/credential-refusal';
 import { normaliseEmail } from '../src/domain/email-address';
 import { assertAcceptablePassword } from '../src/domain/password-policy';
+import { isCommonPassword } from '../src/sessions/common-passwords';
 
 function refusalOf(action: () => unknown): { code: string; field: string } | undefined {
   try {
@@ -26,24 +27,27 @@ describe('normaliseEmail', () => {
 
 describe('assertAcceptablePassword', () => {
   const email = 'ada@example.com';
+  const check = (password: string, address = email) => refusalOf(() => assertAcceptablePassword(password, address, isCommonPassword));
 
-  it('accepts a password of 8 characters or more that is not the address', () => {
-    expect(refusalOf(() => assertAcceptablePassword('orange-Kettle-42', email))).toBeUndefined();
-    expect(refusalOf(() => assertAcceptablePassword('12345678', email))).toBeUndefined();
+  it('accepts a password of 12 characters or more that is not the address and not a common password', () => {
+    expect(check('orange-Kettle-42')).toBeUndefined();
+    expect(check('7f3k-ruby-owl')).toBeUndefined();
   });
 
   it.each([
-    ['shorter than 8 characters', '1234567'],
-    ['8 bytes but fewer characters', 'ééé'],
+    ['shorter than 12 characters', '7f3k-ruby-o'],
+    ['12 bytes but fewer characters', 'éééééé'],
+    ['on the list of common passwords', 'qwerty123456'],
+    ['on the list in another case', 'QWERTY123456'],
     ['the address itself', 'ada@example.com'],
     ['the address in another case', 'ADA@Example.com'],
     ['more than 72 bytes, which bcrypt would silently cut', 'ü'.repeat(37)],
   ])('refuses a password that is %s', (_, password) => {
-    expect(refusalOf(() => assertAcceptablePassword(password, email))).toEqual({ code: AUTH_ERROR_CODES.passwordPolicy, field: 'password' });
+    expect(check(password)).toEqual({ code: AUTH_ERROR_CODES.passwordPolicy, field: 'password' });
   });
 
   it('refuses the name part when it is long enough to pass the length rule', () => {
-    expect(refusalOf(() => assertAcceptablePassword('adalovelace', 'adalovelace@example.com'))).toEqual({
+    expect(check('ada.lovelace.1815', 'ada.lovelace.1815@example.com')).toEqual({
       code: AUTH_ERROR_CODES.passwordPolicy,
       field: 'password',
     });

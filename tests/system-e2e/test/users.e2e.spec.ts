@@ -103,10 +103,11 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       expect(results.map((result) => result.status).sort()).toEqual([201, 409, 409, 409, 409]);
     });
 
-    it('enforces the password policy: too short, equal to the e-mail, longer than 72 bytes', async () => {
+    it('enforces the password policy: under 12 characters, equal to the e-mail, a common password, longer than 72 bytes', async () => {
       const email = newEmail();
-      expectProblem(await register(email, 'short'), 400, 'VALIDATION.FAILED');
+      expectProblem(await register(email, '7f3k-ruby-o'), 400, 'VALIDATION.FAILED');
       expectProblem(await register(email, email.toLowerCase()), 400, 'AUTH.PASSWORD_POLICY');
+      expectProblem(await register(email, 'Qwerty123456'), 400, 'AUTH.PASSWORD_POLICY');
       expectProblem(await register(email, 'é'.repeat(40)), 400, 'AUTH.PASSWORD_POLICY');
       // None of the refusals created the account.
       expect((await register(email)).status).toBe(201);
@@ -162,7 +163,9 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       const { email } = await signedUpUser();
       const wrongPassword = await login(email, 'not-the-password');
       const unknownEmail = await login(newEmail(), 'not-the-password');
-      for (const response of [wrongPassword, unknownEmail]) expectProblem(response, 401, 'AUTH.INVALID_CREDENTIALS');
+      // A password under today's minimum is still tried, not refused by shape: older accounts may have one.
+      const shortPassword = await login(email, 'short');
+      for (const response of [wrongPassword, unknownEmail, shortPassword]) expectProblem(response, 401, 'AUTH.INVALID_CREDENTIALS');
       const strip = (problem: Problem) => ({ ...problem, requestId: undefined });
       expect(strip(wrongPassword.body)).toEqual(strip(unknownEmail.body));
 

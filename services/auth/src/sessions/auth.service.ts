@@ -19,6 +19,7 @@ import { AuthEnv } from '../config/auth-env';
 import { CredentialRefusal } from '../domain/credential-refusal';
 import { normaliseEmail } from '../domain/email-address';
 import { assertAcceptablePassword } from '../domain/password-policy';
+import { isCommonPassword } from './common-passwords';
 import { RefreshTokenRecord } from '../persistence/refresh-token.entity';
 import { SessionRecord } from '../persistence/session.entity';
 import { UserRecord } from '../persistence/user.entity';
@@ -56,7 +57,7 @@ export class AuthService {
 
   async register(request: RegisterRequest, origin: RequestOrigin): Promise<UserProfile> {
     const email = asBadRequest(() => normaliseEmail(request.email));
-    asBadRequest(() => assertAcceptablePassword(request.password, email));
+    asBadRequest(() => assertAcceptablePassword(request.password, email, isCommonPassword));
     const passwordHash = await bcrypt.hash(request.password, this.env.BCRYPT_COST);
     const user = Object.assign(new UserRecord(), { id: randomUUID(), email, passwordHash });
     try {

@@ -6,7 +6,7 @@ export class FieldErrorDto {
   @ApiProperty({ example: 'password' })
   field!: string;
 
-  @ApiProperty({ type: [String], example: ['password must be longer than or equal to 8 characters'] })
+  @ApiProperty({ type: [String], example: ['password must be longer than or equal to 12 characters'] })
   messages!: string[];
 }
 

@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import { BackendClients } from '../backends/backend-clients';
 import { ServiceCall } from '../backends/service-call.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
-import { CredentialsDto } from './dto/credentials.dto';
+import { LoginDto, RegisterDto } from './dto/credentials.dto';
 import { RefreshSessionDto } from './dto/refresh-session.dto';
 import { SessionTokensDto } from './dto/session-tokens.dto';
 import { UserProfileDto } from './dto/user-profile.dto';
@@ -23,7 +23,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Create an account', description: 'Password: 8 or more characters, at most 72 bytes, not the e-mail address.' })
   @ApiCreatedResponse({ type: UserProfileDto })
   @ApiProblems({ 400: 'AUTH.PASSWORD_POLICY', 409: 'AUTH.EMAIL_TAKEN', 413: 'REQUEST.TOO_LARGE', 415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' })
-  register(@Body() body: CredentialsDto, @ServiceCall() call: CallContext): Promise<UserProfile> {
+  register(@Body() body: RegisterDto, @ServiceCall() call: CallContext): Promise<UserProfile> {
     return this.backends.auth.call('Register', { email: body.email, password: body.password }, call);
   }
 
@@ -34,7 +34,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Log in', description: 'Starts a session. A wrong e-mail and a wrong password get the same answer.' })
   @ApiOkResponse({ type: SessionTokensDto })
   @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.INVALID_CREDENTIALS', 429: 'RATE_LIMITED' })
-  async login(@Body() body: CredentialsDto, @Req() request: Request, @ServiceCall() call: CallContext): Promise<SessionTokensDto> {
+  async login(@Body() body: LoginDto, @Req() request: Request, @ServiceCall() call: CallContext): Promise<SessionTokensDto> {
     return toSessionTokensDto(await this.backends.auth.call('LogIn', { email: body.email, password: body.password, client: clientOf(request) }, call));
   }
 
