@@ -20,6 +20,11 @@ describe('normaliseEmail', () => {
     expect(normaliseEmail('Jose\u0301@example.com')).toBe(normaliseEmail('José@example.com'));
   });
 
+  it('folds compatibility look-alikes, so a full-width address is the same account as the plain one', () => {
+    expect(normaliseEmail('\uff41\uff44\uff41@example.com')).toBe('ada@example.com');
+    expect(normaliseEmail('ﬁona@example.com')).toBe('fiona@example.com');
+  });
+
   it.each(['no-at-sign', 'two@@example.com', 'spaces in@example.com', 'user@nodot', `${'a'.repeat(250)}@example.com`])('refuses %s', (raw) => {
     expect(refusalOf(() => normaliseEmail(raw))).toEqual({ code: AUTH_ERROR_CODES.invalidEmail, field: 'email' });
   });
