@@ -121,3 +121,62 @@ describe('HttpVendingProvider connection pool', () => {
     await eventually(async () => (sockets.size === 0 ? true : undefined), 'the pooled connections to close');
   });
 });
+
+/**
+ * What a vend's answer may be taken to mean, against a stand-in provider that answers as each test
+ * says. Only a well-formed definite answer settles a bill; everything else is UNKNOWN and requeried,
+ * because failing a bill returns the money of a vend that may stand.
+ */
+describe('HttpVendingProvider reading vend answers', () => {
+  let server: Server;
+  let provider: HttpVendingProvider;
+  let answer: (response: ServerResponse) => void = (response) => response.end();
+  const paths: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      paths.push(`${request.method} ${request.url}`);
+      request.resume();
+      request.on('end', () => answer(response));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const env = loadConfig(BillingEnv, {
+      HTTP_PORT: '0',
+      GRPC_PORT: '0',
+      DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
+      PROVIDER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      PROVIDER_RETRIES: '0',
+    });
+    provider = new HttpVendingProvider(env, new MetricsRegistry());
+  });
+
+  afterAll(async () => {
+    await provider.onApplicationShutdown();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const vend = () => provider.vend({ requestId: 'r-1', providerCode: 'x', meterNumber: '1111111111111', amount: 1_000n });
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (response: ServerResponse) => {
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    response.end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+
+  it.each([
+    ['408 (the provider timed the request out)', json(408, { code: 'TIMEOUT', message: 'Request timeout' })],
+    ['429 (the provider is shedding load)', json(429, { code: 'RATE_LIMITED', message: 'Slow down' })],
+    ['a redirect, which is not followed', json(302, {}, { location: '/elsewhere' })],
+    ['a 200 whose body is not a vend record', json(200, { status: 'OK', token: 7 })],
+    ['a 200 larger than any real answer', json(200, { status: 'SUCCESS', providerReference: 'P', requestId: 'r-1', padding: 'x'.repeat(100 * 1024) })],
+  ])('takes %s as an unknown outcome, never a failure', async (_, respond) => {
+    answer = respond;
+    expect(await vend()).toMatchObject({ kind: 'UNKNOWN' });
+    expect(paths).not.toContain('GET /elsewhere');
+  });
+
+  it('takes a definite refusal (400 with its code) as a failure, and a well-formed 200 as what it says', async () => {
+    answer = json(400, { code: 'METER.BLOCKED', message: 'The meter is blocked.' });
+    expect(await vend()).toMatchObject({ kind: 'FAILED', reasonCode: 'PROVIDER.METER.BLOCKED' });
+    answer = json(200, { requestId: 'r-1', providerReference: 'P-1', status: 'SUCCESS', reasonCode: null, token: '1234', units: '3.2' });
+    expect(await vend()).toEqual({ kind: 'SUCCEEDED', token: '1234', units: '3.2', providerReference: 'P-1' });
+  });
+});

@@ -36,6 +36,16 @@ interface VerifiedMeterView {
   readonly currency: string;
 }
 
+/** Largest answer read from the provider; every answer of its API is a few hundred bytes. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+const VEND_STATUSES: ReadonlySet<string> = new Set(['SUCCESS', 'FAILED', 'PENDING']);
+/**
+ * Refusals of a vend that say nothing about whether it happened: the provider timed the request
+ * out (408) or is shedding load (429). Like a 5xx or a dropped connection, they mean "unknown":
+ * the bill is requeried, never failed, since failing it returns money for a vend that may stand.
+ */
+const UNKNOWN_VEND_STATUSES: ReadonlySet<number> = new Set([408, 429]);
+
 type Attempt =
   | { readonly kind: 'answer'; readonly status: number; readonly body: unknown }
   | { readonly kind: 'transient'; readonly cause: string }
@@ -127,10 +137,11 @@ export class HttpVendingProvider extends VendingProvider implements OnApplicatio
       amount: Number(order.amount),
     });
     if (attempt.kind !== 'answer') return { kind: 'UNKNOWN', cause: attempt.cause };
-    if (attempt.status === 200) return outcomeOf(attempt.body as VendView);
+    if (attempt.status === 200) return outcomeOf(attempt.body);
     const refusal = attempt.body as { code?: string; message?: string };
     // 409: this request id already exists with other details. What it did is what requery says.
     if (attempt.status === 409) return { kind: 'UNKNOWN', cause: 'request id conflict at the provider' };
+    if (UNKNOWN_VEND_STATUSES.has(attempt.status)) return { kind: 'UNKNOWN', cause: `HTTP ${attempt.status}` };
     if (attempt.status >= 400 && attempt.status < 500) {
       return { kind: 'FAILED', reasonCode: `PROVIDER.${refusal.code ?? 'REQUEST_REFUSED'}`, reasonMessage: refusal.message ?? 'The provider refused the request.', providerReference: null };
     }
@@ -140,7 +151,7 @@ export class HttpVendingProvider extends VendingProvider implements OnApplicatio
   async requery(requestId: string): Promise<RequeryOutcome> {
     const attempt = await this.call('requery', 'GET', `/vend/${encodeURIComponent(requestId)}`);
     if (attempt.kind !== 'answer') return { kind: 'UNKNOWN', cause: attempt.cause };
-    if (attempt.status === 200) return outcomeOf(attempt.body as VendView);
+    if (attempt.status === 200) return outcomeOf(attempt.body);
     if (attempt.status === 404 && (attempt.body as { code?: string }).code === 'VEND.NOT_FOUND') return { kind: 'NOT_RECEIVED' };
     return { kind: 'UNKNOWN', cause: `unexpected status ${attempt.status}` };
   }
@@ -183,8 +194,11 @@ export class HttpVendingProvider extends VendingProvider implements OnApplicatio
         // Started before the pool hands out a connection, so a wait for one counts against the timeout too.
         signal: AbortSignal.timeout(this.env.PROVIDER_TIMEOUT_MS),
         dispatcher: this.connections,
+        // A redirect is not an answer: it comes back as its 3xx, which no caller takes for success or failure.
+        redirect: 'manual',
       });
-      const text = await response.text();
+      const text = await boundedText(response);
+      if (text === undefined) return { kind: 'unknown', cause: `answer larger than ${MAX_ANSWER_BYTES} bytes` };
       if (response.status >= 500) return { kind: 'transient', cause: `HTTP ${response.status}` };
       return { kind: 'answer', status: response.status, body: text ? (JSON.parse(text) as unknown) : {} };
     } catch (error) {
@@ -211,7 +225,40 @@ function classify(error: unknown): Attempt {
   return { kind: 'unknown', cause: code ?? (error instanceof Error ? error.message : String(error)) };
 }
 
-function outcomeOf(view: VendView): VendOutcome {
+/** The body, unless it is larger than MAX_ANSWER_BYTES: then it is not read further and undefined comes back. */
+async function boundedText(response: Awaited<ReturnType<typeof fetch>>): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of response.body ?? []) {
+    bytes += (chunk as Uint8Array).byteLength;
+    if (bytes > MAX_ANSWER_BYTES) {
+      await response.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk as Uint8Array);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The vend record in a 200 answer, if it has the shape the API promises; anything else is not an answer to act on. */
+function vendViewOf(body: unknown): VendView | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const view = body as Record<string, unknown>;
+  const textOrNull = (value: unknown) => value === null || value === undefined || typeof value === 'string';
+  if (typeof view['status'] !== 'string' || !VEND_STATUSES.has(view['status'])) return undefined;
+  if (typeof view['providerReference'] !== 'string' || typeof view['requestId'] !== 'string') return undefined;
+  if (!textOrNull(view['reasonCode']) || !textOrNull(view['token']) || !textOrNull(view['units'])) return undefined;
+  return view as unknown as VendView;
+}
+
+/** A malformed 200 decides nothing: the vend may have happened, so it is requeried like any unknown outcome. */
+function outcomeOf(body: unknown): VendOutcome {
+  const view = vendViewOf(body);
+  if (!view) return { kind: 'UNKNOWN', cause: 'malformed answer' };
   switch (view.status) {
     case 'SUCCESS':
       // Postpaid bills deliver no token or units; the provider's reference is the receipt.
