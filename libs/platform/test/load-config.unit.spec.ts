@@ -29,4 +29,10 @@ describe('loadConfig', () => {
   it('treats a missing required variable as an error, not a default', () => {
     expect(() => loadConfig(DatabaseServiceEnv, { HTTP_PORT: '3000' })).toThrow(/DATABASE_URL/);
   });
+
+  it('binds loopback unless told otherwise, and takes only an IP address', () => {
+    expect(loadConfig(ServiceEnv, { HTTP_PORT: '1' }).BIND_ADDRESS).toBe('127.0.0.1');
+    expect(loadConfig(ServiceEnv, { HTTP_PORT: '1', BIND_ADDRESS: '0.0.0.0' }).BIND_ADDRESS).toBe('0.0.0.0');
+    expect(() => loadConfig(ServiceEnv, { HTTP_PORT: '1', BIND_ADDRESS: 'everywhere' })).toThrow(/BIND_ADDRESS/);
+  });
 });

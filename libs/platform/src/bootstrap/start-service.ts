@@ -52,9 +52,6 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Where every service listens; a cluster's network policies, not the bind address, keep it private. */
-const LISTEN_HOST = '0.0.0.0';
-
 /**
  * Starts a service the same way in production and in tests: waits for its dependencies (live but
  * not ready meanwhile), then the gRPC server (token guard, and the error filter that keeps error
@@ -65,7 +62,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   const dependencies = [...(definition.kafka ? [kafkaDependency(kafkaClientConfig(definition.env, definition.name), kafkaTopics)] : []), ...(definition.dependencies ?? [])];
   const progress = new StartupProgress();
   // Holds the port until the application takes it over, so probes see "live, not ready" throughout.
-  const probes = await StartupProbeServer.listen(definition.env.HTTP_PORT, LISTEN_HOST, progress);
+  const probes = await StartupProbeServer.listen(definition.env.HTTP_PORT, definition.env.BIND_ADDRESS, progress);
   let app: INestApplication;
   try {
     await waitForDependencies(dependencies, { ...DEFAULT_DEPENDENCY_WAIT_POLICY, deadlineMs: definition.env.STARTUP_DEADLINE_MS }, progress);
@@ -74,7 +71,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   } finally {
     await probes.close();
   }
-  await app.listen(definition.env.HTTP_PORT, LISTEN_HOST);
+  await app.listen(definition.env.HTTP_PORT, definition.env.BIND_ADDRESS);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
   return { app, url, stop: () => app.close() };
 }
@@ -88,7 +85,7 @@ async function createApplication(definition: ServiceDefinition): Promise<INestAp
 
   if (definition.grpc) {
     // Deferred so the filter and guard are registered before the handlers are bound; Nest ignores them otherwise.
-    const microservice = app.connectMicroservice(grpcServerOptions(definition.grpc.port, definition.grpc.services), { deferInitialization: true });
+    const microservice = app.connectMicroservice(grpcServerOptions(definition.env.BIND_ADDRESS, definition.grpc.port, definition.grpc.services), { deferInitialization: true });
     microservice.useGlobalFilters(new GrpcErrorFilter());
     microservice.useGlobalGuards(new AccessTokenGuard(app.get(Reflector), definition.grpc.verifier));
     await app.startAllMicroservices();

@@ -1,5 +1,5 @@
 import { Expose, Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -13,6 +13,15 @@ export class ServiceEnv {
   @Min(0)
   @Max(65535)
   HTTP_PORT!: number;
+
+  /**
+   * The address the HTTP and gRPC servers bind. Loopback by default, so a developer's services are
+   * not reachable from the network they sit on; containers set 0.0.0.0 (the compose file and the
+   * Kubernetes base do), and there network policies decide who may connect.
+   */
+  @Expose()
+  @IsIP(undefined, { message: 'BIND_ADDRESS must be an IPv4 or IPv6 address' })
+  BIND_ADDRESS = '127.0.0.1';
 
   @Expose()
   @IsIn(LOG_LEVELS)

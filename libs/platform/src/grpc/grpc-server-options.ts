@@ -12,14 +12,15 @@ const KEEPALIVE_TIMEOUT_MS = 5_000;
 
 /**
  * The gRPC server of a service: its own services plus the standard health service, over
- * @grpc/grpc-js through Nest's gRPC transport. Listens on every interface, as the HTTP server does.
+ * @grpc/grpc-js through Nest's gRPC transport. Binds the same address as the HTTP server (BIND_ADDRESS).
  */
-export function grpcServerOptions(port: number, services: readonly GrpcServiceDefinition[]): GrpcOptions {
+export function grpcServerOptions(host: string, port: number, services: readonly GrpcServiceDefinition[]): GrpcOptions {
   const served = [...services, HEALTH];
   return {
     transport: Transport.GRPC,
     options: {
-      url: `0.0.0.0:${port}`,
+      // grpc-js reads an IPv6 host only in brackets.
+      url: `${host.includes(':') ? `[${host}]` : host}:${port}`,
       package: served.map((service) => service.package),
       protoPath: served.map((service) => service.protoFile),
       loader: PROTO_LOADER_OPTIONS,
