@@ -128,8 +128,10 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       expectProblem(await register('not-an-address'), 400, 'VALIDATION.FAILED');
     });
 
-    it('refuses malformed JSON, a body that is not JSON, and an oversized body', async () => {
+    it('refuses malformed JSON, a body that is not JSON, one nested too deep, and an oversized body', async () => {
       expectProblem(await call<Problem>(base(), '/api/users/register', { rawBody: '{"email": ' }), 400, 'REQUEST.MALFORMED_JSON');
+      const deep = `{"email":${'['.repeat(500)}${']'.repeat(500)},"password":"${PASSWORD}"}`;
+      expectProblem(await call<Problem>(base(), '/api/users/register', { rawBody: deep }), 400, 'REQUEST.TOO_DEEP');
       expectProblem(
         await call<Problem>(base(), '/api/users/register', { rawBody: 'email=a', headers: { 'content-type': 'text/plain' } }),
         415,

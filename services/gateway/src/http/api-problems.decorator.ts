@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem-details';
 
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'Invalid request (VALIDATION.FAILED, REQUEST.MALFORMED_JSON, or a service rule).',
+  400: 'Invalid request (VALIDATION.FAILED, REQUEST.MALFORMED_JSON, REQUEST.TOO_DEEP, or a service rule).',
   401: 'Missing, invalid or expired credentials or token.',
   404: 'Not found.',
   409: 'Conflicts with the current state.',

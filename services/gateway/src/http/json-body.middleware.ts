@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
+import { jsonNestingDepth } from './json-depth';
 import { ProblemError } from './problem-error';
 import { writeProblem } from './problem-details.filter';
 
@@ -8,8 +9,23 @@ import { writeProblem } from './problem-details.filter';
  * a refused body (too large, malformed, not JSON) is answered as problem+json and logged like
  * any other request, instead of falling through to Express's HTML error page.
  */
+/**
+ * Objects and arrays nested deeper than this are refused before parsing. Every body of this API is
+ * one flat object (depth 1); the bound leaves room and keeps recursion in the parser and the
+ * validators shallow.
+ */
+export const MAX_JSON_DEPTH = 16;
+
+class JsonTooDeep extends Error {}
+
 export function jsonBodyMiddleware(limitBytes: number) {
-  const parse = express.json({ limit: limitBytes, strict: true });
+  const parse = express.json({
+    limit: limitBytes,
+    strict: true,
+    verify: (_request, _response, body) => {
+      if (jsonNestingDepth(body) > MAX_JSON_DEPTH) throw new JsonTooDeep();
+    },
+  });
   return (request: Request, response: Response, next: NextFunction): void => {
     if (hasBody(request) && !request.is('application/json')) {
       writeProblem(
@@ -32,6 +48,9 @@ function hasBody(request: Request): boolean {
 }
 
 function bodyProblem(error: unknown, limitBytes: number): ProblemError {
+  if (error instanceof JsonTooDeep) {
+    return new ProblemError(400, 'REQUEST.TOO_DEEP', 'Bad Request', `Objects and arrays in the body must not nest deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   const type = (error as { type?: string }).type;
   if (type === 'entity.too.large') {
     return new ProblemError(413, 'REQUEST.TOO_LARGE', 'Content Too Large', `The body must not exceed ${limitBytes} bytes.`);
