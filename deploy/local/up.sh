@@ -89,7 +89,9 @@ start_service() {
   case "$name" in
     provider-sim) env+=(ADMIN_TOKEN="$(cat "$SIM_ADMIN_TOKEN_FILE")") ;;
     auth) env+=(JWT_PRIVATE_KEY="$(cat "$KEY_DIR/private.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
-    wallet | billing) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
+    # This machine has no payment processor: the wallet credits directly, as a sandbox.
+    wallet) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID" SANDBOX_DIRECT_FUNDING=true) ;;
+    billing) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
     gateway)
       env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID"
         AUTH_GRPC_TARGET="$(grpc_target "$(grpc_port_of auth)")"

@@ -20,7 +20,7 @@ export class LedgerHarness {
 
   static async create(label: string, env: Readonly<Record<string, string>> = {}): Promise<LedgerHarness> {
     const database = await TestDatabase.create(label);
-    const walletEnv = loadConfig(WalletEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20', ...env });
+    const walletEnv = loadConfig(WalletEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20', SANDBOX_DIRECT_FUNDING: 'true', ...env });
     const dataSource = await new DataSource(dataSourceOptions(walletEnv, WALLET_DATABASE)).initialize();
     await migrateWithLock(dataSource);
     return new LedgerHarness(database, dataSource, createWalletUseCases(dataSource, walletEnv), walletEnv);

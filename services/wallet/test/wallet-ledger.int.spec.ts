@@ -96,6 +96,20 @@ describe('wallet ledger on the real PostgreSQL', () => {
     expect(count).toBe(20);
   });
 
+  it('refuses to credit directly unless SANDBOX_DIRECT_FUNDING is on, and writes nothing', async () => {
+    const userId = randomUUID();
+    const production = createWalletUseCases(harness.dataSource, Object.assign(new WalletEnv(), harness.env, { SANDBOX_DIRECT_FUNDING: false }));
+    expect(await settle(production.fundWallet.execute({ userId, amount: 1_000_000n, reference: 'mint' }, origin()))).toEqual({
+      code: WALLET_ERROR_CODES.fundingDisabled,
+      status: 403,
+    });
+    const [{ count }] = await harness.dataSource.query(
+      'SELECT COUNT(*)::int AS count FROM wallet_transactions t JOIN wallets w ON w.id = t.wallet_id WHERE w.user_id = $1',
+      [userId],
+    );
+    expect(count).toBe(0);
+  });
+
   it('lands all of 50 concurrent fundings with distinct references', async () => {
     const userId = randomUUID();
     const outcomes = await Promise.all(Array.from({ length: 50 }, (_, index) => settle(harness.useCases.fundWallet.execute({ userId, amount: BigInt(index + 1), reference: `f-${index}` }, origin()))));

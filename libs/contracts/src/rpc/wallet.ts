@@ -11,6 +11,7 @@ export const WALLET_ERROR_CODES = {
   transactionNotFound: 'WALLET.TRANSACTION_NOT_FOUND',
   paymentNotFound: 'WALLET.PAYMENT_NOT_FOUND',
   invalidCursor: 'WALLET.INVALID_CURSOR',
+  fundingDisabled: 'WALLET.FUNDING_DISABLED',
   idempotencyConflict: 'IDEMPOTENCY.CONFLICT',
 } as const;
 

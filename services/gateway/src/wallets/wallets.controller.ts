@@ -32,10 +32,12 @@ export class WalletsController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Add money to your wallet',
-    description: 'Idempotent on `reference`: a replay returns the original transaction with the `Idempotent-Replayed: true` header and moves no money.',
+    description:
+      'Idempotent on `reference`: a replay returns the original transaction with the `Idempotent-Replayed: true` header and moves no money. ' +
+      'Credits directly only in a sandbox deployment (SANDBOX_DIRECT_FUNDING on the wallet service); elsewhere it answers 403 WALLET.FUNDING_DISABLED.',
   })
   @ApiCreatedResponse({ type: TransactionDto, headers: { [IDEMPOTENT_REPLAY_HEADER]: { description: 'true when this answers a replayed reference', schema: { type: 'string' } } } })
-  @ApiProblems({ 400: 'WALLET.INVALID_AMOUNT', 401: 'AUTH.UNAUTHENTICATED', 409: 'IDEMPOTENCY.CONFLICT' })
+  @ApiProblems({ 400: 'WALLET.INVALID_AMOUNT', 401: 'AUTH.UNAUTHENTICATED', 403: 'WALLET.FUNDING_DISABLED', 409: 'IDEMPOTENCY.CONFLICT' })
   async fund(@Body() body: FundWalletDto, @ServiceCall() call: CallContext, @Res({ passthrough: true }) response: Response): Promise<TransactionDto> {
     const result = await this.backends.wallet.call('FundWallet', { amount: String(body.amount), reference: body.reference }, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(result.replayed));

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const env = loadConfig(WalletEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(CONCURRENCY) });
+  // The benchmark funds its wallets directly, as the sandbox does.
+  const env = loadConfig(WalletEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(CONCURRENCY), SANDBOX_DIRECT_FUNDING: 'true' });
   const dataSource = await new DataSource(dataSourceOptions(env, WALLET_DATABASE)).initialize();
   try {
     await migrateWithLock(dataSource);

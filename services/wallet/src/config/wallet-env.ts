@@ -1,5 +1,5 @@
-import { Expose, Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { Expose, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
 import { EventConsumingServiceEnv } from '@bvs/platform';
 
 /** Everything the wallet service reads from its environment, validated once at start-up. */
@@ -24,6 +24,16 @@ export class WalletEnv extends EventConsumingServiceEnv {
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   MAX_PAYMENT_AMOUNT = 50_000_000;
+
+  /**
+   * Whether FundWallet credits a wallet directly, with no payment processor behind the money: a
+   * sandbox for development and demos, which any logged-in user could otherwise use to mint money.
+   * Off unless a deployment switches it on ('true'); the production overlay keeps it off.
+   */
+  @Expose()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  SANDBOX_DIRECT_FUNDING = false;
 
   /** Attempts at a balance change that keeps meeting a newer wallet version before answering 409. */
   @Expose()

@@ -8,6 +8,7 @@ const STATUS_BY_CODE: Readonly<Record<WalletErrorCode, number>> = {
   [WALLET_ERROR_CODES.invalidAmount]: 400,
   [WALLET_ERROR_CODES.amountOverLimit]: 400,
   [WALLET_ERROR_CODES.invalidCursor]: 400,
+  [WALLET_ERROR_CODES.fundingDisabled]: 403,
   [WALLET_ERROR_CODES.transactionNotFound]: 404,
   [WALLET_ERROR_CODES.paymentNotFound]: 404,
   [WALLET_ERROR_CODES.concurrentUpdate]: 409,

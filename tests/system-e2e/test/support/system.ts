@@ -46,7 +46,9 @@ export class RunningSystem {
       // Auth signs; every other service only verifies, with the public half.
       const own: Record<string, string> =
         name === 'auth' ? { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId, BCRYPT_COST: '10' } : { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId };
-      const env = { ...common, ...own, ...extra, ...options.serviceEnv?.[name], DATABASE_URL: database.url };
+      // The tests fund wallets directly: there is no payment processor here yet.
+      const sandbox: Record<string, string> = name === 'wallet' ? { SANDBOX_DIRECT_FUNDING: 'true' } : {};
+      const env = { ...common, ...own, ...sandbox, ...extra, ...options.serviceEnv?.[name], DATABASE_URL: database.url };
       const count = (BACKENDS as readonly string[]).includes(name) ? (options.replicas ?? 1) : 1;
       const instances: ServiceProcess[] = [];
       services.set(name, instances);

@@ -30,4 +30,6 @@ export const REFUSALS = {
   concurrentUpdate: () => refusal(WALLET_ERROR_CODES.concurrentUpdate, 'The wallet is being changed by other requests; retry with the same reference.'),
   transactionNotFound: () => refusal(WALLET_ERROR_CODES.transactionNotFound, 'No such transaction.'),
   paymentNotFound: () => refusal(WALLET_ERROR_CODES.paymentNotFound, 'No such payment.'),
+  fundingDisabled: () =>
+    refusal(WALLET_ERROR_CODES.fundingDisabled, 'This deployment does not credit wallets directly; money enters through the payment processor.'),
 } as const;

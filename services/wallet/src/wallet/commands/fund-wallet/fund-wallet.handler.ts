@@ -4,6 +4,8 @@ import type { WalletTransaction } from '@bvs/contracts';
 import { WalletEnv } from '../../../config/wallet-env';
 import { decideFunding, type FundWallet } from '../../domain/decide-funding';
 import type { Origin } from '../../domain/outbox-event';
+import { REFUSALS } from '../../domain/wallet-refusal';
+import { toServiceError } from '../../service-errors';
 import { toTransactionView } from '../../wallet-views';
 import { IdempotentWalletCommand } from '../idempotent-wallet-command';
 
@@ -13,7 +15,7 @@ export interface FundingResult {
   readonly replayed: boolean;
 }
 
-/** Credits a wallet's available balance, once per client reference. */
+/** Credits a wallet's available balance, once per client reference; only where SANDBOX_DIRECT_FUNDING is on. */
 @Injectable()
 export class FundWalletHandler {
   constructor(
@@ -22,6 +24,7 @@ export class FundWalletHandler {
   ) {}
 
   async execute(command: FundWallet, origin: Origin): Promise<FundingResult> {
+    if (!this.env.SANDBOX_DIRECT_FUNDING) throw toServiceError(REFUSALS.fundingDisabled());
     const ids = { transactionId: randomUUID(), eventId: randomUUID() };
     const { transaction, replayed } = await this.requests.run(command, BigInt(this.env.MAX_FUNDING_AMOUNT), (state, now) =>
       decideFunding(command, state, { ...ids, now, origin }),
