@@ -1,11 +1,12 @@
-// DEV ONLY: makes the JWT key pair for `docker compose`, so that no private key is committed.
+// DEV ONLY: makes the JWT key pair (and the provider simulator's API key) for `docker compose`, so
+// that no private key or secret is committed.
 // Runs as the one-shot `jwt-keys` service before auth and the gateway start. The pair is kept in
 // named volumes and reused on later runs, so tokens issued before a restart stay valid; remove
 // the volumes (`docker compose down -v`) to rotate it.
 //
 // signing/private.pem (PKCS#8) and signing/kid go to auth only; verification/public.pem (SPKI)
 // and verification/kid go to the gateway. The key id is the RFC 7638 thumbprint, so a new pair always gets a new id.
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +15,18 @@ const VERIFICATION_DIR = '/keys/verification';
 // The uid:gid the service image runs as (USER in the Dockerfile).
 const SERVICE_UID = 1000;
 const SERVICE_GID = 1000;
+
+const PROVIDER_KEY_DIR = '/keys/provider';
+const providerKeyPath = join(PROVIDER_KEY_DIR, 'api-key');
+
+// The simulator's merchant key, shared by the simulator (which requires it) and billing (which sends
+// it): made once and kept, like the key pair.
+if (existsSync(providerKeyPath)) {
+  console.log('jwt-keys: provider API key already present, keeping it');
+} else {
+  writeOwned(providerKeyPath, randomBytes(24).toString('hex'), 0o400);
+  console.log('jwt-keys: generated the provider API key');
+}
 
 const privatePath = join(SIGNING_DIR, 'private.pem');
 const kidPath = join(SIGNING_DIR, 'kid');

@@ -59,6 +59,13 @@ if [ ! -f "$SIM_ADMIN_TOKEN_FILE" ]; then
   (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))' >"$SIM_ADMIN_TOKEN_FILE")
 fi
 
+# The merchant key billing sends and the simulator requires, so that only billing can requery a
+# vend (and read its token); made once per checkout, like the admin token.
+SIM_API_KEY_FILE="$ROOT/.infra/provider-sim-api-key"
+if [ ! -f "$SIM_API_KEY_FILE" ]; then
+  (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))' >"$SIM_API_KEY_FILE")
+fi
+
 # A process killed a moment ago can linger as a zombie until it is reaped; kill -0 still succeeds
 # on it, so a zombie counts as gone.
 alive() {
@@ -87,11 +94,11 @@ start_service() {
   [ "$database" != "-" ] && env+=(DATABASE_URL="$pg_base/$database")
   [ "$grpc_port" != "-" ] && env+=(GRPC_PORT="$grpc_port")
   case "$name" in
-    provider-sim) env+=(ADMIN_TOKEN="$(cat "$SIM_ADMIN_TOKEN_FILE")") ;;
+    provider-sim) env+=(ADMIN_TOKEN="$(cat "$SIM_ADMIN_TOKEN_FILE")" API_KEY="$(cat "$SIM_API_KEY_FILE")") ;;
     auth) env+=(JWT_PRIVATE_KEY="$(cat "$KEY_DIR/private.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
     # This machine has no payment processor: the wallet credits directly, as a sandbox.
     wallet) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID" SANDBOX_DIRECT_FUNDING=true) ;;
-    billing) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
+    billing) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID" PROVIDER_API_KEY="$(cat "$SIM_API_KEY_FILE")") ;;
     gateway)
       env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID"
         AUTH_GRPC_TARGET="$(grpc_target "$(grpc_port_of auth)")"

@@ -15,6 +15,8 @@ import { HttpVendingProvider } from '../src/provider/http-vending-provider';
 import { paymentRequested } from './support/payment-requested';
 
 const ADMIN_TOKEN = 'billing-it-admin-token';
+/** The simulator's merchant key, which billing sends on every call. */
+const PROVIDER_API_KEY = 'billing-it-provider-key-0123456789';
 
 /**
  * The bill worker against the real provider simulator (a process) and the real PostgreSQL:
@@ -48,6 +50,7 @@ describe('bill worker with the provider simulator', () => {
         KAFKA_GROUP_PREFIX: uniqueGroupPrefix(),
         DATABASE_URL: simulatorDatabase.url,
         ADMIN_TOKEN,
+        API_KEY: PROVIDER_API_KEY,
         SIM_SEED: '7',
       },
       readyPath: '/health/ready',
@@ -58,6 +61,7 @@ describe('bill worker with the provider simulator', () => {
       GRPC_PORT: '0',
       DATABASE_URL: database.url,
       PROVIDER_BASE_URL: simulator.url,
+      PROVIDER_API_KEY,
       PROVIDER_RETRIES: '2',
       PROVIDER_RETRY_BASE_MS: '20',
       PROVIDER_TIMEOUT_MS: '2000',
@@ -79,6 +83,9 @@ describe('bill worker with the provider simulator', () => {
   afterEach(async () => {
     await behave({ transientErrorRate: 0 });
   });
+
+  /** The simulator's own record of a vend, asked as billing asks: with the merchant key. */
+  const requeryAtSimulator = (requestId: string) => fetch(`${simulator.url}/vend/${requestId}`, { headers: { authorization: `Bearer ${PROVIDER_API_KEY}` } });
 
   async function behave(change: Record<string, number>): Promise<void> {
     const response = await fetch(`${simulator.url}/admin/behaviour`, {
@@ -123,7 +130,7 @@ describe('bill worker with the provider simulator', () => {
     expect(afterOutage.last_error).toContain('transient errors persisted');
     await behave({ transientErrorRate: 0 });
     // Nothing reached the provider: it has no record of the request id.
-    expect((await fetch(`${simulator.url}/vend/${event.payload.paymentId}`)).status).toBe(404);
+    expect((await requeryAtSimulator(event.payload.paymentId)).status).toBe(404);
     await makeDue(event.payload.paymentId);
     await worker.runOnce();
     const completed = await bill(event.payload.paymentId);
@@ -164,11 +171,11 @@ describe('bill worker with the provider simulator', () => {
     const claimed = await new BillRepository(dataSource).claimDue(1, 100);
     expect(claimed.find((pending) => pending.payment.paymentId === billId)).toMatchObject({ phase: 'NOT_SENT', attempts: 1 });
     expect((await bill(billId)).vend_sent_at).not.toBeNull();
-    expect((await fetch(`${simulator.url}/vend/${billId}`)).status).toBe(404);
+    expect((await requeryAtSimulator(billId)).status).toBe(404);
 
     // The lease ran out; the next claim sees a bill the provider may have, asks first, hears it has none, and vends.
     await worker.runOnce();
     expect(await bill(billId)).toMatchObject({ status: 'COMPLETED', attempts: 2 });
-    expect((await fetch(`${simulator.url}/vend/${billId}`)).status).toBe(200);
+    expect((await requeryAtSimulator(billId)).status).toBe(200);
   });
 });

@@ -132,10 +132,13 @@ describe('HttpVendingProvider reading vend answers', () => {
   let provider: HttpVendingProvider;
   let answer: (response: ServerResponse) => void = (response) => response.end();
   const paths: string[] = [];
+  const authorizations = new Set<string | undefined>();
+  const API_KEY = 'merchant-key-0123456789abcdef';
 
   beforeAll(async () => {
     server = createServer((request, response) => {
       paths.push(`${request.method} ${request.url}`);
+      authorizations.add(request.headers.authorization);
       request.resume();
       request.on('end', () => answer(response));
     });
@@ -146,6 +149,7 @@ describe('HttpVendingProvider reading vend answers', () => {
       DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
       PROVIDER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       PROVIDER_RETRIES: '0',
+      PROVIDER_API_KEY: API_KEY,
     });
     provider = new HttpVendingProvider(env, new MetricsRegistry());
   });
@@ -162,6 +166,7 @@ describe('HttpVendingProvider reading vend answers', () => {
   };
 
   it.each([
+    ['401 (our key refused: a configuration error, not the payment failing)', json(401, { code: 'AUTH.UNAUTHORIZED', message: 'Bad key' })],
     ['408 (the provider timed the request out)', json(408, { code: 'TIMEOUT', message: 'Request timeout' })],
     ['429 (the provider is shedding load)', json(429, { code: 'RATE_LIMITED', message: 'Slow down' })],
     ['a redirect, which is not followed', json(302, {}, { location: '/elsewhere' })],
@@ -178,5 +183,9 @@ describe('HttpVendingProvider reading vend answers', () => {
     expect(await vend()).toMatchObject({ kind: 'FAILED', reasonCode: 'PROVIDER.METER.BLOCKED' });
     answer = json(200, { requestId: 'r-1', providerReference: 'P-1', status: 'SUCCESS', reasonCode: null, token: '1234', units: '3.2' });
     expect(await vend()).toEqual({ kind: 'SUCCEEDED', token: '1234', units: '3.2', providerReference: 'P-1' });
+  });
+
+  it('sends the merchant key from configuration on every call', () => {
+    expect([...authorizations]).toEqual([`Bearer ${API_KEY}`]);
   });
 });

@@ -8,6 +8,7 @@ import { DEFAULT_BEHAVIOUR, FaultInjector } from './behaviour/fault-injector';
 import { LatencyInterceptor } from './behaviour/latency.interceptor';
 import { ListProvidersController } from './catalogue/list-providers.controller';
 import { ProviderSimEnv } from './config/provider-sim-env';
+import { API_KEY, ApiKeyGuard } from './http/api-key.guard';
 import { ErrorResponseFilter } from './http/error-response.filter';
 import { requestValidationPipe } from './http/request-validation.pipe';
 import { VerifyMeterController } from './meters/verify-meter/verify-meter.controller';
@@ -28,6 +29,8 @@ export class AppModule {
       { provide: DEFAULT_BEHAVIOUR, useValue: behaviour },
       { provide: APP_FILTER, useClass: ErrorResponseFilter },
       { provide: APP_PIPE, useFactory: requestValidationPipe },
+      { provide: API_KEY, useValue: env.API_KEY },
+      ApiKeyGuard,
       FaultInjector,
       LatencyInterceptor,
       VendStore,

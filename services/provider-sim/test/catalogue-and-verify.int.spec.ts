@@ -1,4 +1,4 @@
-import { ErrorBody, METERS, ordinaryMeter, ProviderSim } from './support/provider-sim-harness';
+import { API_KEY, ErrorBody, METERS, ordinaryMeter, ProviderSim } from './support/provider-sim-harness';
 import type { ProviderView } from '../src/catalogue/list-providers.controller';
 import type { VerifiedMeterView } from '../src/meters/verify-meter/verify-meter.controller';
 
@@ -78,7 +78,11 @@ describe('provider-sim catalogue and meter verification', () => {
 
   it('answers an unknown route and malformed JSON with JSON error codes', async () => {
     expect((await sim.request<ErrorBody>('GET', '/nowhere')).body.code).toBe('ROUTE.NOT_FOUND');
-    const malformed = await fetch(`${sim.url}/meters/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"providerCode":' });
+    const malformed = await fetch(`${sim.url}/meters/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+      body: '{"providerCode":',
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as ErrorBody).code).toBe('REQUEST.INVALID');
   });

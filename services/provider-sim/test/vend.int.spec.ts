@@ -1,4 +1,4 @@
-import { ErrorBody, METERS, newRequestId, ProviderSim, sleep } from './support/provider-sim-harness';
+import { API_KEY, ErrorBody, METERS, newRequestId, ProviderSim, sleep } from './support/provider-sim-harness';
 
 const PENDING_RESOLVE_AFTER_MS = 1_000;
 
@@ -163,5 +163,32 @@ describe('provider-sim vending', () => {
     await expect(sim.vend({ requestId, meterNumber: METERS.withholdsResponse, amount: 500_000 })).rejects.toThrow();
     expect((await sim.requery(requestId)).body.status).toBe('SUCCESS');
     expect(await sim.countVends(requestId)).toBe(1);
+  });
+});
+
+describe('provider-sim API key', () => {
+  let sim: ProviderSim;
+
+  beforeAll(async () => {
+    sim = await ProviderSim.start('provider_sim_api_key');
+  });
+
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('hands out a vend, its token included, only to a caller with the API key; health stays open', async () => {
+    const requestId = newRequestId();
+    expect((await sim.vend({ requestId, meterNumber: METERS.succeeds, amount: 500_000 })).status).toBe(200);
+
+    for (const authorization of [undefined, 'Bearer not-the-key-0123456789', `Basic ${API_KEY}`]) {
+      const init: RequestInit = authorization === undefined ? { headers: { authorization: '' } } : { headers: { authorization } };
+      const requery = await sim.request<ErrorBody & { token?: string }>('GET', `/vend/${requestId}`, undefined, init);
+      expect({ status: requery.status, code: requery.body.code, token: requery.body.token }).toEqual({ status: 401, code: 'AUTH.UNAUTHORIZED', token: undefined });
+      const vend = await sim.vend({ requestId: newRequestId(), meterNumber: METERS.succeeds, amount: 500_000 }, init);
+      expect(vend.status).toBe(401);
+    }
+    expect((await sim.requery(requestId)).body).toMatchObject({ requestId, status: 'SUCCESS' });
+    expect((await sim.request('GET', '/health/ready', undefined, { headers: { authorization: '' } })).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { Expose, Type } from 'class-transformer';
-import { IsInt, IsUrl, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { EventConsumingServiceEnv } from '@bvs/platform';
 import { ProviderCallLimits, shortestSafeLeaseMs } from '../bills/domain/bill-step-budget';
 
@@ -42,6 +42,13 @@ export class BillingEnv extends EventConsumingServiceEnv {
   @Expose()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PROVIDER_BASE_URL = 'http://127.0.0.1:3004';
+
+  /** The merchant key sent to the provider as a bearer token on every call (a secret; from a Secret in Kubernetes). */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'PROVIDER_API_KEY must be at least 16 characters when set' })
+  PROVIDER_API_KEY?: string;
 
   /**
    * How long one provider call may take; past it the outcome is unknown, never a failure. It counts

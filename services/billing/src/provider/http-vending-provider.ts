@@ -43,8 +43,10 @@ const VEND_STATUSES: ReadonlySet<string> = new Set(['SUCCESS', 'FAILED', 'PENDIN
  * Refusals of a vend that say nothing about whether it happened: the provider timed the request
  * out (408) or is shedding load (429). Like a 5xx or a dropped connection, they mean "unknown":
  * the bill is requeried, never failed, since failing it returns money for a vend that may stand.
+ * A refused key (401, 403) is our configuration, not the payment's fault: the bill stays pending
+ * (and is reported if it stays too long) rather than every payment being reversed until it is fixed.
  */
-const UNKNOWN_VEND_STATUSES: ReadonlySet<number> = new Set([408, 429]);
+const UNKNOWN_VEND_STATUSES: ReadonlySet<number> = new Set([401, 403, 408, 429]);
 
 type Attempt =
   | { readonly kind: 'answer'; readonly status: number; readonly body: unknown }
@@ -185,11 +187,18 @@ export class HttpVendingProvider extends VendingProvider implements OnApplicatio
     return { kind: 'unknown', cause: `transient errors persisted: ${last.cause}` };
   }
 
+  private headers(withBody: boolean): Record<string, string> {
+    return {
+      ...(withBody ? { 'content-type': 'application/json' } : {}),
+      ...(this.env.PROVIDER_API_KEY ? { authorization: `Bearer ${this.env.PROVIDER_API_KEY}` } : {}),
+    };
+  }
+
   private async once(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Attempt> {
     try {
       const response = await fetch(`${this.env.PROVIDER_BASE_URL}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: this.headers(body !== undefined),
         body: body === undefined ? undefined : JSON.stringify(body),
         // Started before the pool hands out a connection, so a wait for one counts against the timeout too.
         signal: AbortSignal.timeout(this.env.PROVIDER_TIMEOUT_MS),

@@ -1,8 +1,9 @@
-import { Controller, Get, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, UseGuards, UseInterceptors } from '@nestjs/common';
 import { LatencyInterceptor } from '../behaviour/latency.interceptor';
 import { jsonAmount } from '../http/json-amount';
 import { CURRENCY, Disco, MeterType } from './domain/disco';
 import { DISCO_CATALOGUE } from './domain/disco-catalogue';
+import { ApiKeyGuard } from '../http/api-key.guard';
 
 export interface ProviderView {
   readonly code: string;
@@ -17,6 +18,7 @@ export interface ProviderView {
 
 /** The disco catalogue. Static, so it never fails on purpose; it is only slowed by the latency knob. */
 @Controller('providers')
+@UseGuards(ApiKeyGuard)
 @UseInterceptors(LatencyInterceptor)
 export class ListProvidersController {
   @Get()

@@ -16,6 +16,13 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters when set' })
   ADMIN_TOKEN?: string;
 
+  /** The key every caller of the provider API must send as a bearer token; unset, the API is open (own machine only). */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'API_KEY must be at least 16 characters when set' })
+  API_KEY?: string;
+
   @Expose()
   @Type(() => Number)
   @IsInt()

@@ -6,6 +6,8 @@ import { passesLuhn } from '../../src/meters/domain/luhn';
 import type { VendView } from '../../src/vending/vend-view';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** The merchant key the simulator's API wants; `request` sends it unless told otherwise. */
+export const API_KEY = 'test-api-key-0123456789abcdef';
 
 export const METERS = {
   succeeds: '1111111111111',
@@ -41,7 +43,7 @@ export class ProviderSim {
 
   static async start(label: string, env: Record<string, string> = {}): Promise<ProviderSim> {
     const database = await TestDatabase.create(label);
-    const full = testServiceEnv({ DATABASE_URL: database.url, ADMIN_TOKEN, SIM_SEED: '7', ...env });
+    const full = testServiceEnv({ DATABASE_URL: database.url, ADMIN_TOKEN, API_KEY, SIM_SEED: '7', ...env });
     return new ProviderSim(database, await startProviderSim(full), full);
   }
 
@@ -60,8 +62,11 @@ export class ProviderSim {
     await this.database.drop();
   }
 
+  /** A call as the provider's client makes it, with the API key, unless `init` brings its own authorization. */
   request<T = unknown>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<HttpAnswer<T>> {
-    return call<T>(this.url, method, path, body, init);
+    const headers = new Headers(init.headers);
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${API_KEY}`);
+    return call<T>(this.url, method, path, body, { ...init, headers });
   }
 
   vend(body: { requestId: string; providerCode?: string; meterNumber: string; amount: number }, init: RequestInit = {}): Promise<HttpAnswer<VendView>> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readInfraAddresses, ServiceProcess, TestDatabase, TestSigningKeys, testSigningKeys, uniqueGroupPrefix } from '@bvs/platform/testing';
 
 export type BackendService = 'auth' | 'wallet' | 'billing' | 'provider-sim';
@@ -32,6 +33,7 @@ export class RunningSystem {
     const infra = readInfraAddresses();
     const keys = testSigningKeys();
     const groupPrefix = uniqueGroupPrefix();
+    const providerApiKey = randomBytes(24).toString('hex');
     const common = {
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'info',
       KAFKA_BROKERS: infra.KAFKA_BROKERS,
@@ -48,6 +50,9 @@ export class RunningSystem {
         name === 'auth' ? { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId, BCRYPT_COST: '10' } : { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId };
       // The tests fund wallets directly: there is no payment processor here yet.
       const sandbox: Record<string, string> = name === 'wallet' ? { SANDBOX_DIRECT_FUNDING: 'true' } : {};
+      // The simulator answers only callers with its merchant key, which billing sends.
+      if (name === 'provider-sim') sandbox['API_KEY'] = providerApiKey;
+      if (name === 'billing') sandbox['PROVIDER_API_KEY'] = providerApiKey;
       const env = { ...common, ...own, ...sandbox, ...extra, ...options.serviceEnv?.[name], DATABASE_URL: database.url };
       const count = (BACKENDS as readonly string[]).includes(name) ? (options.replicas ?? 1) : 1;
       const instances: ServiceProcess[] = [];

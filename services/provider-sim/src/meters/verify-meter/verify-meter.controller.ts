@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ServiceError } from '@bvs/platform';
 import { FaultInjector } from '../../behaviour/fault-injector';
 import { LatencyInterceptor } from '../../behaviour/latency.interceptor';
@@ -6,6 +6,7 @@ import { providerView, ProviderView } from '../../catalogue/list-providers.contr
 import { findDisco } from '../../catalogue/domain/disco-catalogue';
 import { lookupMeter } from '../domain/meter-directory';
 import { VerifyMeterRequest } from './verify-meter.request';
+import { ApiKeyGuard } from '../../http/api-key.guard';
 
 /** The disco's terms are repeated so a client can check the amount before it vends. */
 export interface VerifiedMeterView {
@@ -23,6 +24,7 @@ export interface VerifiedMeterView {
 
 /** Shows whose meter it is, so the payer can confirm before any money moves (Baxi, VTpass, Pay4Power all insist). */
 @Controller('meters')
+@UseGuards(ApiKeyGuard)
 @UseInterceptors(LatencyInterceptor)
 export class VerifyMeterController {
   constructor(private readonly faults: FaultInjector) {}

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ServiceError } from '@bvs/platform';
 import { FaultInjector } from '../../behaviour/fault-injector';
 import { LatencyInterceptor } from '../../behaviour/latency.interceptor';
@@ -6,9 +6,11 @@ import { lookupMeter } from '../../meters/domain/meter-directory';
 import { REQUEST_ID_PATTERN } from '../domain/vend';
 import { VendStore } from '../persistence/vend-store';
 import { vendView, VendView } from '../vend-view';
+import { ApiKeyGuard } from '../../http/api-key.guard';
 
 /** The requery every real vending API offers: the current state of a vend, resolving it if due. */
 @Controller('vend')
+@UseGuards(ApiKeyGuard)
 @UseInterceptors(LatencyInterceptor)
 export class RequeryVendController {
   constructor(

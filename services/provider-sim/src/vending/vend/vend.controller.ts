@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FaultInjector } from '../../behaviour/fault-injector';
 import { LatencyInterceptor } from '../../behaviour/latency.interceptor';
 import { vendView, VendView } from '../vend-view';
 import { VendHttpRequest } from './vend.request';
 import { VendService } from './vend.service';
+import { ApiKeyGuard } from '../../http/api-key.guard';
 
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
@@ -13,6 +14,7 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
  * the HTTP status speaks of the request, `status` of the vend, as VTpass and Pay4Power do.
  */
 @Controller('vend')
+@UseGuards(ApiKeyGuard)
 @UseInterceptors(LatencyInterceptor)
 export class VendController {
   constructor(
