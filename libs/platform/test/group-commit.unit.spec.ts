@@ -95,3 +95,17 @@ describe('group commit', () => {
     await expect(commits.submit('a')).rejects.toThrow('a batch of 1 came back with 0 outcomes');
   });
 });
+
+describe('group commit when the database is away', () => {
+  it('given a failure retryAlone rules out, when the batch fails, then every item gets the error at once, with no item written alone', async () => {
+    const writer = recordingWriter((item) => (item === 'c' ? 'THROW' : { kind: 'DONE', result: `wrote ${item}` }));
+    const failures: number[] = [];
+    const commits = new GroupCommit(LIMITS, writer.write, (_error, items) => failures.push(items), () => false);
+    const release = writer.holdNextBatch();
+    const answers = ['a', 'b', 'c', 'd'].map((item) => commits.submit(item).catch((error: Error) => error.message));
+    release();
+    await expect(Promise.all(answers)).resolves.toEqual(['wrote a', 'batch b,c,d rolled back', 'batch b,c,d rolled back', 'batch b,c,d rolled back']);
+    expect(writer.batches).toEqual([['a'], ['b', 'c', 'd']]);
+    expect(failures).toEqual([]);
+  });
+});

@@ -22,6 +22,13 @@ export interface GroupCommitLimits {
   readonly overloaded: () => Error;
 }
 
+/**
+ * Whether a batch that failed with `error` is worth writing again one item at a time. Not when
+ * the database itself is away: each item would wait out the pool's timeout in turn, holding the
+ * queue for minutes, to fail the same way.
+ */
+export type RetryAlone = (error: unknown) => boolean;
+
 interface Waiting<Item, Result> {
   readonly item: Item;
   readonly resolve: (result: Result) => void;
@@ -37,7 +44,8 @@ interface Waiting<Item, Result> {
  *
  * A batch that fails as a whole is written again one item at a time, so that one item's trouble
  * (a unique key a concurrent writer took, a deadlock) never fails the others; a single item that
- * fails gets its error.
+ * fails gets its error. A failure `retryAlone` rules out (the database being away) fails the whole
+ * batch at once.
  */
 export class GroupCommit<Item, Result> {
   private readonly queue: Waiting<Item, Result>[] = [];
@@ -47,6 +55,7 @@ export class GroupCommit<Item, Result> {
     private readonly limits: GroupCommitLimits,
     private readonly writeBatch: BatchWriter<Item, Result>,
     private readonly onBatchFailed: (error: unknown, items: number) => void,
+    private readonly retryAlone: RetryAlone = () => true,
   ) {}
 
   /** Resolves when `item`'s batch has committed, with what the writer made of it. */
@@ -74,8 +83,8 @@ export class GroupCommit<Item, Result> {
       outcomes = await this.writeBatch(batch.map((waiting) => waiting.item));
       if (outcomes.length !== batch.length) throw new Error(`a batch of ${batch.length} came back with ${outcomes.length} outcomes`);
     } catch (error) {
-      if (batch.length === 1) {
-        (batch[0] as Waiting<Item, Result>).reject(error);
+      if (batch.length === 1 || !this.retryAlone(error)) {
+        for (const waiting of batch) waiting.reject(error);
         return;
       }
       this.onBatchFailed(error, batch.length);

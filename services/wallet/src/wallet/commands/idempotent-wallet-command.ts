@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { enqueueEvents, GroupCommit, queueFullError, type ItemOutcome } from '@bvs/platform';
+import { enqueueEvents, GroupCommit, isDatabaseUnavailable, queueFullError, type ItemOutcome } from '@bvs/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { WalletEnv } from '../../config/wallet-env';
 import { checkAmount } from '../domain/amount';
@@ -62,6 +62,7 @@ export class IdempotentWalletCommand {
       { itemsPerBatch: env.REQUESTS_PER_TRANSACTION, maxQueued: env.MAX_QUEUED_REQUESTS, overloaded: () => queueFullError('The wallet') },
       (batch) => this.write(batch),
       (error, requests) => this.logger.warn({ err: error, requests }, 'A group commit failed as a whole; writing its requests one at a time'),
+      (error) => !isDatabaseUnavailable(error),
     );
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED } from '@bvs/contracts';
-import { enqueueEvents, GroupCommit, type ItemOutcome, type OutboxItem } from '@bvs/platform';
+import { enqueueEvents, GroupCommit, isDatabaseUnavailable, type ItemOutcome, type OutboxItem } from '@bvs/platform';
 import { DataSource } from 'typeorm';
 import { BillingEnv } from '../../../config/billing-env';
 import type { Bill, RequestedPayment, Settlement } from '../../domain/bill';
@@ -35,6 +35,7 @@ export class SettleBillHandler {
       { itemsPerBatch: env.SETTLEMENTS_PER_TRANSACTION, maxQueued: env.VENDS_IN_FLIGHT, overloaded: () => new Error('more settlements queued than vends in flight') },
       (answers) => this.write(answers),
       (error, answers) => this.logger.warn({ err: error, answers }, 'A batch of settlements failed as a whole; settling them one at a time'),
+      (error) => !isDatabaseUnavailable(error),
     );
   }
 
