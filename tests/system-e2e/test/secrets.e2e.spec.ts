@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readInfraAddresses } from '@bvs/platform/testing';
+import { eventually, readInfraAddresses } from '@bvs/platform/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { call } from './support/http';
@@ -105,6 +105,35 @@ describe('secrets stay out of every durable log', () => {
     const found = Object.entries(places).flatMap(([place, text]) => Object.entries(secrets).filter(([, secret]) => text.includes(secret)).map(([name]) => `${name} in ${place}`));
     expect(found).toEqual([]);
   });
+
+  it('logs a registration the database refuses without the e-mail, the password hash or any other row value', async () => {
+    const api = `${system.gateway.url}/api`;
+    const email = `refused-${randomUUID()}@example.com`;
+    // A fault only the database knows about: every new user row breaks a constraint, so the INSERT
+    // fails with the statement's parameters and PostgreSQL's "Failing row contains (...)" on the error.
+    await onAuthDatabase('ALTER TABLE users ADD CONSTRAINT e2e_refuse_every_user CHECK (false) NOT VALID');
+    try {
+      const refused = await call<{ code: string }>(api, '/users/register', { body: { email, password: `Secret-${randomUUID()}` } });
+      expect(refused.status).toBe(500);
+    } finally {
+      await onAuthDatabase('ALTER TABLE users DROP CONSTRAINT e2e_refuse_every_user');
+    }
+    const logs = () => [system.gateway, ...(['auth', 'wallet', 'billing'] as const).map((name) => system.service(name))].map((service) => service.fullOutput).join('\n');
+    // The failure itself is logged (that is what might have carried the values), with its constraint.
+    await eventually(async () => (logs().includes('e2e_refuse_every_user') ? true : undefined), 'the refused INSERT to be logged', 10_000);
+    expect(logs()).not.toContain(email);
+    expect(logs()).not.toMatch(/\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}/);
+  });
+
+  async function onAuthDatabase(statement: string): Promise<void> {
+    const client = new Client({ connectionString: system.databaseUrl('auth') });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  }
 });
 
 function prefixed(prefix: string, tokens: Tokens): Record<string, string> {
