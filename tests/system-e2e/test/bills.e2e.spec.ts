@@ -254,6 +254,8 @@ describe('paying electricity bills end to end', () => {
     const peek = await call<Problem>(base(), `/api/bills/${accepted.body.id}`, { token: stranger });
     expect({ status: peek.status, code: peek.body.code }).toEqual({ status: 404, code: 'BILLING.BILL_NOT_FOUND' });
     expect((await call(base(), `/api/bills/${randomUUID()}`, { token: owner })).status).toBe(404);
+    const malformed = await call<Problem>(base(), '/api/bills/42%20OR%201=1', { token: owner });
+    expect({ status: malformed.status, code: malformed.body.code }).toEqual({ status: 400, code: 'VALIDATION.FAILED' });
     expect((await call<{ items: Bill[] }>(base(), '/api/bills', { token: stranger })).body.items).toEqual([]);
   });
 

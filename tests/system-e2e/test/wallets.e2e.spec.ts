@@ -141,7 +141,7 @@ describe('wallets through the gateway, with the real auth and wallet services', 
     expect((await list(token, `?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.items).toEqual([]);
     expect((await list(token, `?to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.items).toHaveLength(5);
 
-    for (const query of ['?limit=0', '?limit=101', '?limit=abc', '?type=GIFT', '?from=yesterday', '?unknown=1']) {
+    for (const query of ['?limit=0', '?limit=101', '?limit=abc', '?type=GIFT', '?from=yesterday', '?from=2026-02-30T00:00:00Z', '?to=2026-13-01T00:00:00Z', '?unknown=1']) {
       expect({ query, status: (await list(token, query)).status }).toEqual({ query, status: 400 });
     }
     const badCursor = await list(token, '?cursor=bm90LWEtY3Vyc29y');
@@ -155,7 +155,8 @@ describe('wallets through the gateway, with the real auth and wallet services', 
     expect((await call<Transaction>(base(), `/api/transactions/${funded.body.id}`, { token: owner })).body).toEqual(funded.body);
     const peek = await call<Problem>(base(), `/api/transactions/${funded.body.id}`, { token: stranger });
     expect({ status: peek.status, code: peek.body.code }).toEqual({ status: 404, code: 'WALLET.TRANSACTION_NOT_FOUND' });
-    expect((await call(base(), '/api/transactions/not-a-uuid', { token: owner })).status).toBe(404);
+    const malformed = await call<Problem>(base(), '/api/transactions/not-a-uuid', { token: owner });
+    expect({ status: malformed.status, code: malformed.body.code }).toEqual({ status: 400, code: 'VALIDATION.FAILED' });
     expect((await call(base(), `/api/transactions/${randomUUID()}`, { token: owner })).status).toBe(404);
     expect((await list(stranger)).body.items).toEqual([]);
   });

@@ -18,11 +18,11 @@ import { ServiceCall } from '../backends/service-call.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
 import { ProblemError } from '../http/problem-error';
+import { requireUuidPathId } from '../http/validation';
 import { oneOf, toApiAmount } from '../wallets/money';
 import { IDEMPOTENT_REPLAY_HEADER } from '../wallets/wallets.controller';
 import { BillDto, BillPageDto, BillQueryDto, MeterDto, PayBillDto, ProviderListDto, ValidateMeterDto } from './bills.dto';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = () => new ProblemError(404, BILLING_ERROR_CODES.billNotFound, 'Not Found', 'No such bill payment.');
 
 /**
@@ -117,10 +117,9 @@ export class BillsController {
   @Get(':id')
   @ApiOperation({ summary: 'One of your bill payments', description: "PENDING right after the 202, never 404 for your own bill; another user's bill is a 404." })
   @ApiOkResponse({ type: BillDto })
-  @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED', 404: 'BILLING.BILL_NOT_FOUND' })
+  @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.UNAUTHENTICATED', 404: 'BILLING.BILL_NOT_FOUND' })
   async get(@Param('id') id: string, @ServiceCall() call: CallContext): Promise<BillDto> {
-    if (!UUID.test(id)) throw notFound();
-    return this.bill(id, call);
+    return this.bill(requireUuidPathId(id), call);
   }
 
   private async bill(id: string, call: CallContext): Promise<BillDto> {

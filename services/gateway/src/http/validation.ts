@@ -18,6 +18,19 @@ export function strictValidationPipe(): ValidationPipe {
   });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An id in a path must have the shape of one: a malformed id is the caller's mistake (400), while a
+ * well-formed id nobody owns, or another user's, stays a 404 so that nothing confirms it exists.
+ */
+export function requireUuidPathId(id: string): string {
+  if (!UUID.test(id)) {
+    throw new ProblemError(400, 'VALIDATION.FAILED', 'Bad Request', 'The id in the path must be a UUID.', {}, [{ field: 'id', messages: ['id must be a UUID'] }]);
+  }
+  return id;
+}
+
 function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;

@@ -6,11 +6,10 @@ import { BackendClients } from '../backends/backend-clients';
 import { ServiceCall } from '../backends/service-call.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
-import { ProblemError } from '../http/problem-error';
+import { requireUuidPathId } from '../http/validation';
 import { BalanceDto, FundWalletDto, TransactionDto, TransactionPageDto, TransactionQueryDto } from './dto/wallet.dto';
 import { toBalanceDto, toTransactionDto } from './money';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';
 
@@ -63,10 +62,9 @@ export class WalletsController {
   @Get('transactions/:id')
   @ApiOperation({ summary: 'One of your transactions', description: "Another user's transaction is a 404, as is an unknown id." })
   @ApiOkResponse({ type: TransactionDto })
-  @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED', 404: 'WALLET.TRANSACTION_NOT_FOUND' })
+  @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.UNAUTHENTICATED', 404: 'WALLET.TRANSACTION_NOT_FOUND' })
   async transaction(@Param('id') id: string, @ServiceCall() call: CallContext): Promise<TransactionDto> {
-    if (!UUID.test(id)) throw new ProblemError(404, 'WALLET.TRANSACTION_NOT_FOUND', 'Not Found', 'No such transaction.');
-    return toTransactionDto(await this.backends.wallet.call('GetTransaction', { transactionId: id }, call));
+    return toTransactionDto(await this.backends.wallet.call('GetTransaction', { transactionId: requireUuidPathId(id) }, call));
   }
 
   private async list(query: TransactionQueryDto, call: CallContext): Promise<TransactionPageDto> {
