@@ -6,6 +6,19 @@ import { BillingEnv } from '../src/config/billing-env';
 import { HttpVendingProvider } from '../src/provider/http-vending-provider';
 import { ProviderUnavailableError } from '../src/provider/vending-provider';
 
+/** Starts `server` on a loopback port and builds the adapter that calls it, with `env` on top of the defaults. */
+async function adapterFacing(server: Server, env: Readonly<Record<string, string>> = {}): Promise<HttpVendingProvider> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const config = loadConfig(BillingEnv, {
+    HTTP_PORT: '0',
+    GRPC_PORT: '0',
+    DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
+    PROVIDER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...env,
+  });
+  return new HttpVendingProvider(config, new MetricsRegistry());
+}
+
 /**
  * The adapter facing a provider that answers with amounts JSON cannot carry exactly: a stand-in
  * HTTP server on loopback, since the simulator never sends such numbers.
@@ -25,14 +38,7 @@ describe('HttpVendingProvider with amounts beyond exact JSON numbers', () => {
           : '{"providerName":"X","meterType":"PREPAID","customerName":"A","address":"B","minimumAmount":1.5,"maximumAmount":100,"currency":"NGN"}',
       );
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const env = loadConfig(BillingEnv, {
-      HTTP_PORT: '0',
-      GRPC_PORT: '0',
-      DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
-      PROVIDER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    });
-    provider = new HttpVendingProvider(env, new MetricsRegistry());
+    provider = await adapterFacing(server);
   });
 
   afterAll(async () => {
@@ -77,18 +83,12 @@ describe('HttpVendingProvider connection pool', () => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const env = loadConfig(BillingEnv, {
-      HTTP_PORT: '0',
-      GRPC_PORT: '0',
-      DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
-      PROVIDER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    provider = await adapterFacing(server, {
       PROVIDER_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
       // The wait for a free connection counts against the timeout; the test must not run into it.
       PROVIDER_TIMEOUT_MS: '60000',
       CLAIM_LEASE_MS: '600000',
     });
-    provider = new HttpVendingProvider(env, new MetricsRegistry());
   });
 
   afterAll(async () => {
@@ -142,16 +142,10 @@ describe('HttpVendingProvider reading vend answers', () => {
       request.resume();
       request.on('end', () => answer(response));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const env = loadConfig(BillingEnv, {
-      HTTP_PORT: '0',
-      GRPC_PORT: '0',
-      DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
-      PROVIDER_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    provider = await adapterFacing(server, {
       PROVIDER_RETRIES: '0',
       PROVIDER_API_KEY: API_KEY,
     });
-    provider = new HttpVendingProvider(env, new MetricsRegistry());
   });
 
   afterAll(async () => {

@@ -62,9 +62,9 @@ async function everyRowOf(databaseUrl: string): Promise<string> {
 }
 
 /**
- * Passwords and tokens never reach a durable log: a user's whole session life (register, log in,
- * refresh, reuse, log out) leaves none of them on any Kafka topic, in any table (auth keeps only
- * hashes), or in any service's log.
+ * Passwords, tokens and the provider's key never reach a durable log: a user's whole session life
+ * (register, log in, refresh, pay, reuse, log out) leaves none of them on any Kafka topic, in any
+ * table (auth keeps only hashes), or in any service's log.
  */
 describe('secrets stay out of every durable log', () => {
   let system: RunningSystem;
@@ -86,12 +86,18 @@ describe('secrets stay out of every durable log', () => {
     expect(first.status).toBe(200);
     const second = await call<Tokens>(api, '/users/refresh', { body: { refreshToken: first.body.refreshToken } });
     expect(second.status).toBe(200);
-    expect((await call(api, '/wallets/fund', { token: second.body.accessToken, body: { amount: 10_000, reference: 'secrets-fund-1' } })).status).toBe(201);
+    expect((await call(api, '/wallets/fund', { token: second.body.accessToken, body: { amount: 1_000_000, reference: 'secrets-fund-1' } })).status).toBe(201);
+    // A payment makes billing send the provider's merchant key: on the meter check before the 202, then on the vend.
+    const paid = await call(api, '/bills/pay', {
+      token: second.body.accessToken,
+      body: { provider: 'ikeja-electric-prepaid', meterNumber: '1111111111111', amount: 500_000, reference: 'secrets-pay-1' },
+    });
+    expect(paid.status).toBe(202);
     expect((await call(api, '/users/logout', { method: 'POST', token: second.body.accessToken })).status).toBe(204);
     // A reused refresh token is refused (and logged as a warning): that line must not carry it either.
     expect((await call(api, '/users/refresh', { body: { refreshToken: first.body.refreshToken } })).status).toBe(401);
 
-    const secrets = { password, ...prefixed('first', first.body), ...prefixed('second', second.body) };
+    const secrets = { password, 'provider API key': system.providerApiKey, ...prefixed('first', first.body), ...prefixed('second', second.body) };
     const places: Record<string, string> = {
       'Kafka topics': await everyRecordOnTheBroker(),
       'auth tables': await everyRowOf(system.databaseUrl('auth')),

@@ -27,6 +27,8 @@ export class RunningSystem {
     private readonly instancesOf: ReadonlyMap<BackendService, readonly ServiceProcess[]>,
     readonly keys: TestSigningKeys,
     private readonly databases: ReadonlyMap<BackendService, TestDatabase>,
+    /** The simulator's merchant key, which billing sends: a secret the tests look for where it must not be. */
+    readonly providerApiKey: string,
   ) {}
 
   static async start(options: SystemOptions): Promise<RunningSystem> {
@@ -77,7 +79,7 @@ export class RunningSystem {
         // Ready means every backend SERVING; a system started without some backend can only be live.
         readyPath: BACKENDS.every((name) => services.has(name)) ? '/api/health/ready' : '/api/health/live',
       });
-      return new RunningSystem(gateway, services, keys, databases);
+      return new RunningSystem(gateway, services, keys, databases, providerApiKey);
     } catch (error) {
       await Promise.all([...services.values()].flat().map((service) => service.stop()));
       await Promise.all([...databases.values()].map((database) => database.drop()));

@@ -20,12 +20,6 @@ export interface WalletReference {
  */
 @Injectable()
 export class LedgerRepository {
-  /** The transaction a client reference already made on this wallet, if any. */
-  async findByReference(manager: EntityManager, walletId: string, reference: string): Promise<StoredTransaction | null> {
-    const found = await this.findByReferences(manager, [{ walletId, reference }]);
-    return found[0] ?? null;
-  }
-
   /** The transactions any of these (wallet, client reference) pairs already made, in no particular order. */
   async findByReferences(manager: EntityManager, references: readonly WalletReference[]): Promise<StoredTransaction[]> {
     if (references.length === 0) return [];
