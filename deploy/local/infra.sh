@@ -40,6 +40,14 @@ KAFKA_DATA="$KAFKA_HOME/data"
 KAFKA_CONF="$KAFKA_HOME/server.properties"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 KAFKA_PID="$RUN_DIR/kafka.pid"
+# One password file per Kafka identity (mode 600): bvs-admin (the super user the provisioner runs
+# as), bvs-controller (the controller listener) and every identity the access files name.
+KAFKA_CREDENTIALS="$KAFKA_HOME/credentials"
+KAFKA_ACCESS_FILES=("$REPO_ROOT/deploy/kafka/access.conf" "$SCRIPT_DIR/kafka/test-access.conf")
+KAFKA_PROVISIONER_SOURCE="$SCRIPT_DIR/kafka/KafkaProvisioner.java"
+KAFKA_PROVISIONER_CLASSES="$KAFKA_HOME/provisioner"
+# Written at storage format: storage without it predates authentication and is formatted again.
+KAFKA_SCRAM_MARKER="$KAFKA_DATA/.scram-admin"
 # 3.9.2 first, 3.9.1 if a mirror does not serve it yet; 4.x would need a log4j2 setup (ADR 0001).
 read -r -a KAFKA_VERSIONS <<<"${INFRA_KAFKA_VERSION:-3.9.2 3.9.1}"
 
@@ -232,22 +240,44 @@ ensure_postgres() {
 
 KAFKA_MARKER="kafka.Kafka"
 
-# A real protocol round trip without Java or a client library: a Metadata v0 request, then the broker
-# count in the reply. KRaft only lists unfenced brokers, so a count >= 1 means clients can produce.
+# A real protocol round trip without Java or a client library: an ApiVersions v0 request, the one
+# request the SASL listener answers before authentication, and its error code. Whether clients can
+# produce is the provisioner's check (provision_kafka), which authenticates and asks for the brokers.
 kafka_ready() {
   tcp_open "$KAFKA_HOST" "$KAFKA_PORT" || return 1
   local reply
   reply=$(
     exec 3<>"/dev/tcp/$KAFKA_HOST/$KAFKA_PORT"
-    # size 19 | api_key 3 (Metadata) | version 0 | correlation id 1 | client id "infra" | topics: [] (= all)
-    printf '\x00\x00\x00\x13\x00\x03\x00\x00\x00\x00\x00\x01\x00\x05infra\x00\x00\x00\x00' >&3
-    # size(4) correlation id(4) broker count(4)
-    timeout 5 head -c 12 <&3 | od -An -v -tu1
+    # size 15 | api_key 18 (ApiVersions) | version 0 | correlation id 1 | client id "infra"
+    printf '\x00\x00\x00\x0f\x00\x12\x00\x00\x00\x00\x00\x01\x00\x05infra' >&3
+    # size(4) correlation id(4) error code(2)
+    timeout 5 head -c 10 <&3 | od -An -v -tu1
   ) 2>/dev/null || return 1
   local -a b
   read -r -a b <<<"$reply"
-  ((${#b[@]} == 12)) || return 1
-  (((b[8] << 24) + (b[9] << 16) + (b[10] << 8) + b[11] >= 1))
+  ((${#b[@]} == 10)) || return 1
+  ((b[7] == 1 && b[8] == 0 && b[9] == 0))
+}
+
+kafka_identities() {
+  printf '%s\n' bvs-admin bvs-controller
+  awk '$1 == "allow" { print $2 }' "${KAFKA_ACCESS_FILES[@]}" | sort -u
+}
+
+# A random password per identity, made once per checkout; the broker keeps SCRAM credentials in its
+# metadata, so a password file made after the storage was formatted forces a new format.
+ensure_kafka_credentials() {
+  mkdir -p "$KAFKA_CREDENTIALS"
+  chmod 700 "$KAFKA_CREDENTIALS"
+  local identity
+  for identity in $(kafka_identities); do
+    [[ -s "$KAFKA_CREDENTIALS/$identity" ]] && continue
+    (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$KAFKA_CREDENTIALS/$identity")
+  done
+}
+
+kafka_password() {
+  printf '%s' "$(<"$KAFKA_CREDENTIALS/$1")"
 }
 
 fetch_kafka() {
@@ -279,21 +309,32 @@ kafka_java() {
 
 # Regenerated on every start so edits to the template apply; the data directory is kept.
 write_kafka_config() {
-  local template
-  template=$(<"$SCRIPT_DIR/kafka/server.properties")
-  printf '%s\n' "${template//@KAFKA_DATA_DIR@/$KAFKA_DATA}" >"$KAFKA_CONF"
+  local config
+  config=$(<"$SCRIPT_DIR/kafka/server.properties")
+  config=${config//@KAFKA_DATA_DIR@/$KAFKA_DATA}
+  config=${config//@ADMIN_PASSWORD@/$(kafka_password bvs-admin)}
+  config=${config//@CONTROLLER_PASSWORD@/$(kafka_password bvs-controller)}
+  (umask 077 && printf '%s\n' "$config" >"$KAFKA_CONF")
 }
 
-# Only once: re-formatting would throw away every topic and committed offset.
+# Only once: re-formatting would throw away every topic and committed offset. The exception is
+# storage without the admin's SCRAM credential (formatted before the broker authenticated, or
+# before the admin's password file was made): the broker could never be administered again.
 format_kafka_storage() {
-  [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
+  if [[ -f "$KAFKA_DATA/meta.properties" ]]; then
+    [[ -f "$KAFKA_SCRAM_MARKER" && ! "$KAFKA_CREDENTIALS/bvs-admin" -nt "$KAFKA_SCRAM_MARKER" ]] && return 0
+    say "kafka: the storage in $KAFKA_DATA has no admin credential; formatting it again (local topics and offsets are dropped)"
+    rm -rf "$KAFKA_DATA"
+  fi
   local cluster_id format_log="$LOG_DIR/kafka-format.log"
   : >"$format_log"
   cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$format_log" | grep -E '^[A-Za-z0-9_-]{22}$' | tail -n 1) ||
     fail "kafka" "could not generate a cluster id" "$format_log"
   mkdir -p "$KAFKA_DATA"
-  kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" >>"$format_log" 2>&1 ||
+  kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" \
+    --add-scram "SCRAM-SHA-512=[name=bvs-admin,password=$(kafka_password bvs-admin)]" >>"$format_log" 2>&1 ||
     fail "kafka" "formatting $KAFKA_DATA failed" "$format_log"
+  : >"$KAFKA_SCRAM_MARKER"
   say "kafka: formatted new storage (cluster id $cluster_id)"
 }
 
@@ -322,6 +363,7 @@ kafka_needs_start() {
 launch_kafka() {
   need java
   fetch_kafka
+  ensure_kafka_credentials
   write_kafka_config
   format_kafka_storage
   # Same JVM flags as kafka-server-start.sh minus JMX/GC logs; the heap is small because this is one
@@ -333,6 +375,24 @@ launch_kafka() {
     -Dlog4j.configuration="file:$SCRIPT_DIR/kafka/log4j.properties" \
     -cp "$KAFKA_LIBS/*" "$KAFKA_MARKER" "$KAFKA_CONF"
   say "kafka: starting Kafka $(<"$KAFKA_LIBS/.version") (pid $(<"$KAFKA_PID"), log .infra/logs/kafka.log)"
+}
+
+# Credentials, topics and ACLs as the access files declare them (KafkaProvisioner.java), on every
+# start: it is idempotent, and it is also the check that an authenticated client gets an answer.
+provision_kafka() {
+  need javac
+  fetch_kafka
+  ensure_kafka_credentials
+  local log="$LOG_DIR/kafka-provision.log" class="$KAFKA_PROVISIONER_CLASSES/KafkaProvisioner.class"
+  if [[ ! -f "$class" || "$KAFKA_PROVISIONER_SOURCE" -nt "$class" || "$KAFKA_LIBS/.version" -nt "$class" ]]; then
+    rm -rf "$KAFKA_PROVISIONER_CLASSES"
+    javac -nowarn -cp "$KAFKA_LIBS/*" -d "$KAFKA_PROVISIONER_CLASSES" "$KAFKA_PROVISIONER_SOURCE" >"$log" 2>&1 ||
+      fail "kafka" "could not compile the provisioner" "$log"
+  fi
+  java -cp "$KAFKA_PROVISIONER_CLASSES:$KAFKA_LIBS/*" -Dlog4j.configuration="file:$SCRIPT_DIR/kafka/log4j.properties" KafkaProvisioner \
+    "$KAFKA_HOST:$KAFKA_PORT" "$KAFKA_CREDENTIALS" "${KAFKA_ACCESS_FILES[@]}" >"$log" 2>&1 ||
+    fail "kafka" "setting up identities, topics and ACLs failed" "$log"
+  say "$(tail -n 1 "$log")"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -508,6 +568,9 @@ cmd_start() {
     wait_ready kafka "$KAFKA_PID" "$KAFKA_MARKER" "$KAFKA_LOG" kafka_ready
     say "kafka: up on $KAFKA_HOST:$KAFKA_PORT"
   fi
+  if [[ "$part" == all || "$part" == kafka ]] && own_pid "$KAFKA_PID" "$KAFKA_MARKER" >/dev/null; then
+    provision_kafka
+  fi
   if ((start_registry)); then
     wait_ready schema-registry "$REGISTRY_PID" "$REGISTRY_MARKER" "$REGISTRY_LOG" registry_ready
     say "schema-registry: up on $REGISTRY_URL"
@@ -579,6 +642,9 @@ cmd_status() {
 
 cmd_env() {
   printf 'export KAFKA_BROKERS=%s\n' "$KAFKA_HOST:$KAFKA_PORT"
+  # Only where the passwords are: each process picks its own identity (services theirs, tests and
+  # tools bvs-test), so no shell carries one identity's password into everything it starts.
+  printf 'export KAFKA_CREDENTIALS_DIR=%s\n' "$KAFKA_CREDENTIALS"
   printf 'export SCHEMA_REGISTRY_URL=%s\n' "$REGISTRY_URL"
   printf 'export DATABASE_ADMIN_URL=%s\n' "postgres://$PG_USER@$PG_HOST:$PG_PORT/postgres"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and every test on a fresh clone: installs Node 24 and the dependencies if
 # missing, builds, starts the real infrastructure when no addresses are given (KAFKA_BROKERS,
-# SCHEMA_REGISTRY_URL, DATABASE_ADMIN_URL), then lint, type-check, unit, integration and
+# KAFKA_CREDENTIALS_DIR, SCHEMA_REGISTRY_URL, DATABASE_ADMIN_URL), then lint, type-check, unit, integration and
 # end-to-end tests. Exits non-zero as soon as any of them fails.
 #   bash deploy/local/test.sh
 set -euo pipefail
@@ -20,7 +20,7 @@ npm run --silent validate:deploy
 
 # Jest's global setup would start the infrastructure too; doing it here once keeps its output
 # out of the test report and lets the three runs share it.
-if [ -z "${KAFKA_BROKERS:-}" ] || [ -z "${SCHEMA_REGISTRY_URL:-}" ] || [ -z "${DATABASE_ADMIN_URL:-}" ]; then
+if [ -z "${KAFKA_BROKERS:-}" ] || [ -z "${KAFKA_CREDENTIALS_DIR:-}" ] || [ -z "${SCHEMA_REGISTRY_URL:-}" ] || [ -z "${DATABASE_ADMIN_URL:-}" ]; then
   if ! node -e "require('testcontainers').getContainerRuntimeClient().then(()=>process.exit(0),()=>process.exit(1))" 2>/dev/null; then
     bash deploy/local/infra.sh start
     eval "$(bash deploy/local/infra.sh env)"

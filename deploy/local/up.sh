@@ -93,6 +93,11 @@ start_service() {
   local -a env=(HTTP_PORT="$port" LOG_LEVEL="${LOG_LEVEL:-info}" KAFKA_BROKERS="$KAFKA_BROKERS" SCHEMA_REGISTRY_URL="$SCHEMA_REGISTRY_URL")
   [ "$database" != "-" ] && env+=(DATABASE_URL="$pg_base/$database")
   [ "$grpc_port" != "-" ] && env+=(GRPC_PORT="$grpc_port")
+  # Each service that produces or consumes events connects to Kafka as its own user, whose ACLs
+  # (deploy/kafka/access.conf) allow only its own topics; infra.sh made the passwords.
+  case "$name" in
+    auth | wallet | billing) env+=(KAFKA_SASL_USERNAME="bvs-$name" KAFKA_SASL_PASSWORD="$(cat "$KAFKA_CREDENTIALS_DIR/bvs-$name")") ;;
+  esac
   case "$name" in
     provider-sim) env+=(ADMIN_TOKEN="$(cat "$SIM_ADMIN_TOKEN_FILE")" API_KEY="$(cat "$SIM_API_KEY_FILE")") ;;
     auth) env+=(JWT_PRIVATE_KEY="$(cat "$KEY_DIR/private.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;

@@ -71,10 +71,25 @@ export function asyncApiDocument(): Record<string, unknown> {
         `Kafka carries these events only (calls a user waits on go over gRPC); every topic has ${EVENT_TOPIC_PARTITIONS} partitions.`,
     },
     servers: {
-      local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'deploy/local/infra.sh: a single KRaft broker' },
+      local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'deploy/local/infra.sh: a single KRaft broker', security: [{ $ref: '#/components/securitySchemes/scram' }] },
+      cluster: {
+        host: 'bvs-kafka-kafka-bootstrap:9092',
+        protocol: 'kafka',
+        description: 'Strimzi in Kubernetes (deploy/k8s). Reachable only from pods the listener admits.',
+        security: [{ $ref: '#/components/securitySchemes/scram' }],
+      },
     },
     channels,
     operations,
-    components: { messages },
+    components: {
+      messages,
+      securitySchemes: {
+        scram: {
+          type: 'scramSha512',
+          description:
+            'Every client is a SASL/SCRAM-SHA-512 user with its own ACLs (deploy/kafka/access.conf, ADR 0006): each service writes only the topics it owns; another team reads with a read-only user of its own (deploy/k8s/examples/kafka-user-reader.yaml).',
+        },
+      },
+    },
   };
 }

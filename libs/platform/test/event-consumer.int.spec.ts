@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf, EVENT_TOPICS, type PaymentCompletedEvent } from '@bvs/contracts';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, type Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   CreateMessagingTables1764000000000,
@@ -13,7 +13,7 @@ import {
 } from '../src';
 import { CapturingLogger, startGroupAtEnd, TopicTail } from '../src/messaging/testing';
 import { BEYOND_SAFE_INTEGER, sampleEvent } from '../src/schema-registry/testing';
-import { readInfraAddresses, TestDatabase, uniqueGroupPrefix } from '../src/testing';
+import { readInfraAddresses, TestDatabase, testKafkaConfig, uniqueGroupPrefix } from '../src/testing';
 
 /*
  * The consumer against the real broker, registry and PostgreSQL. Events are written straight to
@@ -48,9 +48,7 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
       'CREATE TABLE effects (seq bigserial, event_id uuid NOT NULL, wallet_id text NOT NULL, amount_minor numeric NOT NULL, tx bigint NOT NULL DEFAULT txid_current())',
     );
     kafka = new Kafka({
-      clientId: `event-consumer-it-${randomUUID().slice(0, 8)}`,
-      brokers: infra.KAFKA_BROKERS.split(','),
-      logLevel: logLevel.NOTHING,
+      ...testKafkaConfig(`event-consumer-it-${randomUUID().slice(0, 8)}`),
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
     registry = new EventSchemaRegistry(infra.SCHEMA_REGISTRY_URL);

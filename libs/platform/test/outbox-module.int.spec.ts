@@ -3,12 +3,12 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_TOPICS } from '@bvs/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { CreateMessagingTables1764000000000, enqueueEvent, EventSchemaRegistry, MESSAGING_ENTITIES, OutboxModule, OutboxRelay } from '../src';
 import { CapturingLogger } from '../src/messaging/testing';
 import { sampleEvent } from '../src/schema-registry/testing';
-import { readInfraAddresses, TestDatabase } from '../src/testing';
+import { readInfraAddresses, TestDatabase, testKafkaConfig } from '../src/testing';
 
 describe('OutboxModule in a Nest application (real PostgreSQL, Kafka and registry)', () => {
   const infra = readInfraAddresses();
@@ -25,7 +25,7 @@ describe('OutboxModule in a Nest application (real PostgreSQL, Kafka and registr
   });
 
   it('registers the schemas and runs the relay from bootstrap to shutdown', async () => {
-    const kafka = new Kafka({ clientId: `outbox-module-it-${randomUUID().slice(0, 8)}`, brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka(testKafkaConfig(`outbox-module-it-${randomUUID().slice(0, 8)}`));
     let registryCreated = 0;
 
     @Module({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS, type PaymentRequestedEvent } from '@bvs/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
   CreateMessagingTables1764000000000,
@@ -14,7 +14,7 @@ import {
 } from '../src';
 import { CapturingLogger, startGroupAtEnd, TopicTail, type TailedMessage } from '../src/messaging/testing';
 import { BEYOND_SAFE_INTEGER, sampleEvent } from '../src/schema-registry/testing';
-import { readInfraAddresses, TestDatabase, uniqueGroupPrefix } from '../src/testing';
+import { readInfraAddresses, TestDatabase, testKafkaConfig, uniqueGroupPrefix } from '../src/testing';
 
 /*
  * The outbox against real PostgreSQL (a database of its own), the real broker and the real registry.
@@ -43,9 +43,7 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
     }).initialize();
     await dataSource.runMigrations();
     kafka = new Kafka({
-      clientId: `outbox-it-${randomUUID().slice(0, 8)}`,
-      brokers: infra.KAFKA_BROKERS.split(','),
-      logLevel: logLevel.NOTHING,
+      ...testKafkaConfig(`outbox-it-${randomUUID().slice(0, 8)}`),
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
     registry = new EventSchemaRegistry(infra.SCHEMA_REGISTRY_URL);

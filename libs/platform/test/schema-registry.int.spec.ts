@@ -27,6 +27,7 @@ import {
   writeWireFormat,
 } from '../src/schema-registry';
 import { BEYOND_SAFE_INTEGER, sampleEvent } from '../src/schema-registry/testing';
+import { testKafkaConfig } from '../src/testing';
 
 /*
  * Against the real broker and the real registry (Apicurio's Confluent-compatible API).
@@ -42,7 +43,6 @@ function requiredEnv(name: string): string {
   return value;
 }
 
-const BROKERS = requiredEnv('KAFKA_BROKERS').split(',');
 const REGISTRY_URL = requiredEnv('SCHEMA_REGISTRY_URL');
 const RUN_ID = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 const DEADLINE_MS = 20_000;
@@ -81,8 +81,7 @@ describe('EventSchemaRegistry against the real registry and broker', () => {
   beforeAll(async () => {
     registry = new EventSchemaRegistry(REGISTRY_URL, { requestTimeoutMs: 5_000, retries: 2 });
     kafka = new Kafka({
-      clientId: `schema-registry-it-${RUN_ID}`,
-      brokers: BROKERS,
+      ...testKafkaConfig(`schema-registry-it-${RUN_ID}`),
       logLevel: logLevel.ERROR,
       connectionTimeout: 3_000,
       requestTimeout: 10_000,

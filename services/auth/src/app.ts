@@ -6,6 +6,7 @@ import {
   Environment,
   EventSchemaRegistry,
   kafkaClientConfig,
+  KafkaIdentityEnv,
   loadConfig,
   postgresDependency,
   RunningService,
@@ -20,7 +21,8 @@ import { AuthEnv } from './config/auth-env';
 export async function startAuthService(source: Environment): Promise<RunningService> {
   const env = loadConfig(AuthEnv, source);
   const identity = loadConfig(TokenIdentityEnv, source);
-  const kafka = new Kafka(kafkaClientConfig(env, AUTH_SERVICE));
+  const kafkaConfig = kafkaClientConfig(env, loadConfig(KafkaIdentityEnv, source), AUTH_SERVICE);
+  const kafka = new Kafka(kafkaConfig);
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   // Auth checks the tokens it is shown like every other service: with the public half of its key.
   const publicKeyPem = createPublicKey(env.JWT_PRIVATE_KEY).export({ type: 'spki', format: 'pem' }).toString();
@@ -28,7 +30,7 @@ export async function startAuthService(source: Environment): Promise<RunningServ
   return startService({
     name: AUTH_SERVICE,
     env,
-    kafka,
+    kafka: { client: kafka, config: kafkaConfig },
     module: AppModule.register(env, identity, kafka, registry),
     consumedTopics: [],
     dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],

@@ -6,6 +6,7 @@ import {
   Environment,
   EventSchemaRegistry,
   kafkaClientConfig,
+  KafkaIdentityEnv,
   loadConfig,
   postgresDependency,
   RunningService,
@@ -20,12 +21,13 @@ export async function startBillingService(source: Environment): Promise<RunningS
   const env = loadConfig(BillingEnv, source);
   const tokens = loadConfig(AccessTokenEnv, source);
   const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(tokens, tokens.JWT_PUBLIC_KEY));
-  const kafka = new Kafka(kafkaClientConfig(env, BILLING_SERVICE));
+  const kafkaConfig = kafkaClientConfig(env, loadConfig(KafkaIdentityEnv, source), BILLING_SERVICE);
+  const kafka = new Kafka(kafkaConfig);
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   return startService({
     name: BILLING_SERVICE,
     env,
-    kafka,
+    kafka: { client: kafka, config: kafkaConfig },
     module: AppModule.register(env, kafka, registry),
     consumedTopics: [{ topic: EVENT_TOPICS.paymentRequested }],
     dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],

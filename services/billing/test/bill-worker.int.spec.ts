@@ -1,6 +1,6 @@
 import { EVENT_TOPICS, PaymentRequestedEvent } from '@bvs/contracts';
 import { dataSourceOptions, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
-import { readInfraAddresses, ServiceProcess, TestDatabase, uniqueGroupPrefix } from '@bvs/platform/testing';
+import { readInfraAddresses, ServiceProcess, TestDatabase } from '@bvs/platform/testing';
 import { DataSource } from 'typeorm';
 import { BillWorker } from '../src/bills/bill-worker';
 import { SettleBillHandler } from '../src/bills/commands/settle-bill/settle-bill.handler';
@@ -45,9 +45,7 @@ describe('bill worker with the provider simulator', () => {
     simulator = await ServiceProcess.start('provider-sim', {
       env: {
         LOG_LEVEL: 'warn',
-        KAFKA_BROKERS: infra.KAFKA_BROKERS,
         SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL,
-        KAFKA_GROUP_PREFIX: uniqueGroupPrefix(),
         DATABASE_URL: simulatorDatabase.url,
         ADMIN_TOKEN,
         API_KEY: PROVIDER_API_KEY,

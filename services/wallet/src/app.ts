@@ -6,6 +6,7 @@ import {
   Environment,
   EventSchemaRegistry,
   kafkaClientConfig,
+  KafkaIdentityEnv,
   loadConfig,
   postgresDependency,
   RunningService,
@@ -20,12 +21,13 @@ export async function startWalletService(source: Environment): Promise<RunningSe
   const env = loadConfig(WalletEnv, source);
   const tokens = loadConfig(AccessTokenEnv, source);
   const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(tokens, tokens.JWT_PUBLIC_KEY));
-  const kafka = new Kafka(kafkaClientConfig(env, WALLET_SERVICE));
+  const kafkaConfig = kafkaClientConfig(env, loadConfig(KafkaIdentityEnv, source), WALLET_SERVICE);
+  const kafka = new Kafka(kafkaConfig);
   const registry = new EventSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   return startService({
     name: WALLET_SERVICE,
     env,
-    kafka,
+    kafka: { client: kafka, config: kafkaConfig },
     module: AppModule.register(env, kafka, registry),
     consumedTopics: [EVENT_TOPICS.userRegistered, EVENT_TOPICS.paymentCompleted, EVENT_TOPICS.paymentFailed].map((topic) => ({ topic })),
     dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],

@@ -10,8 +10,8 @@ import {
   USER_REGISTERED,
 } from '@bvs/contracts';
 import { EventSchemaRegistry, RunningService } from '@bvs/platform';
-import { eventually, readInfraAddresses, testServiceEnv } from '@bvs/platform/testing';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { eventually, readInfraAddresses, testKafkaConfig, testServiceEnv } from '@bvs/platform/testing';
+import { Kafka, Producer } from 'kafkajs';
 import { startWalletService } from '../src/app';
 import { LedgerHarness, origin } from './ledger-harness';
 
@@ -41,7 +41,7 @@ describe('wallet service consuming and publishing events over the real Kafka', (
     harness = await LedgerHarness.create('wallet_events');
     service = await startWalletService(testServiceEnv({ DATABASE_URL: harness.database.url }));
     registry = new EventSchemaRegistry(infra().SCHEMA_REGISTRY_URL);
-    kafka = new Kafka({ clientId: 'wallet-events-it', brokers: infra().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    kafka = new Kafka(testKafkaConfig('wallet-events-it'));
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
   }, 120_000);

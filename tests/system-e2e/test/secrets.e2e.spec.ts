@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, readInfraAddresses } from '@bvs/platform/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { eventually, testKafkaConfig } from '@bvs/platform/testing';
+import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { call } from './support/http';
 import { RunningSystem } from './support/system';
@@ -12,7 +12,7 @@ interface Tokens {
 
 /** Every record on every topic of the broker, from the beginning: keys, values and headers as text. */
 async function everyRecordOnTheBroker(): Promise<string> {
-  const kafka = new Kafka({ clientId: 'e2e-secret-scan', brokers: readInfraAddresses().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka(testKafkaConfig('e2e-secret-scan'));
   const admin = kafka.admin();
   await admin.connect();
   const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));

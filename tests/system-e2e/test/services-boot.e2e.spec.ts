@@ -1,4 +1,4 @@
-import { readInfraAddresses, ServiceProcess, TestDatabase, testSigningKeys, uniqueGroupPrefix } from '@bvs/platform/testing';
+import { kafkaIdentityEnv, readInfraAddresses, SERVICE_KAFKA_IDENTITIES, ServiceProcess, TestDatabase, testSigningKeys, uniqueGroupSuffix } from '@bvs/platform/testing';
 
 const DATABASE_SERVICES = ['auth', 'wallet', 'billing', 'provider-sim'] as const;
 
@@ -11,20 +11,20 @@ describe('every service boots as its own process on the real infrastructure', ()
   const databases: TestDatabase[] = [];
   const running = new Map<string, ServiceProcess>();
   const infra = () => readInfraAddresses();
-  const groupPrefix = uniqueGroupPrefix();
+  const groupSuffix = uniqueGroupSuffix();
   const keys = testSigningKeys();
   const verifies = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId };
   const serviceOnlyEnv: Readonly<Record<string, Record<string, string>>> = {
-    auth: { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId },
-    wallet: verifies,
-    billing: verifies,
+    auth: { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId, ...kafkaIdentityEnv(SERVICE_KAFKA_IDENTITIES.auth) },
+    wallet: { ...verifies, ...kafkaIdentityEnv(SERVICE_KAFKA_IDENTITIES.wallet) },
+    billing: { ...verifies, ...kafkaIdentityEnv(SERVICE_KAFKA_IDENTITIES.billing) },
   };
 
   const commonEnv = () => ({
     LOG_LEVEL: 'warn',
     KAFKA_BROKERS: infra().KAFKA_BROKERS,
     SCHEMA_REGISTRY_URL: infra().SCHEMA_REGISTRY_URL,
-    KAFKA_GROUP_PREFIX: groupPrefix,
+    KAFKA_GROUP_SUFFIX: groupSuffix,
   });
 
   beforeAll(async () => {

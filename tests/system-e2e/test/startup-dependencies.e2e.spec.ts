@@ -6,8 +6,10 @@ import {
   startLocalInfrastructurePart,
   stopLocalInfrastructurePart,
   TestDatabase,
+  kafkaIdentityEnv,
+  SERVICE_KAFKA_IDENTITIES,
   testSigningKeys,
-  uniqueGroupPrefix,
+  uniqueGroupSuffix,
 } from '@bvs/platform/testing';
 
 /** How long the registry stays away: longer than a cold registry's slowest answer, well inside the default deadline. */
@@ -20,12 +22,12 @@ interface StartingReport {
 }
 
 const keys = testSigningKeys();
-/** Wallet verifies callers' tokens: it needs a public key to start, whatever the test. */
-const verification = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId };
+/** Wallet verifies callers' tokens and connects to Kafka as itself: it needs both to start, whatever the test. */
+const verification = () => ({ JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId, ...kafkaIdentityEnv(SERVICE_KAFKA_IDENTITIES.wallet) });
 
 const commonEnv = () => {
   const infra = readInfraAddresses();
-  return { LOG_LEVEL: 'warn', KAFKA_BROKERS: infra.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL, KAFKA_GROUP_PREFIX: uniqueGroupPrefix() };
+  return { LOG_LEVEL: 'warn', KAFKA_BROKERS: infra.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL, KAFKA_GROUP_SUFFIX: uniqueGroupSuffix() };
 };
 
 const status = (url: string): Promise<number> =>
@@ -54,7 +56,7 @@ describe('a service waits for its dependencies at start-up', () => {
       databases.push(database);
       stopLocalInfrastructurePart('schema-registry');
       try {
-        const wallet = await ServiceProcess.spawn('wallet', { ...commonEnv(), ...verification, DATABASE_URL: database.url });
+        const wallet = await ServiceProcess.spawn('wallet', { ...commonEnv(), ...verification(), DATABASE_URL: database.url });
         processes.push(wallet);
         await eventually(async () => ((await status(`${wallet.url}/health/live`)) === 200 ? true : undefined), 'the starting wallet to answer its liveness probe');
 
@@ -92,7 +94,7 @@ describe('a service waits for its dependencies at start-up', () => {
     const { code, output } = await ServiceProcess.runToExit(
       'wallet',
       // Nothing listens on port 1: a registry that never comes.
-      { ...commonEnv(), ...verification, HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: database.url, SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1/apis/ccompat/v7', STARTUP_DEADLINE_MS: '3000' },
+      { ...commonEnv(), ...verification(), HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: database.url, SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1/apis/ccompat/v7', STARTUP_DEADLINE_MS: '3000' },
       60_000,
     );
     expect(code).toBe(1);

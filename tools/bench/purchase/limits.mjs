@@ -15,6 +15,8 @@ const ROUND_TRIPS = 500;
 const THROUGHPUT_MESSAGES = 20_000;
 const THROUGHPUT_BATCH = 100;
 const CONSUME_TIMEOUT_MS = 60_000;
+/** Declared for the local test identity in deploy/local/kafka/test-access.conf, kept an hour. */
+const ROUND_TRIP_TOPIC = 'test.kafka-round-trip';
 
 /**
  * Runs the initiation script against a scratch copy of the wallet's schema (never the live book:
@@ -54,21 +56,24 @@ export function pgbenchInitiation(adminUrl, walletDatabase) {
  * One message at a time (acks from all replicas, as the outbox relay sends): produce -> consume
  * latency; then batches of THROUGHPUT_BATCH: how many a second get through.
  */
-export async function kafkaRoundTrip(brokers) {
-  const kafka = new Kafka({ clientId: `bench-limits-${process.pid}`, brokers, logLevel: logLevel.NOTHING });
-  const topic = `bench.round-trip.${randomUUID().slice(0, 8)}`;
+export async function kafkaRoundTrip(brokers, sasl) {
+  const kafka = new Kafka({ clientId: `bench-limits-${process.pid}`, brokers, sasl, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  // The group starts at the topic's end: earlier runs' messages are not this run's to count.
+  const groupId = `test-bench-limits-${randomUUID().slice(0, 8)}`;
+  const ends = await admin.fetchTopicOffsets(ROUND_TRIP_TOPIC);
+  await admin.setOffsets({ groupId, topic: ROUND_TRIP_TOPIC, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+  const topic = ROUND_TRIP_TOPIC;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId: `bench-limits-${process.pid}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   const waiting = new Map();
   let consumed = 0;
   let allConsumed;
   try {
     await producer.connect();
     await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.subscribe({ topics: [topic] });
     await consumer.run({
       eachMessage: async ({ message }) => {
         consumed += 1;
@@ -112,7 +117,7 @@ export async function kafkaRoundTrip(brokers) {
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   }
 }

@@ -241,7 +241,9 @@ report.ledgerAudit = audit;
 if (!values['no-limits']) {
   console.error(`bench ${runId}: measuring the limits beside us (pgbench, Kafka round trip)`);
   const pgbench = pgbenchInitiation(infra.DATABASE_ADMIN_URL, SERVICES.wallet.database);
-  const kafka = await kafkaRoundTrip(infra.KAFKA_BROKERS.split(','));
+  // As the local test identity (deploy/local/kafka/test-access.conf): the broker lets nobody in anonymously.
+  const sasl = { mechanism: 'scram-sha-512', username: 'bvs-test', password: readFileSync(join(infra.KAFKA_CREDENTIALS_DIR, 'bvs-test'), 'utf8').trim() };
+  const kafka = await kafkaRoundTrip(infra.KAFKA_BROKERS.split(','), sasl);
   report.limits = { pgbenchInitiation: pgbench, kafka };
   report.ratios = {
     completedPerSecondOfPgbenchInitiations: Number((report.completedPerSecondDuringLoad / pgbench.initiationsPerSecond).toFixed(3)),

@@ -1,11 +1,11 @@
 import { DynamicModule, INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
-import { Kafka } from 'kafkajs';
+import { Kafka, KafkaConfig } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ServiceEnv } from '../config';
 import type { AccessTokenVerifier } from '../auth';
 import { AccessTokenGuard, GrpcErrorFilter, grpcServerOptions, GrpcServiceDefinition } from '../grpc';
-import { kafkaClientConfig, kafkaDependency, TopicSpec } from '../kafka';
+import { kafkaDependency, TopicSpec } from '../kafka';
 import { DEFAULT_DEPENDENCY_WAIT_POLICY, StartupDependency, StartupProbeServer, StartupProgress, waitForDependencies } from '../startup';
 
 export interface ServiceDefinition {
@@ -13,8 +13,12 @@ export interface ServiceDefinition {
   readonly env: ServiceEnv;
   /** The root module, already configured for this environment. */
   readonly module: DynamicModule;
-  /** Absent for a process outside the event flow (the provider simulator). */
-  readonly kafka?: Kafka;
+  /**
+   * The client the service's producers and consumers share, and the configuration it was made
+   * from (start-up checks the broker with a client of its own); absent for a process outside the
+   * event flow (the provider simulator).
+   */
+  readonly kafka?: { readonly client: Kafka; readonly config: KafkaConfig };
   /** Event topics this service consumes; created at start-up, before it subscribes. */
   readonly consumedTopics: readonly TopicSpec[];
   /** Topics this process only produces to (created at start-up like the consumed ones). */
@@ -59,7 +63,7 @@ export interface RunningService {
  */
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
   const kafkaTopics = [...definition.consumedTopics, ...(definition.producedTopics ?? [])];
-  const dependencies = [...(definition.kafka ? [kafkaDependency(kafkaClientConfig(definition.env, definition.name), kafkaTopics)] : []), ...(definition.dependencies ?? [])];
+  const dependencies = [...(definition.kafka ? [kafkaDependency(definition.kafka.config, kafkaTopics)] : []), ...(definition.dependencies ?? [])];
   const progress = new StartupProgress();
   // Holds the port until the application takes it over, so probes see "live, not ready" throughout.
   const probes = await StartupProbeServer.listen(definition.env.HTTP_PORT, definition.env.BIND_ADDRESS, progress);

@@ -1,5 +1,5 @@
 import { Expose, Type } from 'class-transformer';
-import { IsIn, IsInt, IsIP, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
 
 const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,11 +47,32 @@ export class ServiceEnv {
   @Max(600_000)
   STARTUP_DEADLINE_MS = 60_000;
 
-  /** Prefixes consumer groups and client ids, so parallel test runs never share a group. */
+  /**
+   * Ends consumer group and client ids (`wallet-events-<suffix>`), so parallel test runs never
+   * share a group. A suffix, not a prefix: the broker's ACLs grant each service the groups that
+   * start with its own name.
+   */
   @Expose()
   @IsString()
-  @Matches(/^[a-z0-9-]*$/, { message: 'KAFKA_GROUP_PREFIX may hold only lower-case letters, digits and dashes' })
-  KAFKA_GROUP_PREFIX = '';
+  @Matches(/^[a-z0-9-]*$/, { message: 'KAFKA_GROUP_SUFFIX may hold only lower-case letters, digits and dashes' })
+  KAFKA_GROUP_SUFFIX = '';
+}
+
+/**
+ * The Kafka identity of a service that produces or consumes events (auth, wallet, billing): its
+ * own SASL/SCRAM-SHA-512 user, which the broker's ACLs allow to write only its own topics and read
+ * only what it consumes (deploy/kafka/access.conf, ADR 0006). There is no anonymous mode.
+ */
+export class KafkaIdentityEnv {
+  @Expose()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,255}$/, { message: 'KAFKA_SASL_USERNAME must name the service\'s Kafka user (letters, digits, dot, dash, underscore)' })
+  KAFKA_SASL_USERNAME!: string;
+
+  @Expose()
+  @IsString()
+  @Length(1, 1024, { message: 'KAFKA_SASL_PASSWORD must be set (the Kafka user\'s SCRAM password)' })
+  KAFKA_SASL_PASSWORD!: string;
 }
 
 /** Variables of a service that owns a database. */
@@ -105,4 +126,9 @@ export class EventConsumingServiceEnv extends BackendServiceEnv {
 
 export function brokerList(env: ServiceEnv): string[] {
   return env.KAFKA_BROKERS.split(',');
+}
+
+/** The id of a consumer group (or Kafka client) named `name`, e.g. `wallet-events` or `wallet-events-t1a2b3c`. */
+export function kafkaGroupId(env: ServiceEnv, name: string): string {
+  return env.KAFKA_GROUP_SUFFIX ? `${name}-${env.KAFKA_GROUP_SUFFIX}` : name;
 }

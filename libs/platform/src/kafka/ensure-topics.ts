@@ -1,5 +1,5 @@
 import { EVENT_TOPIC_PARTITIONS } from '@bvs/contracts';
-import { Kafka, KafkaJSProtocolError } from 'kafkajs';
+import { Kafka, KafkaJSAggregateError, KafkaJSProtocolError } from 'kafkajs';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -18,10 +18,13 @@ const SETTLE_DELAY_MS = 300;
 const NOT_SETTLED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
 /**
- * Creates the topics a process produces to or consumes from before it subscribes: relying on
- * auto-creation makes the first subscriber race the topic's leader election and lose messages.
- * Replication is left to the broker default (1 locally, 3 on the cluster through Strimzi).
- * With no topics it still connects, so it doubles as the check that the cluster answers.
+ * Makes sure the topics a process produces to or consumes from exist before it subscribes:
+ * relying on auto-creation makes the first subscriber race the topic's leader election and lose
+ * messages. On the platform's brokers the topics are declared (deploy/kafka/access.conf, KafkaTopic
+ * resources) and no service may create one, so this only confirms them; it creates what is missing
+ * where the identity is allowed to. Replication is left to the broker default (1 locally, 3 on
+ * the cluster through Strimzi). With no topics it still connects, so it doubles as the check that
+ * the cluster answers.
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<void> {
   const admin = kafka.admin();
@@ -38,6 +41,10 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
         });
         return;
       } catch (error) {
+        if (refusedByAcl(error)) {
+          const names = specs.map((spec) => spec.topic).join(', ');
+          throw new Error(`Kafka: some of ${names} is missing or invisible to this user, who may not create topics; declare them (deploy/kafka/access.conf, KafkaTopic) and grant the user`, { cause: error });
+        }
         const settling = error instanceof KafkaJSProtocolError && NOT_SETTLED_YET.has(error.type);
         if (!settling || attempt >= SETTLE_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, SETTLE_DELAY_MS));
@@ -46,4 +53,9 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
   } finally {
     await admin.disconnect();
   }
+}
+
+function refusedByAcl(error: unknown): boolean {
+  const errors = error instanceof KafkaJSAggregateError ? error.errors : [error];
+  return errors.some((inner) => inner instanceof KafkaJSProtocolError && inner.type === 'TOPIC_AUTHORIZATION_FAILED');
 }

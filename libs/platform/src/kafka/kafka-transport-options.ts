@@ -1,13 +1,15 @@
-import { logLevel as KafkaLogLevel } from 'kafkajs';
-import { brokerList, ServiceEnv } from '../config';
+import { KafkaConfig, logLevel as KafkaLogLevel } from 'kafkajs';
+import { brokerList, kafkaGroupId, KafkaIdentityEnv, ServiceEnv } from '../config';
 
 /** Bounded reconnects: a broker that stays away must surface as unreadiness, not an endless hang. */
 const CLIENT_RETRY = { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 } as const;
 
-export function kafkaClientConfig(env: ServiceEnv, clientId: string) {
+/** A service's Kafka client: its brokers, and its own SCRAM identity (never anonymous). */
+export function kafkaClientConfig(env: ServiceEnv, identity: KafkaIdentityEnv, clientId: string): KafkaConfig {
   return {
-    clientId: `${env.KAFKA_GROUP_PREFIX}${clientId}`,
+    clientId: kafkaGroupId(env, clientId),
     brokers: brokerList(env),
+    sasl: { mechanism: 'scram-sha-512', username: identity.KAFKA_SASL_USERNAME, password: identity.KAFKA_SASL_PASSWORD },
     retry: CLIENT_RETRY,
     connectionTimeout: 3_000,
     logLevel: KafkaLogLevel.WARN,

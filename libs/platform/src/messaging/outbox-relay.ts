@@ -1,4 +1,4 @@
-import { ALL_EVENT_CONTRACTS, deadLetterTopicOf, isEventTopic } from '@bvs/contracts';
+import { ALL_EVENT_CONTRACTS, isEventTopic } from '@bvs/contracts';
 import { Logger } from '@nestjs/common';
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
@@ -301,8 +301,9 @@ export class OutboxRelay {
   private async ensureTopicsFor(topics: readonly string[]): Promise<void> {
     const missing = [...new Set(topics)].filter((topic) => !this.ensuredTopics.has(topic));
     if (missing.length === 0) return;
-    const specs = missing.flatMap((topic) => (isEventTopic(topic) ? [{ topic }, { topic: deadLetterTopicOf(topic) }] : [{ topic }]));
-    await ensureTopics(this.options.kafka, specs);
+    // Only the topics it writes: a dead-letter twin belongs to the topic's consumers, and the
+    // broker's ACLs keep it out of the producer's sight.
+    await ensureTopics(this.options.kafka, missing.map((topic) => ({ topic })));
     for (const topic of missing) this.ensuredTopics.add(topic);
   }
 

@@ -1,6 +1,6 @@
 import type { StartedTestContainer } from 'testcontainers';
 import { dockerIsAvailable, startContainers } from './containers';
-import { INFRA_VARIABLES, missingInfraVariables, startLocalInfrastructure } from './infrastructure';
+import { INFRA_VARIABLES, missingInfraVariables, startLocalInfrastructure, startLocalKafka } from './infrastructure';
 import { killOrphanedServiceProcesses, markTestRun } from './service-process';
 
 declare global {
@@ -9,7 +9,8 @@ declare global {
 
 /**
  * Where the real dependencies come from, in order: addresses given in the environment (CI or a
- * developer's own), containers when a container runtime answers, else the project's scripts.
+ * developer's own), containers when a container runtime answers (with the project's own secured
+ * broker beside them), else the project's scripts.
  * Workers inherit process.env, so tests only ever read the variables.
  */
 export default async function globalSetup(): Promise<void> {
@@ -21,7 +22,7 @@ export default async function globalSetup(): Promise<void> {
   if (missingInfraVariables().length === 0) return;
   if (await dockerIsAvailable()) {
     const { addresses, containers } = await startContainers();
-    Object.assign(process.env, addresses);
+    Object.assign(process.env, addresses, startLocalKafka());
     globalThis.__TEST_CONTAINERS__ = containers;
   } else {
     Object.assign(process.env, startLocalInfrastructure());

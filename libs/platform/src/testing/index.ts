@@ -4,3 +4,4 @@ export * from './test-env';
 export * from './service-process';
 export * from './test-keys';
 export * from './eventually';
+export * from './kafka-identities';

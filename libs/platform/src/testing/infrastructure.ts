@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** The addresses every integration and end-to-end test reads; nothing else names a host. */
-export const INFRA_VARIABLES = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'DATABASE_ADMIN_URL'] as const;
+/**
+ * The addresses every integration and end-to-end test reads (nothing else names a host), and where
+ * the broker's SCRAM passwords are (kafka-identities.ts).
+ */
+export const INFRA_VARIABLES = ['KAFKA_BROKERS', 'KAFKA_CREDENTIALS_DIR', 'SCHEMA_REGISTRY_URL', 'DATABASE_ADMIN_URL'] as const;
 
 export type InfraAddresses = Record<(typeof INFRA_VARIABLES)[number], string>;
 
@@ -18,6 +21,7 @@ export function readInfraAddresses(env: NodeJS.ProcessEnv = process.env): InfraA
   }
   return {
     KAFKA_BROKERS: env['KAFKA_BROKERS'] as string,
+    KAFKA_CREDENTIALS_DIR: env['KAFKA_CREDENTIALS_DIR'] as string,
     SCHEMA_REGISTRY_URL: env['SCHEMA_REGISTRY_URL'] as string,
     DATABASE_ADMIN_URL: env['DATABASE_ADMIN_URL'] as string,
   };
@@ -27,15 +31,28 @@ export const WORKSPACE_ROOT = path.resolve(__dirname, '../../../..');
 
 /** Starts Kafka, the registry and PostgreSQL with the project's own scripts (no Docker needed). */
 export function startLocalInfrastructure(): InfraAddresses {
-  const script = path.join(WORKSPACE_ROOT, 'deploy/local/infra.sh');
-  execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
-  const exports = execFileSync('bash', [script, 'env'], { encoding: 'utf8' });
+  execFileSync('bash', [path.join(WORKSPACE_ROOT, 'deploy/local/infra.sh'), 'start'], { stdio: 'inherit' });
+  return readInfraAddresses(localInfrastructureEnv());
+}
+
+/**
+ * Starts only the local broker, with its identities and ACLs, and returns its address and where the
+ * passwords are. Used beside containers: a stock Kafka image authenticates nobody.
+ */
+export function startLocalKafka(): Pick<InfraAddresses, 'KAFKA_BROKERS' | 'KAFKA_CREDENTIALS_DIR'> {
+  startLocalInfrastructurePart('kafka');
+  const env = localInfrastructureEnv();
+  return { KAFKA_BROKERS: env['KAFKA_BROKERS'] ?? '', KAFKA_CREDENTIALS_DIR: env['KAFKA_CREDENTIALS_DIR'] ?? '' };
+}
+
+function localInfrastructureEnv(): NodeJS.ProcessEnv {
+  const exports = execFileSync('bash', [path.join(WORKSPACE_ROOT, 'deploy/local/infra.sh'), 'env'], { encoding: 'utf8' });
   const env: NodeJS.ProcessEnv = {};
   for (const match of exports.matchAll(/^export ([A-Z_]+)=(.*)$/gm)) {
     const [, name, value] = match;
     if (name && value !== undefined) env[name] = value.replace(/^['"]|['"]$/g, '');
   }
-  return readInfraAddresses(env);
+  return env;
 }
 
 export type LocalInfrastructurePart = 'kafka' | 'schema-registry';

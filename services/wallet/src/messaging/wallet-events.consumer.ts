@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, EventByTopic } from '@bvs/contracts';
-import { EventConsumer, EventContext, EventSchemaRegistry, type SliceEvent } from '@bvs/platform';
+import { EventConsumer, EventContext, EventSchemaRegistry, kafkaGroupId, type SliceEvent } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { WalletEnv } from '../config/wallet-env';
@@ -36,7 +36,7 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
       kafka,
       registry,
       dataSource,
-      groupId: `${env.KAFKA_GROUP_PREFIX}wallet-events`,
+      groupId: kafkaGroupId(env, 'wallet-events'),
       service: 'wallet',
       topics: CONSUMED_TOPICS,
       // Generous: a database blip must not send a payment's outcome to the dead-letter topic.

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventByTopic, EventTopic } from '@bvs/contracts';
 import { EventSchemaRegistry } from '@bvs/platform';
-import { readInfraAddresses } from '@bvs/platform/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { readInfraAddresses, testKafkaConfig } from '@bvs/platform/testing';
+import { Kafka } from 'kafkajs';
 
 /**
  * Reads a topic from the beginning, as an outside consumer would, decoding each value through the
@@ -15,7 +15,7 @@ export async function waitForEvent<T extends EventTopic>(
 ): Promise<EventByTopic[T]> {
   const infra = readInfraAddresses();
   const registry = new EventSchemaRegistry(infra.SCHEMA_REGISTRY_URL);
-  const kafka = new Kafka({ clientId: 'e2e-event-reader', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka(testKafkaConfig('e2e-event-reader'));
   const consumer = kafka.consumer({ groupId: `e2e-reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
   await consumer.connect();
   try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readInfraAddresses, ServiceProcess, TestDatabase, TestSigningKeys, testSigningKeys, uniqueGroupPrefix } from '@bvs/platform/testing';
+import { kafkaIdentityEnv, readInfraAddresses, SERVICE_KAFKA_IDENTITIES, ServiceProcess, TestDatabase, TestSigningKeys, testSigningKeys, uniqueGroupSuffix } from '@bvs/platform/testing';
 
 export type BackendService = 'auth' | 'wallet' | 'billing' | 'provider-sim';
 
@@ -34,13 +34,13 @@ export class RunningSystem {
   static async start(options: SystemOptions): Promise<RunningSystem> {
     const infra = readInfraAddresses();
     const keys = testSigningKeys();
-    const groupPrefix = uniqueGroupPrefix();
+    const groupSuffix = uniqueGroupSuffix();
     const providerApiKey = randomBytes(24).toString('hex');
     const common = {
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'info',
       KAFKA_BROKERS: infra.KAFKA_BROKERS,
       SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL,
-      KAFKA_GROUP_PREFIX: groupPrefix,
+      KAFKA_GROUP_SUFFIX: groupSuffix,
     };
     const databases = new Map<BackendService, TestDatabase>();
     const services = new Map<BackendService, ServiceProcess[]>();
@@ -55,7 +55,9 @@ export class RunningSystem {
       // The simulator answers only callers with its merchant key, which billing sends.
       if (name === 'provider-sim') sandbox['API_KEY'] = providerApiKey;
       if (name === 'billing') sandbox['PROVIDER_API_KEY'] = providerApiKey;
-      const env = { ...common, ...own, ...sandbox, ...extra, ...options.serviceEnv?.[name], DATABASE_URL: database.url };
+      // Each service connects to Kafka as itself, so every flow runs through the broker's ACLs.
+      const kafkaIdentity = name === 'provider-sim' ? {} : kafkaIdentityEnv(SERVICE_KAFKA_IDENTITIES[name]);
+      const env = { ...common, ...own, ...kafkaIdentity, ...sandbox, ...extra, ...options.serviceEnv?.[name], DATABASE_URL: database.url };
       const count = (BACKENDS as readonly string[]).includes(name) ? (options.replicas ?? 1) : 1;
       const instances: ServiceProcess[] = [];
       services.set(name, instances);

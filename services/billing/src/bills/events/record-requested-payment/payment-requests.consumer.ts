@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS } from '@bvs/contracts';
-import { EventConsumer, EventSchemaRegistry } from '@bvs/platform';
+import { EventConsumer, EventSchemaRegistry, kafkaGroupId } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { BillingEnv } from '../../../config/billing-env';
@@ -22,7 +22,7 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       kafka,
       registry,
       dataSource,
-      groupId: `${env.KAFKA_GROUP_PREFIX}billing-payment-requests`,
+      groupId: kafkaGroupId(env, 'billing-payment-requests'),
       service: 'billing',
       topics: [EVENT_TOPICS.paymentRequested],
       maxAttempts: 12,
