@@ -5,7 +5,10 @@
 //   - every Kubernetes object against the API schema of its kind (kubernetes-models), and the
 //     Strimzi and CloudNativePG objects against their CRD schemas in deploy/k8s/schemas;
 //   - the KafkaTopic objects are exactly the event topics of libs/contracts and their dead-letter
-//     twins, so a topic added in code cannot be forgotten in the cluster.
+//     twins, so a topic added in code cannot be forgotten in the cluster;
+//   - deploy/kafka/access.conf (what the local broker and compose enforce) declares the same topics
+//     with the same partitions, and the platform's KafkaUsers grant exactly its ACLs, so the
+//     cluster cannot drift from what the tests run against (ADR 0006).
 // Run: npm run validate:deploy (Node 24: it imports the contracts' TypeScript directly).
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -81,6 +84,7 @@ const customResourceSchemas = {
   'kafka.strimzi.io/Kafka': 'strimzi-kafka.json',
   'kafka.strimzi.io/KafkaNodePool': 'strimzi-kafkanodepool.json',
   'kafka.strimzi.io/KafkaTopic': 'strimzi-kafkatopic.json',
+  'kafka.strimzi.io/KafkaUser': 'strimzi-kafkauser.json',
   'postgresql.cnpg.io/Cluster': 'cnpg-cluster.json',
   'postgresql.cnpg.io/Database': 'cnpg-database.json',
 };
@@ -118,21 +122,66 @@ async function checkObject(file, object) {
   }
 }
 
+/** deploy/kafka/access.conf: `topic <name> <partitions> [...]` and `allow <identity> <ops> <type> <pattern> <name>...` lines. */
+function readKafkaAccess() {
+  const topics = new Map();
+  const grants = new Set();
+  for (const line of readFileSync(join(root, 'deploy/kafka/access.conf'), 'utf8').split('\n')) {
+    const words = line.trim().split(/\s+/);
+    if (words[0] === 'topic') topics.set(words[1], Number(words[2]));
+    if (words[0] === 'allow') {
+      const [, identity, operations, type, pattern, ...names] = words;
+      for (const operation of operations.split(',')) for (const name of names) grants.add(grantKey(identity, operation, type, pattern, name));
+    }
+  }
+  return { topics, grants };
+}
+
+function grantKey(identity, operation, type, pattern, name) {
+  // Strimzi spells Kafka's PREFIXED pattern "prefix".
+  return [identity, operation.toUpperCase(), type.toLowerCase(), pattern.toLowerCase().replace(/^prefix$/, 'prefixed'), name].join(' ');
+}
+
 async function checkObjects() {
   const topicNames = new Set();
+  const topicPartitions = new Map();
+  const userGrants = new Set();
+  const users = new Set();
   for (const file of yamlFilesUnder(k8sDir)) {
     // Kustomizations and patches are partial objects: kustomize merges them into checked ones.
     if (/kustomization\.ya?ml$/.test(file) || file.includes('/patches/')) continue;
     for (const object of readYamlDocuments(file)) {
       if (object.kind === 'Kustomization' || object.kind === 'Component') continue;
       await checkObject(file, object);
-      if (object.kind === 'KafkaTopic') topicNames.add(object.spec?.topicName ?? object.metadata?.name);
+      if (object.kind === 'KafkaTopic') {
+        const name = object.spec?.topicName ?? object.metadata?.name;
+        topicNames.add(name);
+        topicPartitions.set(name, object.spec?.partitions);
+      }
+      // The platform's own users; an example for another team (deploy/k8s/examples) is not one.
+      if (object.kind === 'KafkaUser' && object.metadata?.labels?.['app.kubernetes.io/part-of'] === 'bill-vending-service') {
+        users.add(object.metadata.name);
+        for (const acl of object.spec?.authorization?.acls ?? []) {
+          for (const operation of acl.operations ?? []) userGrants.add(grantKey(object.metadata.name, operation, acl.resource?.type ?? '', acl.resource?.patternType ?? 'literal', acl.resource?.name ?? ''));
+        }
+      }
     }
   }
   const expected = ALL_EVENT_TOPICS.flatMap((topic) => [topic, deadLetterTopicOf(topic)]);
   const topicsFile = join(k8sDir, 'base/kafka/topics.yaml');
   for (const topic of expected) if (!topicNames.has(topic)) problem(topicsFile, `no KafkaTopic for ${topic}`);
   for (const topic of topicNames) if (!expected.includes(topic)) problem(topicsFile, `KafkaTopic ${topic} is not a contract topic`);
+
+  const access = readKafkaAccess();
+  const accessFile = join(root, 'deploy/kafka/access.conf');
+  for (const [topic, partitions] of access.topics) {
+    if (topicPartitions.get(topic) !== partitions) problem(accessFile, `topic ${topic} has ${partitions} partitions here and ${topicPartitions.get(topic) ?? 'no KafkaTopic'} in Kubernetes`);
+  }
+  for (const topic of topicNames) if (!access.topics.has(topic)) problem(accessFile, `no topic line for ${topic}`);
+  const usersFile = join(k8sDir, 'base/kafka/users.yaml');
+  for (const grant of access.grants) if (!userGrants.has(grant)) problem(usersFile, `no KafkaUser ACL for "${grant}" of access.conf`);
+  for (const grant of userGrants) if (!access.grants.has(grant)) problem(usersFile, `KafkaUser ACL "${grant}" is not in access.conf`);
+  for (const identity of new Set([...access.grants].map((grant) => grant.split(' ')[0]))) if (!users.has(identity)) problem(usersFile, `no KafkaUser ${identity}`);
 }
 
 checkCompose();

@@ -1,5 +1,5 @@
-// DEV ONLY: makes the JWT key pair (and the provider simulator's API key) for `docker compose`, so
-// that no private key or secret is committed.
+// DEV ONLY: makes the JWT key pair (and the provider simulator's API key, and the Kafka identities'
+// passwords) for `docker compose`, so that no private key or secret is committed.
 // Runs as the one-shot `jwt-keys` service before auth and the gateway start. The pair is kept in
 // named volumes and reused on later runs, so tokens issued before a restart stay valid; remove
 // the volumes (`docker compose down -v`) to rotate it.
@@ -26,6 +26,23 @@ if (existsSync(providerKeyPath)) {
 } else {
   writeOwned(providerKeyPath, randomBytes(24).toString('hex'), 0o400);
   console.log('jwt-keys: generated the provider API key');
+}
+
+// One password per Kafka identity (ADR 0006), each in a volume only its users mount: the broker and
+// kafka-setup see the admin's and the controller's, each service only its own, kafka-setup all.
+const KAFKA_CREDENTIALS = {
+  '/keys/kafka-broker': ['bvs-admin', 'bvs-controller'],
+  '/keys/kafka-auth': ['bvs-auth'],
+  '/keys/kafka-wallet': ['bvs-wallet'],
+  '/keys/kafka-billing': ['bvs-billing'],
+};
+for (const [directory, identities] of Object.entries(KAFKA_CREDENTIALS)) {
+  for (const identity of identities) {
+    const path = join(directory, identity);
+    if (existsSync(path)) continue;
+    writeOwned(path, randomBytes(24).toString('hex'), 0o400);
+    console.log(`jwt-keys: generated the Kafka password of ${identity}`);
+  }
 }
 
 const privatePath = join(SIGNING_DIR, 'private.pem');
