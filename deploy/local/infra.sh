@@ -60,6 +60,10 @@ REGISTRY_URL="http://$REGISTRY_HOST:$REGISTRY_PORT/apis/ccompat/v7"
 APICURIO_HOME="$INFRA_DIR/apicurio"
 REGISTRY_LOG="$LOG_DIR/schema-registry.log"
 REGISTRY_PID="$RUN_DIR/schema-registry.pid"
+# Anyone may read schemas; only the deploy step's user (sr-admin in Apicurio's role-based
+# authorization) may register or change one (ADR 0007). Its password: one file, made once per checkout.
+REGISTRY_CREDENTIALS="$APICURIO_HOME/credentials"
+REGISTRY_DEPLOY_USER=bvsdeploy
 read -r -a APICURIO_VERSIONS <<<"${INFRA_APICURIO_VERSION:-3.3.3 3.3.2 3.0.9 2.6.13.Final}"
 
 say() { printf '%s\n' "$*"; }
@@ -509,9 +513,17 @@ registry_needs_start() {
   return 0
 }
 
+ensure_registry_credentials() {
+  mkdir -p "$REGISTRY_CREDENTIALS"
+  chmod 700 "$REGISTRY_CREDENTIALS"
+  [[ -s "$REGISTRY_CREDENTIALS/$REGISTRY_DEPLOY_USER" ]] ||
+    (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$REGISTRY_CREDENTIALS/$REGISTRY_DEPLOY_USER")
+}
+
 launch_registry() {
   need curl
   fetch_registry
+  ensure_registry_credentials
   local jdbc_host="$PG_HOST"
   # JDBC cannot use a Unix socket directory the way libpq can.
   [[ "$jdbc_host" == /* ]] && jdbc_host=127.0.0.1
@@ -520,7 +532,14 @@ launch_registry() {
   # so the ids must survive a registry restart. Both key families are passed because the 2.6
   # fallback still uses registry.*; each version ignores the other's keys.
   # The pool is shrunk from Apicurio's 20 idle connections: the machine's PostgreSQL is shared.
+  # Apicurio's own HTTP basic authentication with an embedded user, no identity provider needed:
+  # reads stay anonymous, writes need the deploy user. Through the environment, not the command
+  # line, so the password stays out of `ps`.
   launch "$REGISTRY_PID" "$REGISTRY_LOG" \
+    env QUARKUS_HTTP_AUTH_BASIC=true QUARKUS_SECURITY_USERS_EMBEDDED_PLAIN_TEXT=true \
+    "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_${REGISTRY_DEPLOY_USER^^}=$(<"$REGISTRY_CREDENTIALS/$REGISTRY_DEPLOY_USER")" \
+    "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_${REGISTRY_DEPLOY_USER^^}=sr-admin" \
+    APICURIO_AUTH_ROLE_BASED_AUTHORIZATION=true APICURIO_AUTH_ANONYMOUS_READ_ACCESS_ENABLED=true \
     "$REGISTRY_JAVA_BIN" "-Xmx${REGISTRY_HEAP_MB}m" \
     -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     "-Dquarkus.log.console.format=%d{yyyy-MM-dd HH:mm:ss} %p [%c{2.}] %m%n" \
@@ -646,6 +665,8 @@ cmd_env() {
   # tools bvs-test), so no shell carries one identity's password into everything it starts.
   printf 'export KAFKA_CREDENTIALS_DIR=%s\n' "$KAFKA_CREDENTIALS"
   printf 'export SCHEMA_REGISTRY_URL=%s\n' "$REGISTRY_URL"
+  # The deploy step's registry password (user bvsdeploy); services never get it.
+  printf 'export SCHEMA_REGISTRY_CREDENTIALS_DIR=%s\n' "$REGISTRY_CREDENTIALS"
   printf 'export DATABASE_ADMIN_URL=%s\n' "postgres://$PG_USER@$PG_HOST:$PG_PORT/postgres"
 }
 

@@ -35,6 +35,11 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 
 pg_base=${DATABASE_ADMIN_URL%/*}
 
+# The deploy step's one write to the schema registry (ADR 0007): the services only look the
+# contract schemas up, and the registry refuses their writes.
+SCHEMA_REGISTRY_USERNAME=bvsdeploy SCHEMA_REGISTRY_PASSWORD="$(cat "$SCHEMA_REGISTRY_CREDENTIALS_DIR/bvsdeploy")" \
+  node "$ROOT/dist/libs/platform/src/schema-registry/register-schemas.main.js" >/dev/null
+
 # A development signing key pair, made once per checkout and never committed: auth signs access
 # tokens with the private half, the gateway and every service verify them with the public half.
 KEY_DIR="$ROOT/.infra/jwt"

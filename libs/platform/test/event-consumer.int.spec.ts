@@ -52,7 +52,7 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
     registry = new EventSchemaRegistry(infra.SCHEMA_REGISTRY_URL);
-    await registry.registerAll();
+    await registry.resolveAll();
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
     deadLetterTail = await TopicTail.open(kafka, [DEAD_LETTERS]);

@@ -47,7 +47,7 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
     registry = new EventSchemaRegistry(infra.SCHEMA_REGISTRY_URL);
-    await registry.registerAll();
+    await registry.resolveAll();
     tail = await TopicTail.open(kafka, [TOPIC]);
   }, 60_000);
 

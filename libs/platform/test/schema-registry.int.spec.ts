@@ -27,7 +27,7 @@ import {
   writeWireFormat,
 } from '../src/schema-registry';
 import { BEYOND_SAFE_INTEGER, sampleEvent } from '../src/schema-registry/testing';
-import { testKafkaConfig } from '../src/testing';
+import { schemaRegistryDeployAuth, testKafkaConfig } from '../src/testing';
 
 /*
  * Against the real broker and the real registry (Apicurio's Confluent-compatible API).
@@ -46,12 +46,15 @@ function requiredEnv(name: string): string {
 const REGISTRY_URL = requiredEnv('SCHEMA_REGISTRY_URL');
 const RUN_ID = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 const DEADLINE_MS = 20_000;
+/** These tests register and delete schemas: the deploy step's part, with its credentials. */
+const DEPLOY_AUTH = schemaRegistryDeployAuth();
+const DEPLOY_AUTHORIZATION: Record<string, string> = DEPLOY_AUTH ? { authorization: `Basic ${Buffer.from(`${DEPLOY_AUTH.username}:${DEPLOY_AUTH.password}`).toString('base64')}` } : {};
 
 /** Registry calls the client does not offer (reading config, deleting subjects), bounded by a timeout. */
 async function registryRequest(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${REGISTRY_URL}${path}`, {
     method,
-    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...DEPLOY_AUTHORIZATION },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(5_000),
   });
@@ -79,7 +82,7 @@ describe('EventSchemaRegistry against the real registry and broker', () => {
   const throwawaySubjects: string[] = [];
 
   beforeAll(async () => {
-    registry = new EventSchemaRegistry(REGISTRY_URL, { requestTimeoutMs: 5_000, retries: 2 });
+    registry = new EventSchemaRegistry(REGISTRY_URL, { requestTimeoutMs: 5_000, retries: 2, registers: true, ...(DEPLOY_AUTH ? { auth: DEPLOY_AUTH } : {}) });
     kafka = new Kafka({
       ...testKafkaConfig(`schema-registry-it-${RUN_ID}`),
       logLevel: logLevel.ERROR,
@@ -120,7 +123,7 @@ describe('EventSchemaRegistry against the real registry and broker', () => {
       expect(latest.json).toEqual(expect.objectContaining({ id }));
     }
     // A second process registering the same schemas gets the same ids.
-    const again = await new EventSchemaRegistry(REGISTRY_URL, { requestTimeoutMs: 5_000, retries: 2 }).registerAll();
+    const again = await new EventSchemaRegistry(REGISTRY_URL, { requestTimeoutMs: 5_000, retries: 2, ...(DEPLOY_AUTH ? { auth: DEPLOY_AUTH } : {}) }).registerAll();
     expect(again).toEqual(ids);
   });
 

@@ -61,7 +61,7 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.registry?.registerAll();
+    await this.registry?.resolveAll();
     await this.relay.start();
   }
 

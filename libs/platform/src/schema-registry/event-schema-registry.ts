@@ -41,9 +41,10 @@ interface ReaderForTopic {
 const MAX_RESOLVERS_PER_TOPIC = 64;
 
 /**
- * The event contracts' gateway to a Confluent-compatible schema registry (Apicurio locally):
- * registers every contract schema under `<topic>-value` with BACKWARD compatibility, encodes events
- * into the Confluent wire format, and decodes them back, with Avro `long` as `bigint` throughout.
+ * The event contracts' gateway to a Confluent-compatible schema registry (Apicurio locally): finds
+ * (or, for the deploy step, registers) every contract schema under `<topic>-value` with BACKWARD
+ * compatibility, encodes events into the Confluent wire format, and decodes them back, with Avro
+ * `long` as `bigint` throughout.
  *
  * Failures come out as the named errors in `./errors` (`SchemaIncompatibleError`,
  * `UnknownSchemaError`, `SchemaRegistryUnavailableError` (the only retriable one), ...).
@@ -55,7 +56,7 @@ const MAX_RESOLVERS_PER_TOPIC = 64;
 export class EventSchemaRegistry {
   private readonly client: SchemaRegistry;
   private readonly options: EventSchemaRegistryOptions;
-  private readonly registrations = new Map<EventTopic, Promise<number>>();
+  private readonly schemaIds = new Map<EventTopic, Promise<number>>();
   private readonly readers = new Map<EventTopic, ReaderForTopic>();
 
   constructor(
@@ -95,24 +96,52 @@ export class EventSchemaRegistry {
   }
 
   /**
-   * Registers every contract schema (one subject per topic) and returns their ids. Idempotent:
-   * registering an unchanged schema returns its existing id. Call it at start-up, so a schema the
-   * registry refuses stops the deploy instead of the first publish.
+   * Registers every contract schema (one subject per topic) and returns their ids: the deploy
+   * step's job (npm run schemas:register), which needs the registry's write credentials.
+   * Idempotent: registering an unchanged schema returns its existing id, so a schema the registry
+   * refuses stops the deploy instead of the first publish.
    */
   async registerAll(): Promise<ReadonlyMap<EventTopic, number>> {
     const ids = await Promise.all(ALL_EVENT_TOPICS.map(async (topic) => [topic, await this.register(topic)] as const));
     return new Map(ids);
   }
 
+  /**
+   * The ids of every contract schema, looked up (or registered, with `registers`). Services call it
+   * at start-up: until the deploy step has registered this build's contracts they are not ready.
+   */
+  async resolveAll(): Promise<ReadonlyMap<EventTopic, number>> {
+    const ids = await Promise.all(ALL_EVENT_TOPICS.map(async (topic) => [topic, await this.schemaIdOf(topic)] as const));
+    return new Map(ids);
+  }
+
   /** Registers (once per instance, then cached) the contract schema of `topic` under `<topic>-value`. */
   register(topic: EventTopic): Promise<number> {
-    const cached = this.registrations.get(topic);
+    return this.cachedId(topic, (subject, schema) => this.registerSchema(subject, schema));
+  }
+
+  /** The id of `topic`'s contract schema: looked up, or registered by an instance that `registers`; then cached. */
+  schemaIdOf(topic: EventTopic): Promise<number> {
+    return this.cachedId(topic, (subject, schema) => (this.options.registers ? this.registerSchema(subject, schema) : this.lookupSchema(subject, schema)));
+  }
+
+  private cachedId(topic: EventTopic, obtain: (subject: string, schema: AvroRecordSchema) => Promise<number>): Promise<number> {
+    const cached = this.schemaIds.get(topic);
     if (cached !== undefined) return cached;
-    const registration = this.registerSchema(valueSubjectOf(topic), EVENT_CONTRACTS[topic].schema);
-    this.registrations.set(topic, registration);
-    // A failed registration is forgotten so the next call tries again.
-    void registration.catch(() => this.registrations.delete(topic));
-    return registration;
+    const id = obtain(valueSubjectOf(topic), EVENT_CONTRACTS[topic].schema);
+    this.schemaIds.set(topic, id);
+    // A failed call is forgotten so the next one tries again.
+    void id.catch(() => this.schemaIds.delete(topic));
+    return id;
+  }
+
+  /** The id under which `schema` is registered in `subject`; SchemaNotRegisteredError when it is not. A read: no credentials needed. */
+  async lookupSchema(subject: string, schema: AvroRecordSchema): Promise<number> {
+    try {
+      return await this.client.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(schema) });
+    } catch (error) {
+      throw translateRegistryError(error, { kind: 'lookup', subject });
+    }
   }
 
   /**
@@ -133,12 +162,12 @@ export class EventSchemaRegistry {
   }
 
   /**
-   * Encodes an event for `topic` into the Confluent wire format, registering the topic's schema
-   * first if this instance has not yet. Refuses (`EventValidationError`) an event that does not
-   * match the schema, e.g. an amount given as a `number` instead of a `bigint`.
+   * Encodes an event for `topic` into the Confluent wire format, with the id of the topic's schema
+   * (looked up once, see {@link schemaIdOf}). Refuses (`EventValidationError`) an event that does
+   * not match the schema, e.g. an amount given as a `number` instead of a `bigint`.
    */
   async encode<T extends EventTopic>(topic: T, event: EventByTopic[T]): Promise<Buffer> {
-    const schemaId = await this.register(topic);
+    const schemaId = await this.schemaIdOf(topic);
     try {
       return await this.client.encode(schemaId, event);
     } catch (error) {

@@ -7,3 +7,4 @@ export * from './avro-bigint-long';
 export * from './registry-error-translation';
 export * from './errors';
 export * from './schema-registry-dependency';
+export * from './register-contract-schemas';

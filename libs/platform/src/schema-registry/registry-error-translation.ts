@@ -8,6 +8,7 @@ import { InvalidSchemaError } from './errors/invalid-schema.error';
 import { SchemaIncompatibleError } from './errors/schema-incompatible.error';
 import { SchemaRegistryRequestError } from './errors/schema-registry-request.error';
 import { SchemaRegistryUnavailableError } from './errors/schema-registry-unavailable.error';
+import { SchemaNotRegisteredError } from './errors/schema-not-registered.error';
 import { SchemaRegistryError } from './errors/schema-registry.error';
 import { SubjectCompatibilityMismatchError } from './errors/subject-compatibility-mismatch.error';
 import { UnknownSchemaError } from './errors/unknown-schema.error';
@@ -15,6 +16,7 @@ import { UnknownSchemaError } from './errors/unknown-schema.error';
 /** What the failed call was doing; decides what a 404 or a 409 means. */
 export type RegistryOperation =
   | { readonly kind: 'register'; readonly subject: string }
+  | { readonly kind: 'lookup'; readonly subject: string }
   | { readonly kind: 'fetch-schema'; readonly schemaId: number };
 
 /**
@@ -44,7 +46,7 @@ export function isNetworkFailureMessage(message: string): boolean {
  */
 export function translateRegistryError(error: unknown, operation: RegistryOperation): unknown {
   if (error instanceof SchemaRegistryError) return error;
-  const subject = operation.kind === 'register' ? operation.subject : undefined;
+  const subject = operation.kind === 'fetch-schema' ? undefined : operation.subject;
   const schemaId = operation.kind === 'fetch-schema' ? operation.schemaId : undefined;
 
   if (error instanceof ConfluentSchemaRegistryCompatibilityError) {
@@ -62,6 +64,7 @@ export function translateRegistryError(error: unknown, operation: RegistryOperat
     const { status, message } = error;
     if (status === 409 && operation.kind === 'register') return new SchemaIncompatibleError(operation.subject, message, { cause: error });
     if (status === 422) return new InvalidSchemaError(subject, message, { cause: error });
+    if (status === 404 && operation.kind === 'lookup') return new SchemaNotRegisteredError(operation.subject, message, { cause: error });
     if (status === 404) return new UnknownSchemaError(schemaId, message, { cause: error });
     if (status === 408 || status === 429 || status >= 500) return new SchemaRegistryUnavailableError(status, message, { cause: error });
     if (isNetworkFailureMessage(message)) return new SchemaRegistryUnavailableError(undefined, message, { cause: error });

@@ -20,6 +20,12 @@ export interface EventSchemaRegistryOptions {
   readonly clientId: string;
   /** HTTP basic credentials, when the registry requires them. */
   readonly auth?: { readonly username: string; readonly password: string };
+  /**
+   * Whether encoding may register the topic's schema. Off for services: on the platform's
+   * registries only the deploy step writes (npm run schemas:register, ADR 0007), and a service
+   * only looks its schemas up, which anyone may.
+   */
+  readonly registers: boolean;
 }
 
 export type SchemaCompatibility =
@@ -38,6 +44,7 @@ export const DEFAULT_EVENT_SCHEMA_REGISTRY_OPTIONS: EventSchemaRegistryOptions =
   maxRetryDelayMs: 2_000,
   compatibility: 'BACKWARD',
   clientId: 'bill-vending-service',
+  registers: false,
 });
 
 /** Merges overrides onto the defaults and refuses nonsense early (fail fast at start-up). */

@@ -1,6 +1,7 @@
 import type { StartedTestContainer } from 'testcontainers';
 import { dockerIsAvailable, startContainers } from './containers';
 import { INFRA_VARIABLES, missingInfraVariables, startLocalInfrastructure, startLocalKafka } from './infrastructure';
+import { registerTestContractSchemas } from './schema-registry-deploy';
 import { killOrphanedServiceProcesses, markTestRun } from './service-process';
 
 declare global {
@@ -19,7 +20,12 @@ export default async function globalSetup(): Promise<void> {
   // consume events meant for this run. Services of a run still going are left alone.
   const orphans = killOrphanedServiceProcesses();
   if (orphans.length > 0) console.warn(`Killed ${orphans.length} service process(es) left by an earlier run that died`);
-  if (missingInfraVariables().length === 0) return;
+  if (missingInfraVariables().length > 0) await provideInfrastructure();
+  // The deploy step's part: services only look schemas up, so the contracts are registered first.
+  await registerTestContractSchemas(process.env['SCHEMA_REGISTRY_URL'] ?? '');
+}
+
+async function provideInfrastructure(): Promise<void> {
   if (await dockerIsAvailable()) {
     const { addresses, containers } = await startContainers();
     Object.assign(process.env, addresses, startLocalKafka());

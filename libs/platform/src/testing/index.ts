@@ -5,3 +5,4 @@ export * from './service-process';
 export * from './test-keys';
 export * from './eventually';
 export * from './kafka-identities';
+export * from './schema-registry-deploy';

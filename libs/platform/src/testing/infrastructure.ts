@@ -30,9 +30,11 @@ export function readInfraAddresses(env: NodeJS.ProcessEnv = process.env): InfraA
 export const WORKSPACE_ROOT = path.resolve(__dirname, '../../../..');
 
 /** Starts Kafka, the registry and PostgreSQL with the project's own scripts (no Docker needed). */
-export function startLocalInfrastructure(): InfraAddresses {
+export function startLocalInfrastructure(): InfraAddresses & { SCHEMA_REGISTRY_CREDENTIALS_DIR?: string } {
   execFileSync('bash', [path.join(WORKSPACE_ROOT, 'deploy/local/infra.sh'), 'start'], { stdio: 'inherit' });
-  return readInfraAddresses(localInfrastructureEnv());
+  const env = localInfrastructureEnv();
+  const credentials = env['SCHEMA_REGISTRY_CREDENTIALS_DIR'];
+  return { ...readInfraAddresses(env), ...(credentials ? { SCHEMA_REGISTRY_CREDENTIALS_DIR: credentials } : {}) };
 }
 
 /**

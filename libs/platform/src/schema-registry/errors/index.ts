@@ -8,3 +8,4 @@ export * from './schema-registry-request.error';
 export * from './event-validation.error';
 export * from './malformed-message.error';
 export * from './unexpected-schema.error';
+export * from './schema-not-registered.error';
