@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Local infrastructure without Docker: PostgreSQL (the machine's own), a single-node Kafka 3.9 broker
+# Local infrastructure without Docker: PostgreSQL and Redis (the machine's own), a single-node Kafka 3.9 broker
 # and an Apicurio schema registry, both run from Maven Central artifacts.
 #
 #   bash deploy/local/infra.sh start|stop [kafka|schema-registry] | status | env
@@ -237,6 +237,28 @@ ensure_postgres() {
   else
     say "postgresql: up on $PG_HOST:$PG_PORT"
   fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Redis (the machine's, like PostgreSQL: checked, never started or stopped). The gateway and auth
+# keep rate-limit counters and ended sessions there (ADR 0008).
+
+REDIS_HOST=${REDIS_HOST:-127.0.0.1}
+REDIS_PORT=${REDIS_PORT:-6379}
+
+redis_ready() {
+  local reply
+  reply=$(
+    exec 3<>"/dev/tcp/$REDIS_HOST/$REDIS_PORT"
+    printf 'PING\r\n' >&3
+    timeout 2 head -c 7 <&3
+  ) 2>/dev/null || return 1
+  [[ "$reply" == "+PONG"* ]]
+}
+
+ensure_redis() {
+  redis_ready || fail "redis" "nothing answers PING on $REDIS_HOST:$REDIS_PORT; start the machine's Redis (redis-server, no persistence needed) or set REDIS_HOST/REDIS_PORT"
+  say "redis: up on $REDIS_HOST:$REDIS_PORT"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -573,6 +595,7 @@ cmd_start() {
   check_part "$part"
   lock
   [[ "$part" == all ]] && ensure_postgres
+  [[ "$part" == all ]] && ensure_redis
   # Both Java servers are launched before waiting for either: they boot in parallel.
   local start_kafka=0 start_registry=0
   if [[ "$part" == all || "$part" == kafka ]] && kafka_needs_start; then
@@ -635,6 +658,13 @@ cmd_status() {
     all_up=1
   fi
 
+  if redis_ready; then
+    status_line redis up "$REDIS_HOST:$REDIS_PORT"
+  else
+    status_line redis down "$REDIS_HOST:$REDIS_PORT"
+    all_up=1
+  fi
+
   note=""
   if pid=$(own_pid "$KAFKA_PID" "$KAFKA_MARKER"); then note=" (pid $pid)"; fi
   if kafka_ready; then
@@ -668,6 +698,7 @@ cmd_env() {
   # The deploy step's registry password (user bvsdeploy); services never get it.
   printf 'export SCHEMA_REGISTRY_CREDENTIALS_DIR=%s\n' "$REGISTRY_CREDENTIALS"
   printf 'export DATABASE_ADMIN_URL=%s\n' "postgres://$PG_USER@$PG_HOST:$PG_PORT/postgres"
+  printf 'export REDIS_URL=%s\n' "redis://$REDIS_HOST:$REDIS_PORT"
 }
 
 usage() {

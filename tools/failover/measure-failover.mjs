@@ -23,7 +23,8 @@ import { apiClient, httpPortOf, instancesOf, pidOf, ROOT } from '../lib/local-sy
 
 const REQUEST_TIMEOUT_MS = 10_000;
 // Register and login are rate-limited per address (AUTH_RATE_LIMIT, 10 a minute by default):
-// run the system with AUTH_RATE_LIMIT=1000 bash deploy/local/up.sh for this tool.
+// run the system with AUTH_RATE_LIMIT=1000 USER_RATE_LIMIT=1000000 bash deploy/local/up.sh for this tool
+// (it pays many times a second as a few users, past the per-user limit).
 const USERS = 10;
 const MAX_RATE = 200;
 const MAX_SECONDS = 300;

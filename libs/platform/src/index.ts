@@ -13,3 +13,4 @@ export * from './startup';
 export * from './schema-registry';
 export * from './messaging';
 export * from './metrics';
+export * from './redis';

@@ -3,6 +3,8 @@ import { AUTH_SERVICE as AUTH_GRPC_SERVICE } from '@bvs/contracts';
 import {
   accessTokenSettingsOf,
   AccessTokenVerifier,
+  createRedisClient,
+  RedisEnv,
   Environment,
   EventSchemaRegistry,
   kafkaClientConfig,
@@ -27,11 +29,13 @@ export async function startAuthService(source: Environment): Promise<RunningServ
   // Auth checks the tokens it is shown like every other service: with the public half of its key.
   const publicKeyPem = createPublicKey(env.JWT_PRIVATE_KEY).export({ type: 'spki', format: 'pem' }).toString();
   const verifier = await AccessTokenVerifier.create(accessTokenSettingsOf(identity, publicKeyPem));
+  const redisEnv = loadConfig(RedisEnv, source);
+  const redis = createRedisClient(redisEnv.REDIS_URL, AUTH_SERVICE);
   return startService({
     name: AUTH_SERVICE,
     env,
     kafka: { client: kafka, config: kafkaConfig },
-    module: AppModule.register(env, identity, kafka, registry),
+    module: AppModule.register(env, identity, kafka, registry, { client: redis, keyPrefix: redisEnv.REDIS_KEY_PREFIX }),
     consumedTopics: [],
     dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
     grpc: { port: env.GRPC_PORT, services: [AUTH_GRPC_SERVICE], verifier },

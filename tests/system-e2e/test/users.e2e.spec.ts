@@ -284,7 +284,7 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       // Open too: this system runs auth alone, so it answers 503 naming the backends it lacks, not 401.
       const ready = await call<{ components: Record<string, string> }>(base(), '/api/health/ready');
       expect(ready.status).toBe(503);
-      expect(ready.body.components).toEqual({ auth: 'up', wallet: 'down', billing: 'down' });
+      expect(ready.body.components).toEqual({ auth: 'up', wallet: 'down', billing: 'down', redis: 'up' });
       expect((await fetch(`${base()}/api/docs-json`)).status).toBe(200);
     });
 
@@ -351,7 +351,8 @@ describe('users through the gateway, against the real auth service, Kafka and Po
     });
 
     it('rate-limits register and login per client address with 429 and Retry-After', async () => {
-      const limited = await system.startExtraGateway({ AUTH_RATE_LIMIT: '3', AUTH_RATE_WINDOW_SECONDS: '60' });
+      // Its own key prefix: the counters start at zero, whatever the other tests sent from this address.
+      const limited = await system.startExtraGateway({ AUTH_RATE_LIMIT: '3', AUTH_RATE_WINDOW_SECONDS: '60', REDIS_KEY_PREFIX: `e2e-limited-${randomUUID()}:` });
       try {
         const attempts = [];
         for (let attempt = 0; attempt < 4; attempt += 1) {

@@ -11,7 +11,8 @@
 //   npm run bench:purchase -- [--mode open|closed] [--rate 200] [--clients 50] [--seconds 60]
 //        [--users 200] [--hot] [--provider-latency 50 | 500-2000] [--amount 100000] [--no-limits]
 //
-// Run the system with AUTH_RATE_LIMIT=10000 (registering the users is rate-limited per address).
+// Run the system with AUTH_RATE_LIMIT=10000 USER_RATE_LIMIT=1000000 (registering is limited per address,
+// and paying per user; --hot pays hundreds a second as one user).
 // Bounded: at most MAX_RATE offered a second, MAX_CLIENTS clients, MAX_SECONDS of load,
 // MAX_IN_FLIGHT requests outstanding (beyond it an offered request counts as 'client-overload'),
 // each request with a 10 s timeout, and DRAIN_TIMEOUT_MS for the payments to settle. Only loopback
@@ -65,7 +66,7 @@ for (const [name, value] of Object.entries({ rate, clients, seconds, userCount, 
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${value}`);
 }
 
-const { gateways, request } = apiClient({ timeoutMs: REQUEST_TIMEOUT_MS, startHint: 'AUTH_RATE_LIMIT=10000 bash deploy/local/up.sh' });
+const { gateways, request } = apiClient({ timeoutMs: REQUEST_TIMEOUT_MS, startHint: 'AUTH_RATE_LIMIT=10000 USER_RATE_LIMIT=1000000 bash deploy/local/up.sh' });
 
 const infra = Object.fromEntries(
   execFileSync('bash', [join(ROOT, 'deploy/local/infra.sh'), 'env'], { encoding: 'utf8' })

@@ -14,7 +14,10 @@ export class AuthEnv extends BackendServiceEnv {
   })
   JWT_PRIVATE_KEY!: string;
 
-  /** Short: a stolen access token is useful only this long, and logout cannot recall it. */
+  /**
+   * Short: a stolen access token is useful only this long. Logout recalls it at once through Redis;
+   * after a Redis restart (it keeps nothing on disk) an ended session's token lapses by this.
+   */
   @Expose()
   @Type(() => Number)
   @IsInt()

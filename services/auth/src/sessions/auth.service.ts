@@ -12,7 +12,7 @@ import {
   UserProfile,
   UserRegisteredEvent,
 } from '@bvs/contracts';
-import { enqueueEvent, ServiceError } from '@bvs/platform';
+import { enqueueEvent, ServiceError, SessionRevocations } from '@bvs/platform';
 import * as bcrypt from 'bcrypt';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuthEnv } from '../config/auth-env';
@@ -51,6 +51,7 @@ export class AuthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly env: AuthEnv,
     private readonly signer: AccessTokenSigner,
+    private readonly revocations: SessionRevocations,
   ) {
     this.decoyHash = bcrypt.hash(randomUUID(), env.BCRYPT_COST);
   }
@@ -118,6 +119,7 @@ export class AuthService {
         this.logger.warn({ userId: session.userId, sessionId: session.id }, 'Rotated refresh token presented again: session revoked');
         return {
           error: new ServiceError(AUTH_ERROR_CODES.refreshTokenReused, 401, 'This refresh token was already used; the session is revoked. Log in again.'),
+          revokedSessionId: session.id,
         };
       }
       if (token.expiresAt.getTime() <= Date.now()) return { error: invalidRefreshToken() };
@@ -125,15 +127,38 @@ export class AuthService {
       return { tokens: await this.issueTokens(manager, session.userId, session.id) };
     });
     // Thrown after the transaction so the family revocation above commits.
-    if ('error' in outcome) throw outcome.error;
+    if ('error' in outcome) {
+      if ('revokedSessionId' in outcome && outcome.revokedSessionId) await this.endAccessTokensOfReusedSession(outcome.revokedSessionId);
+      throw outcome.error;
+    }
     return outcome.tokens;
   }
 
+  /**
+   * Ends the session for its refresh token (in the database) and for its access tokens (in Redis,
+   * where every gateway looks). Idempotent, so a client that got 503 because Redis did not answer
+   * logs out again and completes it.
+   */
   async logout(userId: string, sessionId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const session = await manager.getRepository(SessionRecord).findOneBy({ id: sessionId, userId });
       if (session && !session.revokedAt) await revokeSession(manager, session.id, 'LOGOUT');
     });
+    try {
+      await this.revocations.revoke(sessionId, this.env.ACCESS_TOKEN_TTL_SECONDS * 1_000);
+    } catch (error) {
+      this.logger.warn({ err: error, sessionId }, 'Could not record the ended session in Redis');
+      throw new ServiceError('SERVICE.UNAVAILABLE', 503, 'The session could not be ended everywhere yet; log out again.');
+    }
+  }
+
+  /** The thief's access tokens die with the family; if Redis is away they lapse at their expiry instead. */
+  private async endAccessTokensOfReusedSession(sessionId: string): Promise<void> {
+    try {
+      await this.revocations.revoke(sessionId, this.env.ACCESS_TOKEN_TTL_SECONDS * 1_000);
+    } catch (error) {
+      this.logger.error({ err: error, sessionId, alert: 'SESSION_REVOCATION_NOT_RECORDED' }, 'A reused session is revoked, but its access tokens stay valid until they expire');
+    }
   }
 
   async profile(userId: string): Promise<UserProfile> {

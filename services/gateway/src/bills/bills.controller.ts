@@ -19,6 +19,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
 import { ProblemError } from '../http/problem-error';
 import { requireUuidPathId } from '../http/validation';
+import { RateLimited } from '../limits/rate-limit.decorator';
 import { oneOf, toApiAmount } from '../wallets/money';
 import { IDEMPOTENT_REPLAY_HEADER } from '../wallets/wallets.controller';
 import { BillDto, BillPageDto, BillQueryDto, MeterDto, PayBillDto, ProviderListDto, ValidateMeterDto } from './bills.dto';
@@ -54,15 +55,17 @@ export class BillsController {
   }
 
   @Post('validate-meter')
+  @RateLimited('validate-meter')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Check a meter before paying', description: "Returns the customer's name and address for the payer to confirm." })
   @ApiOkResponse({ type: MeterDto })
-  @ApiProblems({ 400: 'BILLING.UNKNOWN_PROVIDER', 401: 'AUTH.UNAUTHENTICATED', 422: 'BILLING.METER_NOT_FOUND' })
+  @ApiProblems({ 400: 'BILLING.UNKNOWN_PROVIDER', 401: 'AUTH.UNAUTHENTICATED', 422: 'BILLING.METER_NOT_FOUND', 429: 'RATE_LIMITED' })
   async validateMeter(@Body() body: ValidateMeterDto, @ServiceCall() call: CallContext): Promise<MeterDto> {
     return toMeterDto(await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber }, call));
   }
 
   @Post('pay')
+  @RateLimited('pay')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Pay an electricity bill from your wallet',
@@ -77,6 +80,7 @@ export class BillsController {
     401: 'AUTH.UNAUTHENTICATED',
     409: 'IDEMPOTENCY.CONFLICT',
     422: 'WALLET.INSUFFICIENT_FUNDS',
+    429: 'RATE_LIMITED',
   })
   async pay(@Body() body: PayBillDto, @ServiceCall() call: CallContext, @Res({ passthrough: true }) response: Response): Promise<BillDto> {
     const request = { amount: String(body.amount), reference: body.reference, meterNumber: body.meterNumber, providerCode: body.provider };

@@ -30,7 +30,10 @@ export class GatewayEnv extends ServiceEnv {
   @Matches(GRPC_TARGET, { message: 'BILLING_GRPC_TARGET must be a grpc-js target such as ipv4:127.0.0.1:5003 or dns:///billing-grpc:5003' })
   BILLING_GRPC_TARGET = 'ipv4:127.0.0.1:5003';
 
-  /** Requests per client address and window on register and login (credential stuffing, sign-up spam). */
+  /**
+   * Requests per client address and window on the routes a stranger can call: register, login,
+   * refresh and the services-health fan-out (credential stuffing, sign-up spam, probing).
+   */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -44,6 +47,36 @@ export class GatewayEnv extends ServiceEnv {
   @Min(1)
   @Max(3_600)
   AUTH_RATE_WINDOW_SECONDS = 60;
+
+  /** Requests per signed-in user and window on fund, pay and validate-meter: one user cannot crowd out the rest. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  USER_RATE_LIMIT = 60;
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  USER_RATE_WINDOW_SECONDS = 60;
+
+  /** Wrong passwords per account and window before its logins are refused from everywhere (429) until the window ends. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  FAILED_LOGIN_LIMIT = 5;
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  FAILED_LOGIN_WINDOW_SECONDS = 900;
 
   /** Largest JSON body accepted; every request of this API is a few hundred bytes. */
   @Expose()

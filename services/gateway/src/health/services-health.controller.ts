@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { PublicRoute } from '@bvs/platform';
 import { Backend, BackendClients, BACKENDS } from '../backends/backend-clients';
+import { RateLimited } from '../limits/rate-limit.decorator';
 
 export interface SystemReadiness {
   readonly status: 'up' | 'down';
@@ -18,6 +19,7 @@ export class ServicesHealthController {
   constructor(private readonly backends: BackendClients) {}
 
   @Get('services')
+  @RateLimited('services-health')
   async services(@Res({ passthrough: true }) response: Response): Promise<SystemReadiness> {
     const services = await Promise.all(BACKENDS.map((backend) => this.ask(backend)));
     const status = services.every((service) => service.status === 'up') ? 'up' : 'down';

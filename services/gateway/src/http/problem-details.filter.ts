@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { RemoteServiceError, ServiceTimeoutError, ServiceUnavailableError } from '@bvs/platform';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ProblemError } from './problem-error';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemTypeOf } from './problem-details';
@@ -65,9 +64,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         'A service needed for this request is unavailable. Try again shortly.',
         { 'Retry-After': String(RETRY_AFTER_SECONDS) },
       );
-    }
-    if (exception instanceof ThrottlerException) {
-      return new ProblemError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', titleOf(429), 'Too many requests from this address; wait before trying again.');
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

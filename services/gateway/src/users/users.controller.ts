@@ -1,8 +1,7 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { SessionTokens, UserProfile } from '@bvs/contracts';
-import { CallContext, PublicRoute } from '@bvs/platform';
+import { CallContext, PublicRoute, RemoteServiceError } from '@bvs/platform';
 import type { Request } from 'express';
 import { BackendClients } from '../backends/backend-clients';
 import { ServiceCall } from '../backends/service-call.decorator';
@@ -11,15 +10,20 @@ import { LoginDto, RegisterDto } from './dto/credentials.dto';
 import { RefreshSessionDto } from './dto/refresh-session.dto';
 import { SessionTokensDto } from './dto/session-tokens.dto';
 import { UserProfileDto } from './dto/user-profile.dto';
+import { FailedLogins } from '../limits/failed-logins';
+import { RateLimited } from '../limits/rate-limit.decorator';
 
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly backends: BackendClients) {}
+  constructor(
+    private readonly backends: BackendClients,
+    private readonly failedLogins: FailedLogins,
+  ) {}
 
   @Post('register')
   @PublicRoute()
-  @UseGuards(ThrottlerGuard)
+  @RateLimited('register')
   @ApiOperation({ summary: 'Create an account', description: 'Password: 8 or more characters, at most 72 bytes, not the e-mail address.' })
   @ApiCreatedResponse({ type: UserProfileDto })
   @ApiProblems({ 400: 'AUTH.PASSWORD_POLICY', 409: 'AUTH.EMAIL_TAKEN', 413: 'REQUEST.TOO_LARGE', 415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' })
@@ -29,24 +33,34 @@ export class UsersController {
 
   @Post('login')
   @PublicRoute()
-  @UseGuards(ThrottlerGuard)
+  @RateLimited('login')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Log in', description: 'Starts a session. A wrong e-mail and a wrong password get the same answer.' })
+  @ApiOperation({
+    summary: 'Log in',
+    description: 'Starts a session. A wrong e-mail and a wrong password get the same answer. After FAILED_LOGIN_LIMIT wrong passwords for one account within the window, its logins get 429 from anywhere until the window ends.',
+  })
   @ApiOkResponse({ type: SessionTokensDto })
   @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.INVALID_CREDENTIALS', 429: 'RATE_LIMITED' })
   async login(@Body() body: LoginDto, @Req() request: Request, @ServiceCall() call: CallContext): Promise<SessionTokensDto> {
-    return toSessionTokensDto(await this.backends.auth.call('LogIn', { email: body.email, password: body.password, client: clientOf(request) }, call));
+    await this.failedLogins.refuseIfLocked(body.email);
+    try {
+      return toSessionTokensDto(await this.backends.auth.call('LogIn', { email: body.email, password: body.password, client: clientOf(request) }, call));
+    } catch (error) {
+      if (error instanceof RemoteServiceError && error.code === 'AUTH.INVALID_CREDENTIALS') await this.failedLogins.record(body.email);
+      throw error;
+    }
   }
 
   @Post('refresh')
   @PublicRoute()
+  @RateLimited('refresh')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Rotate the refresh token',
     description: 'Returns a new token pair. Presenting a refresh token that was already used revokes the whole session.',
   })
   @ApiOkResponse({ type: SessionTokensDto })
-  @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.REFRESH_TOKEN_REUSED' })
+  @ApiProblems({ 400: 'VALIDATION.FAILED', 401: 'AUTH.REFRESH_TOKEN_REUSED', 429: 'RATE_LIMITED' })
   async refresh(@Body() body: RefreshSessionDto, @Req() request: Request, @ServiceCall() call: CallContext): Promise<SessionTokensDto> {
     return toSessionTokensDto(await this.backends.auth.call('RefreshSession', { refreshToken: body.refreshToken, client: clientOf(request) }, call));
   }
@@ -56,7 +70,7 @@ export class UsersController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'End the session',
-    description: 'Revokes the session of this access token: its refresh token stops working. The access token itself lapses at its expiry (minutes).',
+    description: 'Revokes the session of this access token at once: its refresh token stops working, and the access token is refused from the next request on.',
   })
   @ApiNoContentResponse({ description: 'Logged out.' })
   @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED' })

@@ -7,6 +7,7 @@ import { ServiceCall } from '../backends/service-call.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
 import { requireUuidPathId } from '../http/validation';
+import { RateLimited } from '../limits/rate-limit.decorator';
 import { BalanceDto, FundWalletDto, TransactionDto, TransactionPageDto, TransactionQueryDto } from './dto/wallet.dto';
 import { toBalanceDto, toTransactionDto } from './money';
 
@@ -28,6 +29,7 @@ export class WalletsController {
   }
 
   @Post('wallets/fund')
+  @RateLimited('fund')
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Add money to your wallet',
@@ -36,7 +38,7 @@ export class WalletsController {
       'Credits directly only in a sandbox deployment (SANDBOX_DIRECT_FUNDING on the wallet service); elsewhere it answers 403 WALLET.FUNDING_DISABLED.',
   })
   @ApiCreatedResponse({ type: TransactionDto, headers: { [IDEMPOTENT_REPLAY_HEADER]: { description: 'true when this answers a replayed reference', schema: { type: 'string' } } } })
-  @ApiProblems({ 400: 'WALLET.INVALID_AMOUNT', 401: 'AUTH.UNAUTHENTICATED', 403: 'WALLET.FUNDING_DISABLED', 409: 'IDEMPOTENCY.CONFLICT' })
+  @ApiProblems({ 400: 'WALLET.INVALID_AMOUNT', 401: 'AUTH.UNAUTHENTICATED', 403: 'WALLET.FUNDING_DISABLED', 409: 'IDEMPOTENCY.CONFLICT', 429: 'RATE_LIMITED' })
   async fund(@Body() body: FundWalletDto, @ServiceCall() call: CallContext, @Res({ passthrough: true }) response: Response): Promise<TransactionDto> {
     const result = await this.backends.wallet.call('FundWallet', { amount: String(body.amount), reference: body.reference }, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(result.replayed));

@@ -17,6 +17,12 @@ export interface SystemOptions {
 }
 
 /**
+ * Limits far above what any test sends, so only the tests about limits meet them (with a gateway
+ * of their own, lower limits and a fresh REDIS_KEY_PREFIX).
+ */
+const GENEROUS_LIMITS = { AUTH_RATE_LIMIT: '1000', USER_RATE_LIMIT: '100000', FAILED_LOGIN_LIMIT: '1000' } as const;
+
+/**
  * The services under test as real processes, each on its own fresh database, plus a gateway in
  * front: what users run, on the real PostgreSQL, Kafka and schema registry.
  */
@@ -29,18 +35,22 @@ export class RunningSystem {
     private readonly databases: ReadonlyMap<BackendService, TestDatabase>,
     /** The simulator's merchant key, which billing sends: a secret the tests look for where it must not be. */
     readonly providerApiKey: string,
+    /** Starts this system's keys in the shared Redis (limits, ended sessions), apart from every other run's. */
+    readonly redisKeyPrefix: string,
   ) {}
 
   static async start(options: SystemOptions): Promise<RunningSystem> {
     const infra = readInfraAddresses();
     const keys = testSigningKeys();
     const groupSuffix = uniqueGroupSuffix();
+    const redisKeyPrefix = `e2e-${groupSuffix}:`;
     const providerApiKey = randomBytes(24).toString('hex');
     const common = {
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'info',
       KAFKA_BROKERS: infra.KAFKA_BROKERS,
       SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL,
       KAFKA_GROUP_SUFFIX: groupSuffix,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
     };
     const databases = new Map<BackendService, TestDatabase>();
     const services = new Map<BackendService, ServiceProcess[]>();
@@ -77,11 +87,11 @@ export class RunningSystem {
       const failure = started.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
       const gateway = await ServiceProcess.start('gateway', {
-        env: { ...common, ...backendTargetsOf(services), JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId, AUTH_RATE_LIMIT: '1000', ...options.gatewayEnv },
+        env: { ...common, ...backendTargetsOf(services), JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId, ...GENEROUS_LIMITS, ...options.gatewayEnv },
         // Ready means every backend SERVING; a system started without some backend can only be live.
         readyPath: BACKENDS.every((name) => services.has(name)) ? '/api/health/ready' : '/api/health/live',
       });
-      return new RunningSystem(gateway, services, keys, databases, providerApiKey);
+      return new RunningSystem(gateway, services, keys, databases, providerApiKey, redisKeyPrefix);
     } catch (error) {
       await Promise.all([...services.values()].flat().map((service) => service.stop()));
       await Promise.all([...databases.values()].map((database) => database.drop()));
@@ -90,16 +100,18 @@ export class RunningSystem {
   }
 
   /** Another gateway in front of the same services, e.g. with different limits. */
-  async startExtraGateway(env: Readonly<Record<string, string>>): Promise<ServiceProcess> {
+  async startExtraGateway(env: Readonly<Record<string, string>>, waitFor: 'ready' | 'live' = 'ready'): Promise<ServiceProcess> {
     return ServiceProcess.start('gateway', {
       env: {
         LOG_LEVEL: 'info',
+        REDIS_KEY_PREFIX: this.redisKeyPrefix,
+        ...GENEROUS_LIMITS,
         ...backendTargetsOf(this.instancesOf),
         JWT_PUBLIC_KEY: this.keys.publicKeyPem,
         JWT_KEY_ID: this.keys.keyId,
         ...env,
       },
-      readyPath: BACKENDS.every((name) => this.instancesOf.has(name)) ? '/api/health/ready' : '/api/health/live',
+      readyPath: waitFor === 'ready' && BACKENDS.every((name) => this.instancesOf.has(name)) ? '/api/health/ready' : '/api/health/live',
     });
   }
 

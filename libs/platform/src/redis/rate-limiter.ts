@@ -1,0 +1,69 @@
+import type Redis from 'ioredis';
+import { RedisUnavailableError } from './redis-client';
+
+/**
+ * Counts one hit and returns the count and the window's remaining time, atomically: the first hit
+ * of a window starts its expiry, so a key never outlives its window.
+ */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {count, ttl}
+`;
+
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  /** When the window ends; what a refused client is told to wait (Retry-After). */
+  readonly retryAfterMs: number;
+}
+
+/**
+ * Fixed-window counters in Redis, so a limit holds across every gateway replica: `limit` hits per
+ * key per window. Keys name what is limited and for whom (`login:address:203.0.113.7`,
+ * `pay:user:<uuid>`).
+ */
+export class RateLimiter {
+  /** `namespace` starts every key (REDIS_KEY_PREFIX), so deployments can share one Redis. */
+  constructor(
+    private readonly redis: Redis,
+    private readonly namespace: string,
+  ) {}
+
+  private keyOf(key: string): string {
+    return `${this.namespace}rate:${key}`;
+  }
+
+  async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
+    const count = await this.count(key, windowMs);
+    return { allowed: count.hits <= limit, retryAfterMs: count.remainingMs };
+  }
+
+  /** The hits in the current window without adding one (for limits counted after the fact). */
+  async peek(key: string): Promise<number> {
+    try {
+      return Number((await this.redis.get(this.keyOf(key))) ?? 0);
+    } catch (error) {
+      throw new RedisUnavailableError('read a rate limit', { cause: error });
+    }
+  }
+
+  /** The window's remaining time for `key`, 0 when it has none. */
+  async remainingMs(key: string): Promise<number> {
+    try {
+      return Math.max(0, await this.redis.pttl(this.keyOf(key)));
+    } catch (error) {
+      throw new RedisUnavailableError('read a rate limit', { cause: error });
+    }
+  }
+
+  async count(key: string, windowMs: number): Promise<{ hits: number; remainingMs: number }> {
+    try {
+      const [hits, remainingMs] = (await this.redis.eval(HIT_SCRIPT, 1, this.keyOf(key), String(windowMs))) as [number, number];
+      return { hits, remainingMs };
+    } catch (error) {
+      throw new RedisUnavailableError('count a rate limit', { cause: error });
+    }
+  }
+}

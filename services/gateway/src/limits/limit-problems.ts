@@ -1,0 +1,19 @@
+import { HttpStatus } from '@nestjs/common';
+import { RedisUnavailableError } from '@bvs/platform';
+import { ProblemError } from '../http/problem-error';
+
+/** 429 with the seconds left in the window, rounded up so a client that waits them gets through. */
+export function tooManyRequests(retryAfterMs: number, scope: string): ProblemError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1_000));
+  return new ProblemError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', 'Too Many Requests', `Too many requests ${scope}; try again in ${seconds} s.`, {
+    'Retry-After': String(seconds),
+  });
+}
+
+/** Limits and revocations live in Redis; without it the gateway refuses rather than guess. */
+export function redisUnavailable(error: unknown): unknown {
+  if (!(error instanceof RedisUnavailableError)) return error;
+  return new ProblemError(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE.UNAVAILABLE', 'Service Unavailable', 'A store this request needs is unavailable. Try again shortly.', {
+    'Retry-After': '1',
+  });
+}
