@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ServiceProcess } from '@bvs/platform/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { eventually, type ServiceProcess } from '@bvs/platform/testing';
 import { ApiResponse, call } from './support/http';
 import { RunningSystem } from './support/system';
 
@@ -110,14 +112,80 @@ describe('limits and ended sessions hold across gateways', () => {
     expect((await call(first, '/api/users/login', { body: { email: bystander.email, password: PASSWORD } })).status).toBe(200);
   });
 
-  it('refuses with 503, and reports not ready, when Redis cannot be reached, rather than letting requests through unchecked', async () => {
+  it('refuses with 503 while its Redis is away, rather than let requests through unchecked, and recovers when it is back', async () => {
     const { tokens } = await signedUp();
-    const blind = await gateway({ REDIS_URL: 'redis://127.0.0.1:1' }, 'live');
-    const ready = await fetch(`${blind}/api/health/ready`);
-    expect(ready.status).toBe(503);
-    const authenticated = await me(blind, tokens.accessToken);
-    expect({ status: authenticated.status, code: authenticated.body.code }).toEqual({ status: 503, code: 'SERVICE.UNAVAILABLE' });
-    const login = await call<Problem>(blind, '/api/users/login', { body: { email: `nobody-${randomUUID()}@example.com`, password: PASSWORD } });
-    expect(login.status).toBe(503);
+    const redis = await PrivateRedis.start();
+    try {
+      const url = await gateway({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: `e2e-redis-away-${randomUUID()}:` });
+      expect((await me(url, tokens.accessToken)).status).toBe(200);
+
+      await redis.stop();
+      const ready = await fetch(`${url}/api/health/ready`);
+      expect(ready.status).toBe(503);
+      const authenticated = await me(url, tokens.accessToken);
+      expect({ status: authenticated.status, code: authenticated.body.code }).toEqual({ status: 503, code: 'SERVICE.UNAVAILABLE' });
+      const login = await call<Problem>(url, '/api/users/login', { body: { email: `nobody-${randomUUID()}@example.com`, password: PASSWORD } });
+      expect({ status: login.status, code: login.body.code }).toEqual({ status: 503, code: 'SERVICE.UNAVAILABLE' });
+
+      await redis.restart();
+      await eventually(async () => ((await me(url, tokens.accessToken)).status === 200 ? true : undefined), 'the gateway to reconnect to Redis');
+    } finally {
+      await redis.stop();
+    }
   });
 });
+
+/** A Redis of the test's own (the machine's redis-server on a free port), so the test can stop it. */
+class PrivateRedis {
+  private process: ChildProcess | undefined;
+
+  private constructor(private readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<PrivateRedis> {
+    const port = await new Promise<number>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', reject);
+      probe.listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    const redis = new PrivateRedis(port);
+    await redis.restart();
+    return redis;
+  }
+
+  async restart(): Promise<void> {
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await eventually(async () => ((await this.answers()) ? true : undefined), `redis-server on port ${this.port} to answer`);
+  }
+
+  async stop(): Promise<void> {
+    const running = this.process;
+    this.process = undefined;
+    if (!running || running.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGKILL');
+    });
+  }
+
+  /** True once it answers PING with PONG. */
+  private answers(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const socket = connect(this.port, '127.0.0.1');
+      socket.setTimeout(1_000, () => socket.destroy());
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        resolve(data.toString().startsWith('+PONG'));
+        socket.destroy();
+      });
+      socket.once('error', () => resolve(false));
+      socket.once('close', () => resolve(false));
+    });
+  }
+}
