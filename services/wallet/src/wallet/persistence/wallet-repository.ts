@@ -85,8 +85,10 @@ export class WalletRepository {
   /**
    * Moves each wallet to the state its `last` entry leaves, where the wallet is still at the version
    * it was read at; returns the wallets saved. The others changed meanwhile and keep the newer
-   * state. The rows are offered in id order, so that two batches over the same wallets usually queue
-   * behind each other; a deadlock that still happens fails the whole transaction, and nothing of it is saved.
+   * state. The rows are locked in id order first (the sub-select), as every other writer locks
+   * them: an UPDATE joined to a list locks rows in whatever order the planner's join yields, and a
+   * request batch doing that crossed the outcome consumers' id-ordered locks into deadlocks under
+   * load (each one failing a whole transaction, which then ran again event by event).
    */
   async saveBalances(manager: EntityManager, changes: readonly BalanceChange[]): Promise<Set<string>> {
     if (changes.length === 0) return new Set();
@@ -98,6 +100,7 @@ export class WalletRepository {
          FROM (SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::bigint[], $5::int[]) AS given (id, read_version, available, held, version)
                 ORDER BY id) AS moved
         WHERE wallets.id = moved.id AND wallets.version = moved.read_version
+          AND wallets.id IN (SELECT id FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
         RETURNING wallets.id`,
       [
         column((change) => change.walletId),
