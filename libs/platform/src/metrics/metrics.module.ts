@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { PublicRoute } from '../http';
+import { RefreshingReading } from './refreshing-reading';
 
 /** A gauge read from the service's own database at scrape time: the query returns `value` plus one column per label. */
 export interface DatabaseGauge {
@@ -68,7 +69,8 @@ class HttpMetricsMiddleware {
 
 /**
  * GET /metrics in the Prometheus text format: process metrics, HTTP latency by route, and gauges
- * the service reads from its own tables when scraped (outbox backlog, payments by status).
+ * the service reads from its own tables (outbox backlog, payments by status), at most once per
+ * DATABASE_GAUGE_MAX_AGE_MS whatever the scrape rate.
  */
 @Global()
 @Module({})
@@ -103,17 +105,26 @@ export class MetricsModule implements NestModule {
   }
 }
 
+/**
+ * The longest a database gauge's value is served before its query runs again. Every replica is
+ * scraped by every Prometheus, often more than once a minute; each scrape running COUNTs over the
+ * ledger would make monitoring a load of its own. At most one query per gauge per this long, and
+ * one in flight, however many scrapes arrive.
+ */
+export const DATABASE_GAUGE_MAX_AGE_MS = 15_000;
+
 function registerDatabaseGauge(registry: MetricsRegistry, definition: DatabaseGauge, dataSource: DataSource | undefined): void {
   if (!dataSource) throw new Error(`metric ${definition.name} needs the service's database`);
   const labelNames = [...(definition.labelNames ?? [])];
+  const reading = new RefreshingReading(() => dataSource.query(definition.query) as Promise<Record<string, unknown>[]>, DATABASE_GAUGE_MAX_AGE_MS);
   new Gauge({
     name: definition.name,
     help: definition.help,
     labelNames,
     registers: [registry],
     async collect() {
-      // A failed read leaves the gauge empty for this scrape rather than failing the whole scrape.
-      const rows = (await dataSource.query(definition.query).catch(() => [])) as Record<string, unknown>[];
+      // Until a read has succeeded the gauge stays empty rather than failing the whole scrape.
+      const rows = (await reading.get()) ?? [];
       this.reset();
       for (const row of rows) {
         const labels = Object.fromEntries(labelNames.map((label) => [label, String(row[label])]));
