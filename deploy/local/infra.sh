@@ -365,9 +365,21 @@ format_kafka_storage() {
 }
 
 # Returns 0 when a start is needed, 1 when Kafka is already there.
+# The configuration template a running broker was started with: a broker from before a change of
+# it (the move to SASL, say) is restarted instead of being talked to in a way it does not speak.
+KAFKA_TEMPLATE_STAMP="$RUN_DIR/kafka.template-sha256"
+
+kafka_template_hash() {
+  sha256sum "$SCRIPT_DIR/kafka/server.properties" | cut -d' ' -f1
+}
+
 kafka_needs_start() {
   clean_stale_pid "$KAFKA_PID" "$KAFKA_MARKER"
   local pid
+  if pid=$(own_pid "$KAFKA_PID" "$KAFKA_MARKER") && [[ "$(cat "$KAFKA_TEMPLATE_STAMP" 2>/dev/null)" != "$(kafka_template_hash)" ]]; then
+    say "kafka: pid $pid runs an older configuration (deploy/local/kafka/server.properties changed); restarting it"
+    stop_part kafka "$KAFKA_PID" "$KAFKA_MARKER" kafka_ready
+  fi
   if pid=$(own_pid "$KAFKA_PID" "$KAFKA_MARKER"); then
     if kafka_ready; then
       say "kafka: already up on $KAFKA_HOST:$KAFKA_PORT (pid $pid)"
@@ -400,6 +412,7 @@ launch_kafka() {
     -Djava.awt.headless=true -Dkafka.logs.dir="$LOG_DIR" \
     -Dlog4j.configuration="file:$SCRIPT_DIR/kafka/log4j.properties" \
     -cp "$KAFKA_LIBS/*" "$KAFKA_MARKER" "$KAFKA_CONF"
+  kafka_template_hash >"$KAFKA_TEMPLATE_STAMP"
   say "kafka: starting Kafka $(<"$KAFKA_LIBS/.version") (pid $(<"$KAFKA_PID"), log .infra/logs/kafka.log)"
 }
 
