@@ -24,7 +24,7 @@ export class UsersController {
   @Post('register')
   @PublicRoute()
   @RateLimited('register')
-  @ApiOperation({ summary: 'Create an account', description: 'Password: 8 or more characters, at most 72 bytes, not the e-mail address.' })
+  @ApiOperation({ summary: 'Create an account', description: 'Password: 12 or more characters, at most 72 bytes, not the e-mail address and not one of the common passwords.' })
   @ApiCreatedResponse({ type: UserProfileDto })
   @ApiProblems({ 400: 'AUTH.PASSWORD_POLICY', 409: 'AUTH.EMAIL_TAKEN', 413: 'REQUEST.TOO_LARGE', 415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' })
   register(@Body() body: RegisterDto, @ServiceCall() call: CallContext): Promise<UserProfile> {
