@@ -19,6 +19,17 @@ function controlledRead() {
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A reading whose first read has returned `value`, with a clock the test moves. */
+async function readingHolding(value: number, maxAgeMs: number) {
+  const clock = { now: 0 };
+  const source = controlledRead();
+  const reading = new RefreshingReading(source.read, maxAgeMs, () => clock.now);
+  const first = reading.get();
+  source.finish(value);
+  await first;
+  return { reading, source, clock };
+}
+
 describe('RefreshingReading', () => {
   it('given no value yet, when asked twice at once, then both wait for one read', async () => {
     const source = controlledRead();
@@ -31,25 +42,15 @@ describe('RefreshingReading', () => {
   });
 
   it('given a fresh value, when asked again and again, then it reads nothing more', async () => {
-    let clock = 0;
-    const source = controlledRead();
-    const reading = new RefreshingReading(source.read, 15_000, () => clock);
-    const first = reading.get();
-    source.finish(3);
-    await first;
-    clock = 14_999;
+    const { reading, source, clock } = await readingHolding(3, 15_000);
+    clock.now = 14_999;
     for (let scrape = 0; scrape < 10; scrape += 1) expect(await reading.get()).toBe(3);
     expect(source.started()).toBe(1);
   });
 
   it('given a stale value, when asked, then it answers the old value at once and refreshes once in the background', async () => {
-    let clock = 0;
-    const source = controlledRead();
-    const reading = new RefreshingReading(source.read, 15_000, () => clock);
-    const first = reading.get();
-    source.finish(3);
-    await first;
-    clock = 15_000;
+    const { reading, source, clock } = await readingHolding(3, 15_000);
+    clock.now = 15_000;
     expect(await reading.get()).toBe(3);
     expect(await reading.get()).toBe(3);
     expect(source.started()).toBe(2);
@@ -59,13 +60,8 @@ describe('RefreshingReading', () => {
   });
 
   it('given a read that fails, when asked, then it keeps the last value and tries again next time', async () => {
-    let clock = 0;
-    const source = controlledRead();
-    const reading = new RefreshingReading(source.read, 1_000, () => clock);
-    const first = reading.get();
-    source.finish(5);
-    await first;
-    clock = 2_000;
+    const { reading, source, clock } = await readingHolding(5, 1_000);
+    clock.now = 2_000;
     expect(await reading.get()).toBe(5);
     source.fail();
     await flush();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, testKafkaConfig } from '@bvs/platform/testing';
+import { eventually, kafkaCredentials, SERVICE_KAFKA_IDENTITIES, testKafkaConfig } from '@bvs/platform/testing';
 import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { call } from './support/http';
@@ -97,7 +97,9 @@ describe('secrets stay out of every durable log', () => {
     // A reused refresh token is refused (and logged as a warning): that line must not carry it either.
     expect((await call(api, '/users/refresh', { body: { refreshToken: first.body.refreshToken } })).status).toBe(401);
 
-    const secrets = { password, 'provider API key': system.providerApiKey, ...prefixed('first', first.body), ...prefixed('second', second.body) };
+    // The services' Kafka passwords travel in their environment; they must not travel any further.
+    const kafkaPasswords = Object.fromEntries(Object.values(SERVICE_KAFKA_IDENTITIES).map((identity) => [`Kafka password of ${identity}`, kafkaCredentials(identity).password]));
+    const secrets = { password, 'provider API key': system.providerApiKey, ...kafkaPasswords, ...prefixed('first', first.body), ...prefixed('second', second.body) };
     const places: Record<string, string> = {
       'Kafka topics': await everyRecordOnTheBroker(),
       'auth tables': await everyRowOf(system.databaseUrl('auth')),
