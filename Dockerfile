@@ -42,6 +42,8 @@ COPY --chown=root:root package.json ./
 # numeric USER. The files above stay root-owned, so the process cannot modify its own code.
 USER 1000:1000
 EXPOSE 3000 3001 3002 3003 3004
+# METRICS_PORT (9464) is left out on purpose: `docker run -P` publishes every EXPOSEd port, and the
+# metrics are for a scraper inside the network only (ADR 0010).
 # Declared after every COPY so that images built for different services share all their layers.
 ARG SERVICE=gateway
 ENV SERVICE=${SERVICE}

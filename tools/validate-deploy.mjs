@@ -9,6 +9,9 @@
 //   - deploy/kafka/access.conf (what the local broker and compose enforce) declares the same topics
 //     with the same partitions, and the platform's KafkaUsers grant exactly its ACLs, so the
 //     cluster cannot drift from what the tests run against (ADR 0006).
+//   - metrics stay on the management port (ADR 0010): compose publishes no service's METRICS_PORT;
+//     every Deployment Prometheus scrapes names a `metrics` container port, its annotation points
+//     at it and its ConfigMap's METRICS_PORT matches; no Service of ours routes to that port.
 // Run: npm run validate:deploy (Node 24: it imports the contracts' TypeScript directly).
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -184,8 +187,52 @@ async function checkObjects() {
   for (const identity of new Set([...access.grants].map((grant) => grant.split(' ')[0]))) if (!users.has(identity)) problem(usersFile, `no KafkaUser ${identity}`);
 }
 
+/** The port numbers a compose `ports:` list publishes on the container side ("3000:3000", "127.0.0.1:80:8080/tcp", {target}). */
+function publishedContainerPorts(ports) {
+  return (ports ?? []).map((entry) => (typeof entry === 'object' ? Number(entry.target) : Number(String(entry).split('/')[0].split(':').at(-1))));
+}
+
+function checkMetricsStayInside() {
+  const composeFile = join(root, 'docker-compose.yml');
+  const [compose] = readYamlDocuments(composeFile);
+  for (const [name, service] of Object.entries(compose?.services ?? {})) {
+    const metricsPort = Number(service.environment?.METRICS_PORT);
+    if (metricsPort && publishedContainerPorts(service.ports).includes(metricsPort)) problem(composeFile, `${name} publishes its METRICS_PORT ${metricsPort}`);
+  }
+  const objects = yamlFilesUnder(join(k8sDir, 'base')).flatMap((file) => readYamlDocuments(file).map((object) => ({ file, object })));
+  const configMaps = new Map(objects.filter(({ object }) => object.kind === 'ConfigMap').map(({ object }) => [object.metadata?.name, object.data ?? {}]));
+  const metricsPortsOf = new Map();
+  for (const { file, object } of objects.filter(({ object }) => object.kind === 'Deployment')) {
+    const template = object.spec?.template;
+    if (template?.metadata?.annotations?.['prometheus.io/scrape'] !== 'true') continue;
+    const name = object.metadata?.name;
+    const containerPorts = (template.spec?.containers ?? []).flatMap((container) => container.ports ?? []);
+    const metrics = containerPorts.find((port) => port.name === 'metrics');
+    if (!metrics) {
+      problem(file, `${name} is scraped but has no container port named metrics`);
+      continue;
+    }
+    metricsPortsOf.set(object.spec?.selector?.matchLabels?.['app.kubernetes.io/name'], metrics.containerPort);
+    const annotated = Number(template.metadata.annotations['prometheus.io/port']);
+    if (annotated !== metrics.containerPort) problem(file, `${name}: prometheus.io/port ${template.metadata.annotations['prometheus.io/port']} is not its metrics port ${metrics.containerPort}`);
+    const configured = (template.spec?.containers ?? [])
+      .flatMap((container) => container.envFrom ?? [])
+      .map((source) => configMaps.get(source.configMapRef?.name)?.METRICS_PORT)
+      .find((value) => value !== undefined);
+    if (Number(configured) !== metrics.containerPort) problem(file, `${name}: METRICS_PORT ${configured ?? '(unset)'} in its ConfigMap is not its metrics port ${metrics.containerPort}`);
+  }
+  for (const { file, object } of objects.filter(({ object }) => object.kind === 'Service')) {
+    const metricsPort = metricsPortsOf.get(object.spec?.selector?.['app.kubernetes.io/name']);
+    if (metricsPort === undefined) continue;
+    for (const port of object.spec?.ports ?? []) {
+      if (port.targetPort === 'metrics' || Number(port.targetPort ?? port.port) === metricsPort) problem(file, `Service ${object.metadata?.name} routes to the metrics port`);
+    }
+  }
+}
+
 checkCompose();
 checkKustomizations();
+checkMetricsStayInside();
 await checkObjects();
 if (problems.length > 0) {
   console.error(`validate-deploy: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);

@@ -6,6 +6,8 @@
 #   REPLICAS=2 bash deploy/local/up.sh    two instances of auth, wallet, billing and the gateway
 #     (the second on each port + 100); every gateway spreads its calls round-robin over all of
 #     them. The provider simulator, a stand-in for an outside API, runs once.
+# Metrics: GET /metrics on each service's own management port (services.env: gateway 7000, auth
+# 7001, wallet 7002, billing 7003), never on its HTTP port.
 # Logs: .infra/logs/<service>[-<k>].log. Stop with: bash deploy/local/down.sh
 set -euo pipefail
 
@@ -89,7 +91,7 @@ grpc_port_of() {
 }
 
 start_service() {
-  local instance="$1" name="$2" port="$3" grpc_port="$4" database="$5"
+  local instance="$1" name="$2" port="$3" grpc_port="$4" database="$5" metrics_port="$6"
   local pid_file="$RUN_DIR/$instance.pid" log="$LOG_DIR/$instance.log"
   if [ -f "$pid_file" ] && alive "$(cat "$pid_file")"; then
     echo "$instance: already running (pid $(cat "$pid_file"))"
@@ -135,7 +137,7 @@ wait_ready() {
   echo "$instance: ready on http://127.0.0.1:$port"
 }
 
-while read -r name port grpc_port database; do
+while read -r name port grpc_port database metrics_port; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   instances=$REPLICAS
   [ "$name" = provider-sim ] && instances=1
@@ -145,7 +147,9 @@ while read -r name port grpc_port database; do
     shift_ports=$((100 * k))
     instance_grpc=-
     [ "$grpc_port" != "-" ] && instance_grpc=$((grpc_port + shift_ports))
-    start_service "$instance" "$name" "$((port + shift_ports))" "$instance_grpc" "$database"
+    instance_metrics=-
+    [ "$metrics_port" != "-" ] && instance_metrics=$((metrics_port + shift_ports))
+    start_service "$instance" "$name" "$((port + shift_ports))" "$instance_grpc" "$database" "$instance_metrics"
   done
   for ((k = 0; k < instances; k++)); do
     instance=$name
@@ -156,4 +160,5 @@ done <"$ROOT/deploy/local/services.env"
 
 echo
 echo "The system is up. API: http://127.0.0.1:3000/api   Swagger UI: http://127.0.0.1:3000/api/docs"
+echo "Metrics: http://127.0.0.1:7000/metrics (gateway), 7001 auth, 7002 wallet, 7003 billing"
 echo "Stop it with: bash deploy/local/down.sh"

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, DatabaseServiceEnv, loadConfig, ServiceEnv } from '../src';
+import { BackendServiceEnv, ConfigError, DatabaseServiceEnv, loadConfig, ServiceEnv } from '../src';
 
 describe('loadConfig', () => {
   it('reads and converts valid variables and keeps defaults for the rest', () => {
@@ -34,5 +34,15 @@ describe('loadConfig', () => {
     expect(loadConfig(ServiceEnv, { HTTP_PORT: '1' }).BIND_ADDRESS).toBe('127.0.0.1');
     expect(loadConfig(ServiceEnv, { HTTP_PORT: '1', BIND_ADDRESS: '0.0.0.0' }).BIND_ADDRESS).toBe('0.0.0.0');
     expect(() => loadConfig(ServiceEnv, { HTTP_PORT: '1', BIND_ADDRESS: 'everywhere' })).toThrow(/BIND_ADDRESS/);
+  });
+
+  it('serves metrics on a port of their own: 9464 unless told, never the HTTP or gRPC port', () => {
+    expect(loadConfig(ServiceEnv, { HTTP_PORT: '3000' }).METRICS_PORT).toBe(9464);
+    expect(loadConfig(ServiceEnv, { HTTP_PORT: '3000', METRICS_PORT: '7000' }).METRICS_PORT).toBe(7000);
+    expect(() => loadConfig(ServiceEnv, { HTTP_PORT: '3000', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from HTTP_PORT/);
+    const backend = { HTTP_PORT: '3001', GRPC_PORT: '5001', DATABASE_URL: 'postgres://auth@127.0.0.1/bvs_auth' };
+    expect(() => loadConfig(BackendServiceEnv, { ...backend, METRICS_PORT: '5001' })).toThrow(/METRICS_PORT must differ from GRPC_PORT/);
+    // 0 means any free port (tests), for each of them.
+    expect(loadConfig(BackendServiceEnv, { ...backend, HTTP_PORT: '0', GRPC_PORT: '0', METRICS_PORT: '0' }).METRICS_PORT).toBe(0);
   });
 });

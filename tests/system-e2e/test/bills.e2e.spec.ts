@@ -260,21 +260,24 @@ describe('paying electricity bills end to end', () => {
   });
 
   it('exposes Prometheus metrics: HTTP latency by route, bills and ledger by status, outbox backlog, provider calls', async () => {
-    const scrape = async (url: string) => {
-      const response = await fetch(`${url}/metrics`);
+    // Each service's management listener (METRICS_PORT), not the port that serves its API.
+    const scrape = async (service: { metricsUrl: string }) => {
+      const response = await fetch(`${service.metricsUrl}/metrics`);
       expect(response.status).toBe(200);
       return response.text();
     };
-    const gateway = await scrape(base());
+    const gateway = await scrape(system.gateway);
     expect(gateway).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/bills\/pay"[^}]*status="202"[^}]*\} [1-9]/);
-    const billing = await scrape(system.service('billing').url);
+    const billing = await scrape(system.service('billing'));
     expect(billing).toMatch(/bvs_bills\{[^}]*status="COMPLETED"[^}]*\} [1-9]/);
     expect(billing).toMatch(/bvs_provider_request_duration_seconds_count\{[^}]*operation="vend"[^}]*\} [1-9]/);
     expect(billing).toMatch(/bvs_outbox_backlog\{service="billing"\} \d/);
-    const wallet = await scrape(system.service('wallet').url);
+    const wallet = await scrape(system.service('wallet'));
     expect(wallet).toMatch(/bvs_wallet_transactions\{[^}]*type="REVERSAL"[^}]*\} [1-9]/);
-    // Metrics are for the cluster's scraper, not for the public API behind the ingress.
-    expect((await fetch(`${base()}/api/metrics`)).status).toBe(404);
+    // Metrics are for the cluster's scraper: the API ports (the gateway's is the public one) do not serve them.
+    for (const url of [`${base()}/metrics`, `${base()}/api/metrics`, `${system.service('billing').url}/metrics`, `${system.service('wallet').url}/metrics`]) {
+      expect({ url, status: (await fetch(url)).status }).toEqual({ url, status: 404 });
+    }
   });
 
   // Last on purpose: it stops the simulator.

@@ -44,7 +44,7 @@ describe('limits and ended sessions hold across gateways', () => {
 
   async function signedUp(url = base()): Promise<{ email: string; tokens: Tokens }> {
     const email = `limits-${randomUUID()}@example.com`;
-    expect((await call(url, '/api/users/register', { body: { email, password: PASSWORD } })).status).toBe(201);
+    expect((await call(url, '/api/users/register', { body: { email, password: PASSWORD } })).status).toBe(202);
     const login = await call<Tokens>(url, '/api/users/login', { body: { email, password: PASSWORD } });
     expect(login.status).toBe(200);
     return { email, tokens: login.body };

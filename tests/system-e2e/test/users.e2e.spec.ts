@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS } from '@bvs/contracts';
-import { testSigningKeys } from '@bvs/platform/testing';
-import { waitForEvent } from './support/events';
+import { medianDurationMs, testSigningKeys } from '@bvs/platform/testing';
+import { eventsWrittenSoFar, waitForEvent } from './support/events';
 import { call } from './support/http';
 import { RunningSystem } from './support/system';
 import { decodeClaims, decodeHeader, signEs256, signHs256WithKey, unsigned, withHighS } from './support/tokens';
@@ -31,6 +31,11 @@ interface Profile {
   createdAt: string;
 }
 
+interface Accepted {
+  email: string;
+  message: string;
+}
+
 const PASSWORD = 'orange-Kettle-42!';
 
 describe('users through the gateway, against the real auth service, Kafka and PostgreSQL', () => {
@@ -38,16 +43,19 @@ describe('users through the gateway, against the real auth service, Kafka and Po
   const base = () => system.gateway.url;
   const newEmail = () => `user-${randomUUID()}@Example.COM`;
 
-  const register = (email: string, password = PASSWORD) => call<Profile & Problem>(base(), '/api/users/register', { body: { email, password } });
+  const register = (email: string, password = PASSWORD, headers: Record<string, string> = {}) =>
+    call<Accepted & Problem>(base(), '/api/users/register', { body: { email, password }, headers });
   const login = (email: string, password = PASSWORD) => call<Tokens & Problem>(base(), '/api/users/login', { body: { email, password } });
+  /** Register answers no id (ADR 0009): the account's id comes from logging in, then GET /me. */
+  const profileOf = async (tokens: Tokens) => (await call<Profile>(base(), '/api/users/me', { token: tokens.accessToken })).body;
 
   async function signedUpUser() {
     const email = newEmail();
     const registered = await register(email);
-    expect(registered.status).toBe(201);
+    expect(registered.status).toBe(202);
     const loggedIn = await login(email);
     expect(loggedIn.status).toBe(200);
-    return { email, profile: registered.body, tokens: loggedIn.body };
+    return { email, profile: await profileOf(loggedIn.body), tokens: loggedIn.body };
   }
 
   function expectProblem(response: { status: number; contentType: string; body: Problem; headers: Headers }, status: number, code: string) {
@@ -67,40 +75,71 @@ describe('users through the gateway, against the real auth service, Kafka and Po
   }, 60_000);
 
   describe('register', () => {
-    it('creates the user with a UUID and the normalised e-mail address', async () => {
+    it('accepts a new address with 202, the normalised address and a message, and no account id; login and /me give the id', async () => {
       const email = `  ${newEmail()} `;
       const response = await register(email);
-      expect(response.status).toBe(201);
-      expect(response.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(response.body.email).toBe(email.trim().toLowerCase());
-      expect(Object.keys(response.body).sort()).toEqual(['createdAt', 'email', 'id']);
+      expect(response.status).toBe(202);
+      expect(response.contentType).toContain('application/json');
+      expect(response.body).toEqual({ email: email.trim().toLowerCase(), message: expect.stringContaining('Log in') });
+      const profile = await profileOf((await login(email.trim())).body);
+      expect(profile.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(profile.email).toBe(email.trim().toLowerCase());
     });
 
     it('publishes user-registered through the outbox, schema-encoded, correlated with the request', async () => {
       const requestId = `e2e-register-${randomUUID()}`;
-      const registered = await call<Profile>(base(), '/api/users/register', {
-        body: { email: newEmail(), password: PASSWORD },
-        headers: { 'x-request-id': requestId },
-      });
-      expect(registered.status).toBe(201);
+      const email = newEmail();
+      expect((await register(email, PASSWORD, { 'x-request-id': requestId })).status).toBe(202);
+      const profile = await profileOf((await login(email)).body);
       const event = await waitForEvent(EVENT_TOPICS.userRegistered, (candidate) => candidate.metadata.correlationId === requestId);
       expect(event).toEqual({
         metadata: expect.objectContaining({ eventType: 'UserRegistered', producer: 'auth', correlationId: requestId, causationId: null }),
-        payload: { userId: registered.body.id, email: registered.body.email },
+        payload: { userId: profile.id, email: profile.email },
       });
     });
 
-    it('refuses the same address again, whatever its case, with 409 AUTH.EMAIL_TAKEN', async () => {
+    it('answers a taken address, whatever its case, exactly as a free one: same status, same body keys, same message', async () => {
       const email = newEmail();
-      expect((await register(email)).status).toBe(201);
-      const duplicate = await register(email.toUpperCase());
-      expectProblem(duplicate, 409, 'AUTH.EMAIL_TAKEN');
+      const fresh = await register(email);
+      const duplicate = await register(email.toUpperCase(), 'violet-Teapot-97?');
+      expect(duplicate.status).toBe(fresh.status);
+      expect(duplicate.status).toBe(202);
+      expect(Object.keys(duplicate.body).sort()).toEqual(Object.keys(fresh.body).sort());
+      expect(Object.keys(fresh.body).sort()).toEqual(['email', 'message']);
+      expect(duplicate.body).toEqual(fresh.body);
+      expect(duplicate.contentType).toBe(fresh.contentType);
     });
 
-    it('lets exactly one of concurrent registrations of one address win', async () => {
+    it('leaves the existing account as it was: its password still works, the new one does not, and no second user-registered event', async () => {
+      const email = newEmail();
+      const firstRequest = `e2e-register-first-${randomUUID()}`;
+      const duplicateRequest = `e2e-register-again-${randomUUID()}`;
+      const otherPassword = `Other-${randomUUID()}`;
+      expect((await register(email, PASSWORD, { 'x-request-id': firstRequest })).status).toBe(202);
+      const owner = await profileOf((await login(email)).body);
+      expect((await register(email, otherPassword, { 'x-request-id': duplicateRequest })).status).toBe(202);
+
+      expect((await login(email)).status).toBe(200);
+      expectProblem(await login(email, otherPassword), 401, 'AUTH.INVALID_CREDENTIALS');
+      expect(await profileOf((await login(email)).body)).toEqual(owner);
+
+      // Auth publishes in commit order: once a later registration's event is out, the topic holds
+      // every event the duplicate could have caused.
+      const laterRequest = `e2e-register-later-${randomUUID()}`;
+      expect((await register(newEmail(), PASSWORD, { 'x-request-id': laterRequest })).status).toBe(202);
+      await waitForEvent(EVENT_TOPICS.userRegistered, (candidate) => candidate.metadata.correlationId === laterRequest);
+      const events = await eventsWrittenSoFar(EVENT_TOPICS.userRegistered, (candidate) => candidate.payload.email === owner.email);
+      expect(events.map((event) => ({ correlationId: event.metadata.correlationId, userId: event.payload.userId }))).toEqual([
+        { correlationId: firstRequest, userId: owner.id },
+      ]);
+    });
+
+    it('answers every one of concurrent registrations of one address alike, and creates the account once', async () => {
       const email = newEmail();
       const results = await Promise.all(Array.from({ length: 5 }, () => register(email)));
-      expect(results.map((result) => result.status).sort()).toEqual([201, 409, 409, 409, 409]);
+      expect(results.map((result) => result.status)).toEqual([202, 202, 202, 202, 202]);
+      expect(new Set(results.map((result) => JSON.stringify(result.body))).size).toBe(1);
+      expect((await login(email)).status).toBe(200);
     });
 
     it('enforces the password policy: under 12 characters, equal to the e-mail, a common password, longer than 72 bytes', async () => {
@@ -109,8 +148,11 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       expectProblem(await register(email, email.toLowerCase()), 400, 'AUTH.PASSWORD_POLICY');
       expectProblem(await register(email, 'Qwerty123456'), 400, 'AUTH.PASSWORD_POLICY');
       expectProblem(await register(email, 'é'.repeat(40)), 400, 'AUTH.PASSWORD_POLICY');
-      // None of the refusals created the account.
-      expect((await register(email)).status).toBe(201);
+      // None of the refusals created the account: this registration does, with its own password.
+      expect((await register(email)).status).toBe(202);
+      expect((await login(email)).status).toBe(200);
+      // A taken address meets the same policy, so a refusal tells nothing about the account either.
+      expectProblem(await register(email, 'Qwerty123456'), 400, 'AUTH.PASSWORD_POLICY');
     });
 
     it('refuses missing fields, extra fields, wrong types and a malformed address, naming each field', async () => {
@@ -173,17 +215,8 @@ describe('users through the gateway, against the real auth service, Kafka and Po
 
       // Without the decoy hash an unknown address would answer 10-100x faster (no bcrypt work).
       // The bound is loose on purpose: it catches a missing decoy, not scheduling noise.
-      const median = async (attempt: () => Promise<unknown>) => {
-        const times: number[] = [];
-        for (let round = 0; round < 7; round += 1) {
-          const started = process.hrtime.bigint();
-          await attempt();
-          times.push(Number(process.hrtime.bigint() - started) / 1e6);
-        }
-        return times.sort((a, b) => a - b)[3] ?? 0;
-      };
-      const knownMs = await median(() => login(email, 'not-the-password'));
-      const unknownMs = await median(() => login(newEmail(), 'not-the-password'));
+      const knownMs = await medianDurationMs(() => login(email, 'not-the-password'));
+      const unknownMs = await medianDurationMs(() => login(newEmail(), 'not-the-password'));
       expect(unknownMs / knownMs).toBeGreaterThan(0.5);
       expect(unknownMs / knownMs).toBeLessThan(2);
     });
@@ -334,6 +367,10 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       for (const path of ['/api/users/register', '/api/users/login', '/api/users/refresh']) {
         expect(document.paths[path]?.['post']?.requestBody?.content?.['application/json']?.schema).toBeDefined();
       }
+      // Register answers 202 for a free and a taken address alike: no 201, no 409 (ADR 0009).
+      const registerStatuses = Object.keys(document.paths['/api/users/register']?.['post']?.responses ?? {});
+      expect(registerStatuses).toContain('202');
+      expect(registerStatuses.filter((status) => ['201', '409'].includes(status))).toEqual([]);
       for (const path of ['/api/users/logout', '/api/users/me']) {
         const entry = document.paths[path];
         expect((entry?.['post'] ?? entry?.['get'])?.security).toEqual([{ bearer: [] }]);
@@ -348,6 +385,19 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       expect(response.headers.get('strict-transport-security')).toContain('max-age=');
       expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(response.headers.get('x-powered-by')).toBeNull();
+    });
+
+    it("serves /metrics on each service's management port only: the API port answers 404 for it", async () => {
+      for (const service of [system.gateway, system.service('auth')]) {
+        const scraped = await fetch(`${service.metricsUrl}/metrics`);
+        expect({ service: service.name, status: scraped.status }).toEqual({ service: service.name, status: 200 });
+        expect(scraped.headers.get('content-type')).toContain('text/plain');
+        expect(await scraped.text()).toContain(`process_cpu_user_seconds_total{service="${service.name}"}`);
+        expect({ service: service.name, status: (await fetch(`${service.url}/metrics`)).status }).toEqual({ service: service.name, status: 404 });
+        // The management port serves nothing else, not even the probes.
+        expect((await fetch(`${service.metricsUrl}/health/live`)).status).toBe(404);
+      }
+      expect((await fetch(`${base()}/api/metrics`)).status).toBe(404);
     });
 
     it('rate-limits register and login per client address with 429 and Retry-After', async () => {
@@ -366,7 +416,7 @@ describe('users through the gateway, against the real auth service, Kafka and Po
         // register has its own budget, and the same limit.
         const registrations = [];
         for (let attempt = 0; attempt < 4; attempt += 1) registrations.push((await call(limited.url, '/api/users/register', { body: { email: newEmail(), password: PASSWORD } })).status);
-        expect(registrations).toEqual([201, 201, 201, 429]);
+        expect(registrations).toEqual([202, 202, 202, 429]);
       } finally {
         await limited.stop();
       }
@@ -409,6 +459,22 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       for (const secret of [password, tokens.accessToken, tokens.refreshToken, refreshed.accessToken, refreshed.refreshToken, card]) {
         expect(output.includes(secret)).toBe(false);
       }
+    });
+  });
+
+  describe('registration logs', () => {
+    it('logs a registration of a taken address at info, with a hash of the address and never the address', async () => {
+      const email = newEmail();
+      const requestId = `e2e-register-log-${randomUUID()}`;
+      await register(email);
+      expect((await register(email, PASSWORD, { 'x-request-id': requestId })).status).toBe(202);
+      const line = await waitForLogLine(
+        () => system.service('auth').fullOutput,
+        (entry) => entry['msg'] === 'Registration for an address that already has an account: nothing changed' && JSON.stringify(entry).includes(requestId),
+      );
+      expect(line['level']).toBe(30);
+      expect(line['emailHash']).toMatch(/^[0-9a-f]{16}$/);
+      expect(system.service('auth').fullOutput.toLowerCase()).not.toContain(email.toLowerCase());
     });
   });
 

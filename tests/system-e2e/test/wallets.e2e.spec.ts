@@ -48,7 +48,7 @@ describe('wallets through the gateway, with the real auth and wallet services', 
   async function newUser(): Promise<string> {
     const email = `wallet-${randomUUID()}@example.com`;
     const password = 'orange-Kettle-42';
-    expect((await call(base(), '/api/users/register', { body: { email, password } })).status).toBe(201);
+    expect((await call(base(), '/api/users/register', { body: { email, password } })).status).toBe(202);
     const login = await call<{ accessToken: string }>(base(), '/api/users/login', { body: { email, password } });
     return login.body.accessToken;
   }

@@ -12,6 +12,12 @@ export interface RegisterRequest {
   readonly password: string;
 }
 
+/** No account id: a caller learns it by logging in (the token's `sub`) or from GetProfile. */
+export interface RegistrationAccepted {
+  /** The address as auth normalised it (trimmed, NFKC, lower case). */
+  readonly email: string;
+}
+
 export interface LogInRequest {
   readonly email: string;
   readonly password: string;
@@ -59,7 +65,8 @@ export const AUTH_SERVICE = {
 } as const;
 
 export interface AuthServiceMethods {
-  readonly Register: { readonly request: RegisterRequest; readonly response: UserProfile };
+  /** Answers alike whether the address was free or already had an account (which it leaves as it was), so the answer tells no one which addresses have accounts: docs/adr/0009. */
+  readonly Register: { readonly request: RegisterRequest; readonly response: RegistrationAccepted };
   readonly LogIn: { readonly request: LogInRequest; readonly response: SessionTokens };
   readonly RefreshSession: { readonly request: RefreshSessionRequest; readonly response: SessionTokens };
   /** Ends the session the access token was issued for. */

@@ -3,7 +3,6 @@
  * defined in proto/bvs/auth/v1/auth.proto (types in ../grpc/auth.ts).
  */
 export const AUTH_ERROR_CODES = {
-  emailTaken: 'AUTH.EMAIL_TAKEN',
   passwordPolicy: 'AUTH.PASSWORD_POLICY',
   invalidEmail: 'AUTH.INVALID_EMAIL',
   invalidCredentials: 'AUTH.INVALID_CREDENTIALS',

@@ -1,11 +1,12 @@
-import { DynamicModule, INestApplication, RequestMethod } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { ModulesContainer, NestFactory, Reflector } from '@nestjs/core';
 import { Kafka, KafkaConfig } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ServiceEnv } from '../config';
 import type { AccessTokenVerifier } from '../auth';
 import { AccessTokenGuard, GrpcErrorFilter, grpcServerOptions, GrpcServiceDefinition } from '../grpc';
 import { kafkaDependency, TopicSpec } from '../kafka';
+import { MetricsRegistry, MetricsServer } from '../metrics';
 import { DEFAULT_DEPENDENCY_WAIT_POLICY, StartupDependency, StartupProbeServer, StartupProgress, waitForDependencies } from '../startup';
 
 export interface ServiceDefinition {
@@ -53,13 +54,19 @@ export interface RunningService {
   readonly app: INestApplication;
   /** The address the HTTP server listens on, e.g. `http://127.0.0.1:3001`. */
   readonly url: string;
+  /**
+   * The management listener's address (METRICS_PORT), where `GET /metrics` answers, e.g.
+   * `http://127.0.0.1:9464`; undefined for a process that keeps no metrics (the provider simulator).
+   */
+  readonly metricsUrl: string | undefined;
   stop(): Promise<void>;
 }
 
 /**
  * Starts a service the same way in production and in tests: waits for its dependencies (live but
  * not ready meanwhile), then the gRPC server (token guard, and the error filter that keeps error
- * codes intact), the HTTP server (probes, metrics; the gateway's API), graceful shutdown.
+ * codes intact), the HTTP server (probes; the gateway's API), the management listener (metrics,
+ * on METRICS_PORT only), graceful shutdown.
  */
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
   const kafkaTopics = [...definition.consumedTopics, ...(definition.producedTopics ?? [])];
@@ -77,14 +84,60 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   }
   await app.listen(definition.env.HTTP_PORT, definition.env.BIND_ADDRESS);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
-  return { app, url, stop: () => app.close() };
+  const metrics = await startMetricsServer(app, definition.env);
+  const metricsUrl = metrics ? `http://${reachableHost(definition.env.BIND_ADDRESS)}:${metrics.port}` : undefined;
+  return {
+    app,
+    url,
+    metricsUrl,
+    // The scraper loses the process first, so no scrape runs a gauge against a closing database.
+    stop: async () => {
+      await metrics?.close();
+      await app.close();
+    },
+  };
+}
+
+/**
+ * Serves the application's MetricsRegistry on METRICS_PORT, once the application is up (while it
+ * waits for its dependencies there is nothing to report, and the scraper sees the target down).
+ * A process without the MetricsModule gets no listener. A port that cannot be bound stops the
+ * start-up: a service that runs without its metrics would go unwatched.
+ */
+async function startMetricsServer(app: INestApplication, env: ServiceEnv): Promise<MetricsServer | undefined> {
+  const registry = metricsRegistryOf(app);
+  if (!registry) return undefined;
+  try {
+    return await MetricsServer.listen(registry, env.METRICS_PORT, env.BIND_ADDRESS);
+  } catch (error) {
+    await app.close();
+    throw new Error(`The management listener could not bind METRICS_PORT ${env.METRICS_PORT} on ${env.BIND_ADDRESS}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * The MetricsRegistry of the application, if any module provides one. Looked up among the modules
+ * rather than with `app.get`, which for a missing provider ends the process instead of throwing.
+ */
+function metricsRegistryOf(app: INestApplication): MetricsRegistry | undefined {
+  for (const module of app.get(ModulesContainer).values()) {
+    const instance: unknown = module.providers.get(MetricsRegistry)?.instance;
+    if (instance instanceof MetricsRegistry) return instance;
+  }
+  return undefined;
+}
+
+/** Where a client on this host reaches a listener bound to `bindAddress`. */
+function reachableHost(bindAddress: string): string {
+  if (bindAddress === '0.0.0.0') return '127.0.0.1';
+  if (bindAddress === '::') return '[::1]';
+  return bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress;
 }
 
 async function createApplication(definition: ServiceDefinition): Promise<INestApplication> {
   const app = await NestFactory.create(definition.module, { bufferLogs: true, bodyParser: definition.bodyParser ?? true });
   app.useLogger(app.get(PinoLogger));
-  // Metrics stay outside the public prefix, so an ingress that routes only the prefix never exposes them.
-  if (definition.httpPrefix) app.setGlobalPrefix(definition.httpPrefix, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  if (definition.httpPrefix) app.setGlobalPrefix(definition.httpPrefix);
   await definition.configureHttp?.(app);
 
   if (definition.grpc) {

@@ -1,5 +1,5 @@
 import { Expose, Type } from 'class-transformer';
-import { IsIn, IsInt, IsIP, IsString, IsUrl, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsString, IsUrl, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 
 const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -15,9 +15,24 @@ export class ServiceEnv {
   HTTP_PORT!: number;
 
   /**
-   * The address the HTTP and gRPC servers bind. Loopback by default, so a developer's services are
-   * not reachable from the network they sit on; containers set 0.0.0.0 (the compose file and the
-   * Kubernetes base do), and there network policies decide who may connect.
+   * The management listener: GET /metrics (Prometheus text format) and nothing else, so the API
+   * port can be published or routed without publishing the metrics (ADR 0010). Never publish this
+   * one: only the cluster's scraper should reach it. One default for every service, since each
+   * container has its own network namespace; processes sharing a host (deploy/local/up.sh) set a
+   * port each. 0 picks a free port (tests only: RunningService.metricsUrl tells which).
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @PortApartFrom('HTTP_PORT', 'GRPC_PORT')
+  METRICS_PORT = 9464;
+
+  /**
+   * The address the HTTP, gRPC and management servers bind. Loopback by default, so a developer's
+   * services are not reachable from the network they sit on; containers set 0.0.0.0 (the compose
+   * file and the Kubernetes base do), and there network policies decide who may connect.
    */
   @Expose()
   @IsIP(undefined, { message: 'BIND_ADDRESS must be an IPv4 or IPv6 address' })
@@ -122,6 +137,18 @@ export class EventConsumingServiceEnv extends BackendServiceEnv {
   @Min(1)
   @Max(1_000)
   EVENTS_PER_TRANSACTION = 100;
+}
+
+/** A port that is not one of the other variables' (0, any free port, may repeat). */
+function PortApartFrom(...others: readonly string[]): PropertyDecorator {
+  const taken = (args: ValidationArguments) => others.filter((name) => (args.object as Record<string, unknown>)[name] === args.value);
+  return ValidateBy({
+    name: 'portApartFrom',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => value === 0 || !args || taken(args).length === 0,
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'the port'} must differ from ${args ? taken(args).join(' and ') : others.join(' and ')}`,
+    },
+  });
 }
 
 export function brokerList(env: ServiceEnv): string[] {

@@ -1,6 +1,6 @@
 /** How a refusal travels from a service to its caller; `code` is the stable, documented part. */
 export interface ServiceErrorBody {
-  /** Stable machine-readable code, `<AREA>.<REASON>`, e.g. `AUTH.EMAIL_TAKEN`. */
+  /** Stable machine-readable code, `<AREA>.<REASON>`, e.g. `AUTH.INVALID_CREDENTIALS`. */
   readonly code: string;
   /** The HTTP status the edge answers with (4xx: the caller's fault, 5xx: ours). */
   readonly status: number;

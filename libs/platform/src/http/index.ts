@@ -1,1 +1,3 @@
 export * from './public-route';
+export * from './bounded-body';
+export * from './side-listener';

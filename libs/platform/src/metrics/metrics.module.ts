@@ -1,9 +1,8 @@
-import { Controller, DynamicModule, Get, Global, Header, Injectable, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { PublicRoute } from '../http';
 import { RefreshingReading } from './refreshing-reading';
 
 /** A gauge read from the service's own database at scrape time: the query returns `value` plus one column per label. */
@@ -29,18 +28,6 @@ export const OUTBOX_BACKLOG_GAUGE: DatabaseGauge = {
 
 /** The process's Prometheus registry; inject it to add the service's own metrics. */
 export class MetricsRegistry extends Registry {}
-
-@PublicRoute()
-@Controller()
-class MetricsController {
-  constructor(private readonly registry: MetricsRegistry) {}
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  scrape(): Promise<string> {
-    return this.registry.metrics();
-  }
-}
 
 /** Times every HTTP request by its route pattern (never the raw URL: ids would explode the label set). */
 @Injectable()
@@ -68,9 +55,11 @@ class HttpMetricsMiddleware {
 }
 
 /**
- * GET /metrics in the Prometheus text format: process metrics, HTTP latency by route, and gauges
- * the service reads from its own tables (outbox backlog, payments by status), at most once per
- * DATABASE_GAUGE_MAX_AGE_MS whatever the scrape rate.
+ * The service's Prometheus metrics: process metrics, HTTP latency by route, and gauges the service
+ * reads from its own tables (outbox backlog, payments by status), at most once per
+ * DATABASE_GAUGE_MAX_AGE_MS whatever the scrape rate. The module only collects: startService
+ * serves the registry on the management listener (METRICS_PORT, MetricsServer), never on the
+ * port that serves the API.
  */
 @Global()
 @Module({})
@@ -79,7 +68,6 @@ export class MetricsModule implements NestModule {
     const gauges = options.databaseGauges ?? [];
     return {
       module: MetricsModule,
-      controllers: [MetricsController],
       providers: [
         {
           provide: MetricsRegistry,

@@ -1,4 +1,5 @@
-import { createServer, Server } from 'node:http';
+import { createServer } from 'node:http';
+import { SideListener } from '../http/side-listener';
 import type { StartupProgress } from './wait-for-dependencies';
 
 /**
@@ -7,9 +8,7 @@ import type { StartupProgress } from './wait-for-dependencies';
  * ready, naming what it waits for. It gives the port back to the application once start-up is
  * through, so the probes never see a service that is listening but not yet reporting.
  */
-export class StartupProbeServer {
-  private constructor(private readonly server: Server) {}
-
+export class StartupProbeServer extends SideListener {
   static async listen(port: number, host: string, progress: StartupProgress): Promise<StartupProbeServer> {
     const server = createServer((request, response) => {
       const path = (request.url ?? '').split('?')[0] ?? '';
@@ -20,24 +19,6 @@ export class StartupProbeServer {
       response.writeHead(live ? 200 : 503, { 'content-type': 'application/json', connection: 'close' });
       response.end(JSON.stringify(body));
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return new StartupProbeServer(server);
-  }
-
-  /** The port actually bound (differs from the one asked for when that was 0). */
-  get port(): number {
-    const address = this.server.address();
-    return typeof address === 'object' && address ? address.port : 0;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return new StartupProbeServer(await SideListener.bound(server, port, host));
   }
 }

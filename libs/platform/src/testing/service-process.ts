@@ -15,11 +15,13 @@ const STOP_GRACE_MS = 15_000;
 const PROCESS_RECORDS_DIR = path.join(WORKSPACE_ROOT, '.infra/test-processes');
 
 export interface ServiceProcessOptions {
-  /** Variables on top of the test runner's own environment; HTTP_PORT and GRPC_PORT are chosen here. */
+  /** Variables on top of the test runner's own environment; HTTP_PORT, GRPC_PORT and METRICS_PORT are chosen here. */
   readonly env: Readonly<Record<string, string>>;
   /** Path that answers 200 once the service is ready, e.g. `/health/ready`. */
   readonly readyPath: string;
   readonly readyTimeoutMs?: number;
+  /** The HTTP port to serve on, when another process must be told it before this one starts (see `reserveFreePort`). */
+  readonly httpPort?: number;
 }
 
 /**
@@ -37,6 +39,8 @@ export class ServiceProcess {
     readonly url: string,
     /** grpc-js target of its gRPC server (`ipv4:127.0.0.1:<port>`); only backends serve one. */
     readonly grpcTarget: string,
+    /** Its management listener (METRICS_PORT), where `GET /metrics` answers; the provider simulator keeps no metrics. */
+    readonly metricsUrl: string,
     private readonly child: ChildProcess,
   ) {
     const keep = (chunk: Buffer) => {
@@ -62,23 +66,21 @@ export class ServiceProcess {
 
   /** Spawns the service and waits until its ready path answers 200. */
   static async start(name: string, options: ServiceProcessOptions): Promise<ServiceProcess> {
-    const service = await ServiceProcess.spawn(name, options.env);
+    const service = await ServiceProcess.spawn(name, options.env, options.httpPort);
     await service.waitUntilReady(options.readyPath, options.readyTimeoutMs ?? 90_000);
     return service;
   }
 
   /** Spawns the service on a free port without waiting for it, for tests of start-up itself. */
-  static async spawn(name: string, env: Readonly<Record<string, string>>): Promise<ServiceProcess> {
+  static async spawn(name: string, env: Readonly<Record<string, string>>, httpPort?: number): Promise<ServiceProcess> {
     const entry = ServiceProcess.entryPoint(name);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build the services first (npm run build)`);
-    const port = await freePort();
-    let grpcPort = await freePort();
-    while (grpcPort === port) grpcPort = await freePort();
+    const [port, grpcPort, metricsPort] = httpPort === undefined ? await distinctFreePorts(3) : [httpPort, ...(await distinctFreePorts(2, [httpPort]))];
     const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-      env: { ...process.env, ...env, HTTP_PORT: String(port), GRPC_PORT: String(grpcPort) },
+      env: { ...process.env, ...env, HTTP_PORT: String(port), GRPC_PORT: String(grpcPort), METRICS_PORT: String(metricsPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new ServiceProcess(name, `http://127.0.0.1:${port}`, `ipv4:127.0.0.1:${grpcPort}`, child);
+    return new ServiceProcess(name, `http://127.0.0.1:${port}`, `ipv4:127.0.0.1:${grpcPort}`, `http://127.0.0.1:${metricsPort}`, child);
   }
 
   /** True while the process has not exited. */
@@ -88,8 +90,9 @@ export class ServiceProcess {
 
   /** Runs the service expecting it to refuse to start; resolves with its exit code and output. */
   static async runToExit(name: string, env: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
-    const child = spawn(process.execPath, [ServiceProcess.entryPoint(name)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const service = new ServiceProcess(name, '', '', child);
+    // A free management port unless the test names one: no two of these ever race for the default.
+    const child = spawn(process.execPath, [ServiceProcess.entryPoint(name)], { env: { ...process.env, METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const service = new ServiceProcess(name, '', '', '', child);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     const code = await service.exited;
     clearTimeout(timer);
@@ -223,6 +226,25 @@ function commandLineOf(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+async function distinctFreePorts(count: number, taken: readonly number[] = []): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await freePort();
+    if (!ports.includes(port) && !taken.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
+/**
+ * A port free right now, for a service other processes must be told about before it starts (the
+ * gateway, whose webhook URL the payment-processor simulator needs). Another process may take it
+ * in the seconds before the service binds it; that is unlikely on a test machine, and it fails the
+ * service's start loudly rather than quietly.
+ */
+export function reserveFreePort(): Promise<number> {
+  return freePort();
 }
 
 function freePort(): Promise<number> {

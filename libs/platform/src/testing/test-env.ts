@@ -5,9 +5,10 @@ import { testSigningKeys } from './test-keys';
 
 /**
  * Environment for a service started inside a test: the real infrastructure's addresses, port 0
- * for HTTP and gRPC (any free port), a throwaway token-verification key, the test's Kafka identity
- * (a test that runs a service's own process passes the service's, kafkaIdentityEnv), and a group
- * suffix unique to the run so no two runs share a consumer group.
+ * for HTTP, gRPC and metrics (any free port; RunningService says which), a throwaway
+ * token-verification key, the test's Kafka identity (a test that runs a service's own process
+ * passes the service's, kafkaIdentityEnv), and a group suffix unique to the run so no two runs
+ * share a consumer group.
  */
 export function testServiceEnv(overrides: Readonly<Record<string, string>> = {}, groupSuffix = uniqueGroupSuffix()): Record<string, string> {
   const infra = readInfraAddresses();
@@ -15,6 +16,7 @@ export function testServiceEnv(overrides: Readonly<Record<string, string>> = {},
   return {
     HTTP_PORT: '0',
     GRPC_PORT: '0',
+    METRICS_PORT: '0',
     JWT_PUBLIC_KEY: keys.publicKeyPem,
     JWT_KEY_ID: keys.keyId,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',

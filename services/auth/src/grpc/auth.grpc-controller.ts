@@ -1,7 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
-import { AUTH_SERVICE, GetProfileRequest, LogInRequest, LogOutRequest, LogOutResponse, RefreshSessionRequest, RegisterRequest, SessionTokens, UserProfile } from '@bvs/contracts';
+import {
+  AUTH_SERVICE,
+  GetProfileRequest,
+  LogInRequest,
+  LogOutRequest,
+  LogOutResponse,
+  RefreshSessionRequest,
+  RegisterRequest,
+  RegistrationAccepted,
+  SessionTokens,
+  UserProfile,
+} from '@bvs/contracts';
 import { type AuthenticatedUser, Caller, FIELD, grpcRequestIdOf, PublicRoute, requireShape } from '@bvs/platform';
 import { AuthService } from '../sessions/auth.service';
 
@@ -16,7 +27,7 @@ export class AuthGrpcController {
 
   @PublicRoute()
   @GrpcMethod(AUTH_SERVICE.service, 'Register')
-  register(@Payload() request: RegisterRequest, @Ctx() metadata: Metadata): Promise<UserProfile> {
+  register(@Payload() request: RegisterRequest, @Ctx() metadata: Metadata): Promise<RegistrationAccepted> {
     requireShape(request, { email: FIELD.string, password: FIELD.string });
     return this.auth.register(request, { requestId: grpcRequestIdOf(metadata) });
   }

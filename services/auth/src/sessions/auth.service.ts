@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -7,13 +7,15 @@ import {
   LogInRequest,
   RefreshSessionRequest,
   RegisterRequest,
+  RegistrationAccepted,
   SessionTokens,
   USER_REGISTERED,
   UserProfile,
   UserRegisteredEvent,
 } from '@bvs/contracts';
-import { enqueueEvent, ServiceError, SessionRevocations } from '@bvs/platform';
+import { enqueueEvent, MetricsRegistry, ServiceError, SessionRevocations } from '@bvs/platform';
 import * as bcrypt from 'bcrypt';
+import { Counter } from 'prom-client';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuthEnv } from '../config/auth-env';
 import { CredentialRefusal } from '../domain/credential-refusal';
@@ -27,6 +29,8 @@ import { AccessTokenSigner } from './access-token-signer';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token';
 
 const UNIQUE_VIOLATION = '23505';
+/** The constraint that keeps one account per normalised address (migration 1764100000000). */
+const EMAIL_UNIQUE_CONSTRAINT = 'users_email_unique';
 const AUTH_SERVICE_NAME = 'auth';
 
 const invalidCredentials = () => new ServiceError(AUTH_ERROR_CODES.invalidCredentials, 401, 'The e-mail address or the password is wrong.');
@@ -46,34 +50,63 @@ export class AuthService {
    * bcrypt work as a wrong password and the answer time does not reveal which accounts exist.
    */
   private readonly decoyHash: Promise<string>;
+  /** Registrations by outcome: a rising share of `duplicate` is someone probing for accounts. */
+  private readonly registrations: Counter<'outcome'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly env: AuthEnv,
     private readonly signer: AccessTokenSigner,
     private readonly revocations: SessionRevocations,
+    metrics: MetricsRegistry,
   ) {
     this.decoyHash = bcrypt.hash(randomUUID(), env.BCRYPT_COST);
+    this.registrations = new Counter({
+      name: 'bvs_auth_registrations_total',
+      help: 'Accepted registrations by outcome: created, or duplicate (the address already had an account, which was left unchanged)',
+      labelNames: ['outcome'],
+      registers: [metrics],
+    });
   }
 
-  async register(request: RegisterRequest, origin: RequestOrigin): Promise<UserProfile> {
+  /**
+   * Creates the account, or, when the address already has one, changes nothing; the caller gets
+   * the same answer either way, so registering cannot be used to learn which addresses have
+   * accounts (ADR 0009). The duplicate still pays for the bcrypt hash, so the answer time does not
+   * tell the cases apart either. The existing account keeps its password and sessions, and no
+   * second user-registered event is written (its transaction rolls back).
+   */
+  async register(request: RegisterRequest, origin: RequestOrigin): Promise<RegistrationAccepted> {
     const email = asBadRequest(() => normaliseEmail(request.email));
     asBadRequest(() => assertAcceptablePassword(request.password, email, isCommonPassword));
+    // Before the address is looked at: the expensive part runs whichever way it turns out.
     const passwordHash = await bcrypt.hash(request.password, this.env.BCRYPT_COST);
     const user = Object.assign(new UserRecord(), { id: randomUUID(), email, passwordHash });
+    if (await this.createUnlessTaken(user, origin)) {
+      this.registrations.inc({ outcome: 'created' });
+      this.logger.log({ userId: user.id }, 'User registered');
+    } else {
+      this.registrations.inc({ outcome: 'duplicate' });
+      // No notice reaches the address's owner yet: there is no e-mail sender (ADR 0009).
+      this.logger.log({ emailHash: emailHashForLogs(email), requestId: origin.requestId }, 'Registration for an address that already has an account: nothing changed');
+    }
+    return { email };
+  }
+
+  /**
+   * Inserts the user and its event in one transaction (no user without its event, no event without
+   * its user). False when the address is taken: the unique constraint decides, so of concurrent
+   * registrations of one address exactly one creates it, and the others roll back with no event.
+   */
+  private async createUnlessTaken(user: UserRecord, origin: RequestOrigin): Promise<boolean> {
     try {
-      // The user and its event commit together: no user without its event, no event without its user.
-      const saved = await this.dataSource.transaction(async (manager) => {
+      await this.dataSource.transaction(async (manager) => {
         const stored = await manager.save(user);
         await enqueueEvent(manager, EVENT_TOPICS.userRegistered, this.userRegistered(stored, origin));
-        return stored;
       });
-      this.logger.log({ userId: saved.id }, 'User registered');
-      return toProfile(saved);
+      return true;
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new ServiceError(AUTH_ERROR_CODES.emailTaken, 409, 'An account with this e-mail address already exists.');
-      }
+      if (isEmailTaken(error)) return false;
       throw error;
     }
   }
@@ -210,6 +243,21 @@ function asBadRequest<T>(check: () => T): T {
     if (error instanceof CredentialRefusal) throw new ServiceError(error.code, 400, error.message, { field: error.field });
     throw error;
   }
+}
+
+function isEmailTaken(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === UNIQUE_VIOLATION && driverError.constraint === EMAIL_UNIQUE_CONSTRAINT;
+}
+
+/**
+ * Lets the log tell repeated registrations of one address apart without writing the address: the
+ * first 16 hex digits of its SHA-256. Not a secret (whoever already knows an address can compute
+ * it), only no address in clear in a log kept longer than the accounts.
+ */
+function emailHashForLogs(email: string): string {
+  return createHash('sha256').update(email).digest('hex').slice(0, 16);
 }
 
 /** A malformed address at login is just a wrong credential: the answer must not differ. */

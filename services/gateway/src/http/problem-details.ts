@@ -12,22 +12,22 @@ export class FieldErrorDto {
 
 /** RFC 9457 problem details, the body of every error this API returns. */
 export class ProblemDetails {
-  @ApiProperty({ description: 'URI naming the problem type; one per code.', example: 'urn:bvs:problem:AUTH.EMAIL_TAKEN' })
+  @ApiProperty({ description: 'URI naming the problem type; one per code.', example: 'urn:bvs:problem:AUTH.PASSWORD_POLICY' })
   type!: string;
 
-  @ApiProperty({ example: 'Conflict' })
+  @ApiProperty({ example: 'Bad Request' })
   title!: string;
 
-  @ApiProperty({ example: 409 })
+  @ApiProperty({ example: 400 })
   status!: number;
 
-  @ApiProperty({ example: 'An account with this e-mail address already exists.' })
+  @ApiProperty({ example: 'The password is one of the most common passwords; choose another.' })
   detail!: string;
 
   @ApiProperty({ description: 'The request path.', example: '/api/users/register' })
   instance!: string;
 
-  @ApiProperty({ description: 'Stable machine-readable code, `<AREA>.<REASON>`.', example: 'AUTH.EMAIL_TAKEN' })
+  @ApiProperty({ description: 'Stable machine-readable code, `<AREA>.<REASON>`.', example: 'AUTH.PASSWORD_POLICY' })
   code!: string;
 
   @ApiProperty({ description: 'Echoed in the X-Request-Id header; quote it when reporting a problem.', example: '9f1c2a7e-3d0b-4b8e-9d61-2f5d3c1e8a40' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SessionTokens, UserProfile } from '@bvs/contracts';
 import { CallContext, PublicRoute, RemoteServiceError } from '@bvs/platform';
 import type { Request } from 'express';
@@ -8,6 +8,7 @@ import { ServiceCall } from '../backends/service-call.decorator';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { LoginDto, RegisterDto } from './dto/credentials.dto';
 import { RefreshSessionDto } from './dto/refresh-session.dto';
+import { REGISTRATION_ACCEPTED_MESSAGE, RegistrationAcceptedDto } from './dto/registration-accepted.dto';
 import { SessionTokensDto } from './dto/session-tokens.dto';
 import { UserProfileDto } from './dto/user-profile.dto';
 import { FailedLogins } from '../limits/failed-logins';
@@ -24,11 +25,22 @@ export class UsersController {
   @Post('register')
   @PublicRoute()
   @RateLimited('register')
-  @ApiOperation({ summary: 'Create an account', description: 'Password: 12 or more characters, at most 72 bytes, not the e-mail address and not one of the common passwords.' })
-  @ApiCreatedResponse({ type: UserProfileDto })
-  @ApiProblems({ 400: 'AUTH.PASSWORD_POLICY', 409: 'AUTH.EMAIL_TAKEN', 413: 'REQUEST.TOO_LARGE', 415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' })
-  register(@Body() body: RegisterDto, @ServiceCall() call: CallContext): Promise<UserProfile> {
-    return this.backends.auth.call('Register', { email: body.email, password: body.password }, call);
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Create an account',
+    description: [
+      'Password: 12 or more characters, at most 72 bytes, not the e-mail address and not one of the common passwords.',
+      'The answer is the same 202 whether the address was free or already has an account, so it does not tell anyone which addresses have accounts.',
+      'An address that already has an account keeps it unchanged: its password, sessions and data stay as they were.',
+      'The answer holds no account id and no tokens: log in (`POST /api/users/login`) for the tokens; `GET /api/users/me` then returns the id.',
+      'Nobody is notified of a registration for a taken address yet (there is no e-mail sender); see docs/adr/0009.',
+    ].join(' '),
+  })
+  @ApiAcceptedResponse({ type: RegistrationAcceptedDto, description: 'Accepted: a new address now has an account; a taken one is left as it was.' })
+  @ApiProblems({ 400: 'AUTH.PASSWORD_POLICY', 413: 'REQUEST.TOO_LARGE', 415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' })
+  async register(@Body() body: RegisterDto, @ServiceCall() call: CallContext): Promise<RegistrationAcceptedDto> {
+    const accepted = await this.backends.auth.call('Register', { email: body.email, password: body.password }, call);
+    return { email: accepted.email, message: REGISTRATION_ACCEPTED_MESSAGE };
   }
 
   @Post('login')
