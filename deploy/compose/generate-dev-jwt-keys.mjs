@@ -1,5 +1,5 @@
-// DEV ONLY: makes the JWT key pair (and the provider simulator's API key, and the Kafka identities'
-// passwords) for `docker compose`, so that no private key or secret is committed.
+// DEV ONLY: makes the JWT key pair (and the provider simulator's API key, the payment processor's
+// secret key, and the Kafka identities' passwords) for `docker compose`, so that no private key or secret is committed.
 // Runs as the one-shot `jwt-keys` service before auth and the gateway start. The pair is kept in
 // named volumes and reused on later runs, so tokens issued before a restart stay valid; remove
 // the volumes (`docker compose down -v`) to rotate it.
@@ -26,6 +26,16 @@ if (existsSync(providerKeyPath)) {
 } else {
   writeOwned(providerKeyPath, randomBytes(24).toString('hex'), 0o400);
   console.log('jwt-keys: generated the provider API key');
+}
+
+// The payment processor's secret key, shared by the simulator (which plays Paystack: it signs its
+// webhooks with it) and the wallet (which calls its API and checks the signatures).
+const processorKeyPath = join('/keys/processor', 'secret-key');
+if (existsSync(processorKeyPath)) {
+  console.log('jwt-keys: payment processor key already present, keeping it');
+} else {
+  writeOwned(processorKeyPath, `sk_test_${randomBytes(24).toString('hex')}`, 0o400);
+  console.log('jwt-keys: generated the payment processor key');
 }
 
 // One password per Kafka identity (ADR 0006), each in a volume only its users mount: the broker and

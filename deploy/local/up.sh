@@ -73,6 +73,15 @@ if [ ! -f "$SIM_API_KEY_FILE" ]; then
   (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))' >"$SIM_API_KEY_FILE")
 fi
 
+# The payment processor's secret key, shared by the simulator (which plays Paystack under /processor:
+# it signs its webhooks with it) and the wallet (which calls its API and checks those signatures).
+PROCESSOR_KEY_FILE="$ROOT/.infra/payment-processor-secret-key"
+if [ ! -f "$PROCESSOR_KEY_FILE" ]; then
+  (umask 077 && node -e 'process.stdout.write("sk_test_" + require("node:crypto").randomBytes(24).toString("hex"))' >"$PROCESSOR_KEY_FILE")
+fi
+SIM_PORT=$(awk '$1 == "provider-sim" { print $2 }' "$ROOT/deploy/local/services.env")
+GATEWAY_PORT=$(awk '$1 == "gateway" { print $2 }' "$ROOT/deploy/local/services.env")
+
 # A process killed a moment ago can linger as a zombie until it is reaped; kill -0 still succeeds
 # on it, so a zombie counts as gone.
 alive() {
@@ -100,16 +109,25 @@ start_service() {
   local -a env=(HTTP_PORT="$port" LOG_LEVEL="${LOG_LEVEL:-info}" KAFKA_BROKERS="$KAFKA_BROKERS" SCHEMA_REGISTRY_URL="$SCHEMA_REGISTRY_URL")
   [ "$database" != "-" ] && env+=(DATABASE_URL="$pg_base/$database")
   [ "$grpc_port" != "-" ] && env+=(GRPC_PORT="$grpc_port")
+  [ "$metrics_port" != "-" ] && env+=(METRICS_PORT="$metrics_port")
   # Each service that produces or consumes events connects to Kafka as its own user, whose ACLs
   # (deploy/kafka/access.conf) allow only its own topics; infra.sh made the passwords.
   case "$name" in
     auth | wallet | billing) env+=(KAFKA_SASL_USERNAME="bvs-$name" KAFKA_SASL_PASSWORD="$(cat "$KAFKA_CREDENTIALS_DIR/bvs-$name")") ;;
   esac
   case "$name" in
-    provider-sim) env+=(ADMIN_TOKEN="$(cat "$SIM_ADMIN_TOKEN_FILE")" API_KEY="$(cat "$SIM_API_KEY_FILE")") ;;
+    # The sandbox card pays each charge at once, so a funding is credited a moment after it is asked for.
+    provider-sim)
+      env+=(ADMIN_TOKEN="$(cat "$SIM_ADMIN_TOKEN_FILE")" API_KEY="$(cat "$SIM_API_KEY_FILE")"
+        PROCESSOR_SECRET_KEY="$(cat "$PROCESSOR_KEY_FILE")" PROCESSOR_AUTO_PAY=true
+        PROCESSOR_WEBHOOK_URL="http://127.0.0.1:$GATEWAY_PORT/api/webhooks/paystack")
+      ;;
     auth) env+=(JWT_PRIVATE_KEY="$(cat "$KEY_DIR/private.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
-    # This machine has no payment processor: the wallet credits directly, as a sandbox.
-    wallet) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID" SANDBOX_DIRECT_FUNDING=true) ;;
+    # Money enters as it does in production: a charge at the processor, a signed webhook, a verification.
+    wallet)
+      env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID"
+        PAYMENT_PROCESSOR_BASE_URL="http://127.0.0.1:$SIM_PORT/processor" PAYMENT_PROCESSOR_SECRET_KEY="$(cat "$PROCESSOR_KEY_FILE")")
+      ;;
     billing) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID" PROVIDER_API_KEY="$(cat "$SIM_API_KEY_FILE")") ;;
     gateway)
       env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID"

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiClient, httpPortOf, instancesOf, pidOf, ROOT } from '../lib/local-system.mjs';
+import { apiClient, fundAndAwaitCredit, httpPortOf, instancesOf, pidOf, ROOT } from '../lib/local-system.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 // Register and login are rate-limited per address (AUTH_RATE_LIMIT, 10 a minute by default):
@@ -56,8 +56,7 @@ async function fundedUser() {
   const login = await request('POST', '/users/login', { email, password });
   if (login.status !== 200) throw new Error(`login failed with ${login.status}`);
   const token = login.body.accessToken;
-  const funded = await request('POST', '/wallets/fund', { amount: 100_000_000, reference: `fund-${randomUUID()}` }, token);
-  if (funded.status !== 201) throw new Error(`funding failed with ${funded.status}`);
+  await fundAndAwaitCredit(request, token, 100_000_000, `fund-${randomUUID()}`);
   return token;
 }
 

@@ -73,3 +73,27 @@ export function apiClient({ timeoutMs, startHint }) {
   }
   return { gateways, request };
 }
+
+/** Longest wait for one funding to be credited: the processor's webhook normally lands within a second. */
+const FUNDING_CREDIT_TIMEOUT_MS = 60_000;
+const FUNDING_POLL_MS = 100;
+
+/**
+ * Funds the token's wallet as a client must: the fund request (202, a PENDING funding the local
+ * processor's sandbox card pays at once), then the funding read back until it is COMPLETED. A
+ * sandbox deployment's 201 is credited already. Throws if the funding is refused, FAILED, or not
+ * credited within FUNDING_CREDIT_TIMEOUT_MS.
+ */
+export async function fundAndAwaitCredit(request, token, amount, reference) {
+  const started = await request('POST', '/wallets/fund', { amount, reference }, token);
+  if (started.status === 201) return;
+  if (started.status !== 202) throw new Error(`funding ${reference} failed with ${started.status}`);
+  const deadline = Date.now() + FUNDING_CREDIT_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const read = await request('GET', `/transactions/${started.body.id}`, undefined, token);
+    if (read.body.status === 'COMPLETED') return;
+    if (read.body.status === 'FAILED') throw new Error(`funding ${reference} FAILED: ${read.body.failureReason}`);
+    await new Promise((resolve) => setTimeout(resolve, FUNDING_POLL_MS));
+  }
+  throw new Error(`funding ${reference} was not credited within ${FUNDING_CREDIT_TIMEOUT_MS} ms`);
+}

@@ -12,7 +12,7 @@ import { ALL_EVENT_TOPICS, EVENT_TOPICS } from './topics';
 
 const PAYLOAD_FIELDS: Record<string, string[]> = {
   [EVENT_TOPICS.userRegistered]: ['userId', 'email'],
-  [EVENT_TOPICS.walletFunded]: ['walletId', 'userId', 'transactionId', 'amountMinor', 'currency', 'reference', 'availableAfterMinor'],
+  [EVENT_TOPICS.walletFunded]: ['walletId', 'userId', 'transactionId', 'amountMinor', 'currency', 'reference', 'availableAfterMinor', 'processorReference'],
   [EVENT_TOPICS.paymentRequested]: [
     'paymentId',
     'transactionId',

@@ -23,6 +23,7 @@ import { strictValidationPipe } from './http/validation';
 import { BillsController } from './bills/bills.controller';
 import { UsersController } from './users/users.controller';
 import { WalletsController } from './wallets/wallets.controller';
+import { PaymentProcessorWebhookController } from './webhooks/payment-processor-webhook.controller';
 import { FailedLogins } from './limits/failed-logins';
 import { RateLimitGuard } from './limits/rate-limit.guard';
 
@@ -50,7 +51,7 @@ export class AppModule implements NestModule, OnApplicationShutdown {
         }),
         MetricsModule.register({ service: GATEWAY_SERVICE }),
       ],
-      controllers: [ServicesHealthController, UsersController, WalletsController, BillsController],
+      controllers: [ServicesHealthController, UsersController, WalletsController, BillsController, PaymentProcessorWebhookController],
       providers: [
         { provide: GatewayEnv, useValue: env },
         { provide: AccessTokenVerifier, useFactory: () => AccessTokenVerifier.create(accessTokenSettingsOf(tokens, tokens.JWT_PUBLIC_KEY)) },

@@ -13,6 +13,8 @@ import { ErrorResponseFilter } from './http/error-response.filter';
 import { requestValidationPipe } from './http/request-validation.pipe';
 import { VerifyMeterController } from './meters/verify-meter/verify-meter.controller';
 import { PROVIDER_SIM_DATABASE } from './persistence/provider-sim-database';
+import { processorComponents } from './processor/processor-components';
+import { processorConfig } from './processor/processor-config';
 import { VendStore } from './vending/persistence/vend-store';
 import { RequeryVendController } from './vending/requery/requery-vend.controller';
 import { VendController } from './vending/vend/vend.controller';
@@ -20,7 +22,10 @@ import { VendService } from './vending/vend/vend.service';
 
 export const PROVIDER_SIM_SERVICE = 'provider-sim';
 
-/** A stand-in for an external vending API: plain HTTP, no Kafka, its own database. */
+/**
+ * A stand-in for the external third parties: a vending API and, when PROCESSOR_SECRET_KEY is set,
+ * a Paystack-shaped payment processor (under /processor). Plain HTTP, no Kafka, its own database.
+ */
 @Module({})
 export class AppModule {
   static register(env: ProviderSimEnv, behaviour: Behaviour): DynamicModule {
@@ -40,6 +45,13 @@ export class AppModule {
     if (env.ADMIN_TOKEN) {
       controllers.push(AdminController);
       providers.push({ provide: ADMIN_TOKEN, useValue: env.ADMIN_TOKEN }, AdminTokenGuard);
+    }
+    // Likewise the processor: without its secret key it could not sign a webhook, so it is absent.
+    const processor = processorConfig(env);
+    if (processor) {
+      const components = processorComponents(processor, env.ADMIN_TOKEN !== undefined);
+      controllers.push(...components.controllers);
+      providers.push(...components.providers);
     }
     return {
       module: AppModule,

@@ -83,6 +83,7 @@ describe('funding a wallet', () => {
             currency: 'NGN',
             reference: 'fund-1',
             availableAfterMinor: 15_000n,
+            processorReference: null,
           },
         },
       },

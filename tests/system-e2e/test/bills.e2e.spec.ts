@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { WORKSPACE_ROOT } from '@bvs/platform/testing';
+import { fundAndAwaitCredit } from './support/funding';
 import { call } from './support/http';
+import { expectBooksBalance } from './support/ledger-audit';
 import { RunningSystem } from './support/system';
 
 interface Bill {
@@ -68,9 +66,7 @@ describe('paying electricity bills end to end', () => {
   }, 60_000);
 
   afterEach(async () => {
-    const script = path.join(WORKSPACE_ROOT, 'dist/services/wallet/src/audit/main.js');
-    const { stdout } = await promisify(execFile)(process.execPath, [script], { env: { ...process.env, DATABASE_URL: system.databaseUrl('wallet') } });
-    expect(stdout).toMatch(/0 drifting, 0 findings/);
+    await expectBooksBalance(system);
   });
 
   async function fundedUser(amount: number): Promise<string> {
@@ -78,7 +74,7 @@ describe('paying electricity bills end to end', () => {
     const password = 'orange-Kettle-42';
     await call(base(), '/api/users/register', { body: { email, password } });
     const token = (await call<{ accessToken: string }>(base(), '/api/users/login', { body: { email, password } })).body.accessToken;
-    if (amount > 0) expect((await call(base(), '/api/wallets/fund', { token, body: { amount, reference: `seed-${randomUUID()}` } })).status).toBe(201);
+    if (amount > 0) await fundAndAwaitCredit(`${base()}/api`, token, amount);
     return token;
   }
 

@@ -28,7 +28,8 @@ describe('limits and ended sessions hold across gateways', () => {
   const base = () => system.gateway.url;
 
   beforeAll(async () => {
-    system = await RunningSystem.start({ services: ['auth', 'wallet'] });
+    // Funding here is the sandbox's direct credit: what is counted is the request, not where the money comes from.
+    system = await RunningSystem.start({ services: ['auth', 'wallet'], serviceEnv: { wallet: { SANDBOX_DIRECT_FUNDING: 'true' } } });
   });
 
   afterAll(async () => {

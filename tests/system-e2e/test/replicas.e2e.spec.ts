@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@bvs/platform/testing';
+import { fundAndAwaitCredit } from './support/funding';
 import { call } from './support/http';
 import { RunningSystem } from './support/system';
 
@@ -32,11 +33,10 @@ describe('a purchase with two instances of each service', () => {
 
   async function signedUpAndFunded(): Promise<string> {
     const email = `replicas-${randomUUID()}@example.com`;
-    expect((await call(api(), '/users/register', { body: { email, password: 'orange-Kettle-42' } })).status).toBe(201);
+    expect((await call(api(), '/users/register', { body: { email, password: 'orange-Kettle-42' } })).status).toBe(202);
     const login = await call<{ accessToken: string }>(api(), '/users/login', { body: { email, password: 'orange-Kettle-42' } });
     expect(login.status).toBe(200);
-    const funded = await call(api(), '/wallets/fund', { token: login.body.accessToken, body: { amount: 2_000_000, reference: `fund-${randomUUID()}` } });
-    expect(funded.status).toBe(201);
+    await fundAndAwaitCredit(api(), login.body.accessToken, 2_000_000);
     return login.body.accessToken;
   }
 

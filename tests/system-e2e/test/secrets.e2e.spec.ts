@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually, kafkaCredentials, SERVICE_KAFKA_IDENTITIES, testKafkaConfig } from '@bvs/platform/testing';
 import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
+import { fundAndAwaitCredit } from './support/funding';
 import { call } from './support/http';
 import { RunningSystem } from './support/system';
 
@@ -81,12 +82,12 @@ describe('secrets stay out of every durable log', () => {
     const api = `${system.gateway.url}/api`;
     const email = `secrets-${randomUUID()}@example.com`;
     const password = `Secret-${randomUUID()}`;
-    expect((await call(api, '/users/register', { body: { email, password } })).status).toBe(201);
+    expect((await call(api, '/users/register', { body: { email, password } })).status).toBe(202);
     const first = await call<Tokens>(api, '/users/login', { body: { email, password } });
     expect(first.status).toBe(200);
     const second = await call<Tokens>(api, '/users/refresh', { body: { refreshToken: first.body.refreshToken } });
     expect(second.status).toBe(200);
-    expect((await call(api, '/wallets/fund', { token: second.body.accessToken, body: { amount: 1_000_000, reference: 'secrets-fund-1' } })).status).toBe(201);
+    await fundAndAwaitCredit(api, second.body.accessToken, 1_000_000, 'secrets-fund-1');
     // A payment makes billing send the provider's merchant key: on the meter check before the 202, then on the vend.
     const paid = await call(api, '/bills/pay', {
       token: second.body.accessToken,
@@ -99,7 +100,7 @@ describe('secrets stay out of every durable log', () => {
 
     // The services' Kafka passwords travel in their environment; they must not travel any further.
     const kafkaPasswords = Object.fromEntries(Object.values(SERVICE_KAFKA_IDENTITIES).map((identity) => [`Kafka password of ${identity}`, kafkaCredentials(identity).password]));
-    const secrets = { password, 'provider API key': system.providerApiKey, ...kafkaPasswords, ...prefixed('first', first.body), ...prefixed('second', second.body) };
+    const secrets = { password, 'provider API key': system.providerApiKey, 'payment-processor secret key': system.processorSecretKey, ...kafkaPasswords, ...prefixed('first', first.body), ...prefixed('second', second.body) };
     const places: Record<string, string> = {
       'Kafka topics': await everyRecordOnTheBroker(),
       'auth tables': await everyRowOf(system.databaseUrl('auth')),

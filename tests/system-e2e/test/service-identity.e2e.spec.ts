@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { AUTH_SERVICE, AuthServiceMethods, BILLING_SERVICE, BillingServiceMethods, WALLET_SERVICE, WalletServiceMethods } from '@bvs/contracts';
 import { GrpcServiceClient, RemoteServiceError } from '@bvs/platform';
-import { testSigningKeys } from '@bvs/platform/testing';
+import { eventually, testSigningKeys } from '@bvs/platform/testing';
 import { call } from './support/http';
 import { RunningSystem } from './support/system';
 import { signEs256 } from './support/tokens';
@@ -76,15 +76,19 @@ describe('each service verifies the caller itself over gRPC', () => {
   it('acts for the user the token names, and only that user', async () => {
     const email = `identity-${randomUUID()}@example.com`;
     const gateway = `${system.gateway.url}/api`;
-    expect((await call(gateway, '/users/register', { body: { email, password: 'orange-Kettle-42' } })).status).toBe(201);
+    expect((await call(gateway, '/users/register', { body: { email, password: 'orange-Kettle-42' } })).status).toBe(202);
     const login = await call<{ accessToken: string }>(gateway, '/users/login', { body: { email, password: 'orange-Kettle-42' } });
     const profile = await auth.call('GetProfile', {}, { accessToken: login.body.accessToken });
     expect(profile.email).toBe(email);
+    // A charge at the processor simulator, whose sandbox card pays it at once: credited once its webhook is verified.
     await wallet.call('FundWallet', { amount: '2500', reference: 'identity-fund-1' }, { accessToken: login.body.accessToken });
+    await eventually(
+      async () => ((await wallet.call('GetBalance', {}, { accessToken: login.body.accessToken })).available === '2500' ? true : undefined),
+      "the first user's funding to be credited",
+    );
 
     // Another user's valid token sees that user's own (empty) wallet, never the first one's.
     const other = signEs256(header(), claims(), system.keys.privateKeyPem);
     expect((await wallet.call('GetBalance', {}, { accessToken: other })).available).toBe('0');
-    expect((await wallet.call('GetBalance', {}, { accessToken: login.body.accessToken })).available).toBe('2500');
   });
 });

@@ -19,13 +19,15 @@ export interface WalletFundedPayload {
   readonly reference: string;
   /** Available balance right after this credit (minor units), excluding funds held by pending payments. */
   readonly availableAfterMinor: bigint;
+  /** The payment processor's reference of the charge that brought the money in; null for a sandbox credit made with no processor. */
+  readonly processorReference: string | null;
 }
 
 export type WalletFundedEvent = IntegrationEvent<typeof WALLET_FUNDED, WalletFundedPayload>;
 
 export const WALLET_FUNDED_SCHEMA = defineEventSchema({
   name: WALLET_FUNDED,
-  doc: 'A wallet was credited by a funding (one FUNDING ledger row, committed). Key: walletId.',
+  doc: 'A wallet was credited by a funding (one FUNDING ledger row, committed): a charge the payment processor confirmed and the wallet verified, or a sandbox credit. Key: walletId.',
   payloadFields: [
     WALLET_ID_FIELD,
     USER_ID_FIELD,
@@ -37,6 +39,12 @@ export const WALLET_FUNDED_SCHEMA = defineEventSchema({
       name: 'availableAfterMinor',
       type: 'long',
       doc: 'Available balance right after the credit, in minor units; funds held by pending payments excluded.',
+    },
+    {
+      name: 'processorReference',
+      type: ['null', 'string'],
+      default: null,
+      doc: "The payment processor's reference of the verified charge that brought the money in; null for a sandbox credit made with no processor.",
     },
   ],
 });

@@ -17,6 +17,18 @@ export interface FundWalletRequest {
   readonly reference: string;
 }
 
+export interface ProcessorWebhook {
+  /** The request body exactly as the processor sent it: the signature covers these bytes. */
+  readonly payload: Uint8Array;
+  /** The processor's signature header (x-paystack-signature): lower-case hex HMAC-SHA512. */
+  readonly signature: string;
+}
+
+export interface ProcessorWebhookReceipt {
+  /** What the webhook did: CREDITED, or why it credited nothing (ALREADY_CREDITED, UNKNOWN_REFERENCE, AMOUNT_MISMATCH, CURRENCY_MISMATCH, NOT_SUCCESSFUL, IGNORED_EVENT). */
+  readonly outcome: string;
+}
+
 export interface WalletTransaction {
   readonly id: string;
   readonly walletId: string;
@@ -103,8 +115,10 @@ export const WALLET_SERVICE = {
 
 export interface WalletServiceMethods {
   readonly GetBalance: { readonly request: GetBalanceRequest; readonly response: WalletBalance };
-  /** Idempotent on reference: a replay answers the original transaction with replayed = true. */
+  /** Idempotent on reference: a replay answers the original transaction with replayed = true. With a payment processor, the answer is a PENDING FUNDING whose details carry the processor's reference (processorReference) and the checkout page (checkoutUrl); it is COMPLETED when the processor's webhook is verified. In a sandbox deployment it is credited at once (COMPLETED). */
   readonly FundWallet: { readonly request: FundWalletRequest; readonly response: WalletOperationResult };
+  /** The payment processor's webhook, passed on untouched by the gateway. Needs no access token: the HMAC-SHA512 signature over the raw body, with the processor's secret key, is the credential. The charge is then verified with the processor before anything is credited. */
+  readonly AcceptProcessorWebhook: { readonly request: ProcessorWebhook; readonly response: ProcessorWebhookReceipt };
   readonly ListTransactions: { readonly request: ListTransactionsRequest; readonly response: TransactionPage };
   readonly GetTransaction: { readonly request: GetTransactionRequest; readonly response: WalletTransaction };
   /** Holds the amount and requests the vend. Idempotent on reference, as FundWallet. */

@@ -12,6 +12,9 @@ export const WALLET_ERROR_CODES = {
   paymentNotFound: 'WALLET.PAYMENT_NOT_FOUND',
   invalidCursor: 'WALLET.INVALID_CURSOR',
   fundingDisabled: 'WALLET.FUNDING_DISABLED',
+  processorUnavailable: 'WALLET.PROCESSOR_UNAVAILABLE',
+  webhookSignatureInvalid: 'WALLET.WEBHOOK_SIGNATURE_INVALID',
+  webhookMalformed: 'WALLET.WEBHOOK_MALFORMED',
   idempotencyConflict: 'IDEMPOTENCY.CONFLICT',
 } as const;
 

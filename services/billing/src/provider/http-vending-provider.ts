@@ -1,5 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { MetricsRegistry } from '@bvs/platform';
+import { MetricsRegistry, readBoundedText } from '@bvs/platform';
 import { Histogram } from 'prom-client';
 import { Agent, fetch } from 'undici';
 import { retryPauseCeilingMs } from '../bills/domain/bill-step-budget';
@@ -206,7 +206,7 @@ export class HttpVendingProvider extends VendingProvider implements OnApplicatio
         // A redirect is not an answer: it comes back as its 3xx, which no caller takes for success or failure.
         redirect: 'manual',
       });
-      const text = await boundedText(response);
+      const text = await readBoundedText(response, MAX_ANSWER_BYTES);
       if (text === undefined) return { kind: 'unknown', cause: `answer larger than ${MAX_ANSWER_BYTES} bytes` };
       if (response.status >= 500) return { kind: 'transient', cause: `HTTP ${response.status}` };
       return { kind: 'answer', status: response.status, body: text ? (JSON.parse(text) as unknown) : {} };
@@ -232,25 +232,6 @@ function classify(error: unknown): Attempt {
   const code = (error as { cause?: { code?: string } }).cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'transient', cause: code };
   return { kind: 'unknown', cause: code ?? (error instanceof Error ? error.message : String(error)) };
-}
-
-/** The body, unless it is larger than MAX_ANSWER_BYTES: then it is not read further and undefined comes back. */
-async function boundedText(response: Awaited<ReturnType<typeof fetch>>): Promise<string | undefined> {
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  for await (const chunk of response.body ?? []) {
-    bytes += (chunk as Uint8Array).byteLength;
-    if (bytes > MAX_ANSWER_BYTES) {
-      await response.body?.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(chunk as Uint8Array);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The vend record in a 200 answer, if it has the shape the API promises; anything else is not an answer to act on. */

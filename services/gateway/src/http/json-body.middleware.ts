@@ -18,12 +18,23 @@ export const MAX_JSON_DEPTH = 16;
 
 class JsonTooDeep extends Error {}
 
+/** A request whose JSON body was parsed here, with the bytes it was parsed from (a webhook's signature covers those). */
+export type RequestWithRawBody = Request & { [RAW_BODY]?: Buffer };
+const RAW_BODY = Symbol('raw JSON body');
+
+/** The body exactly as it arrived, when it was JSON. */
+export function rawBodyOf(request: RequestWithRawBody): Buffer | undefined {
+  return request[RAW_BODY];
+}
+
 export function jsonBodyMiddleware(limitBytes: number) {
   const parse = express.json({
     limit: limitBytes,
     strict: true,
-    verify: (_request, _response, body) => {
+    verify: (request, _response, body) => {
       if (jsonNestingDepth(body) > MAX_JSON_DEPTH) throw new JsonTooDeep();
+      // Kept by reference (the parser already holds these bytes): a signed webhook is checked against them.
+      (request as RequestWithRawBody)[RAW_BODY] = body;
     },
   });
   return (request: Request, response: Response, next: NextFunction): void => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CallContext } from '@bvs/platform';
 import type { Response } from 'express';
 import { BackendClients } from '../backends/backend-clients';
@@ -8,7 +8,7 @@ import { ApiProblems } from '../http/api-problems.decorator';
 import { DEFAULT_PAGE_SIZE } from '../http/page-query.dto';
 import { requireUuidPathId } from '../http/validation';
 import { RateLimited } from '../limits/rate-limit.decorator';
-import { BalanceDto, FundWalletDto, TransactionDto, TransactionPageDto, TransactionQueryDto } from './dto/wallet.dto';
+import { BalanceDto, FundingDto, FundWalletDto, TransactionDto, TransactionPageDto, TransactionQueryDto } from './dto/wallet.dto';
 import { toBalanceDto, toTransactionDto } from './money';
 
 
@@ -30,19 +30,28 @@ export class WalletsController {
 
   @Post('wallets/fund')
   @RateLimited('fund')
-  @HttpCode(HttpStatus.CREATED)
+  @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Add money to your wallet',
     description:
-      'Idempotent on `reference`: a replay returns the original transaction with the `Idempotent-Replayed: true` header and moves no money. ' +
-      'Credits directly only in a sandbox deployment (SANDBOX_DIRECT_FUNDING on the wallet service); elsewhere it answers 403 WALLET.FUNDING_DISABLED.',
+      'Starts a charge with the payment processor and answers 202 with a PENDING FUNDING, the processor\'s reference and its checkout page. ' +
+      'The wallet is credited when the processor confirms the charge (a signed webhook, then a verification with the processor); ' +
+      'follow it with GET /api/transactions/{id} or the balance. The local sandbox card pays at once. ' +
+      'Idempotent on `reference`: a replay returns the same funding, in its current status, with the `Idempotent-Replayed: true` header, and starts no second charge. ' +
+      'A 503 WALLET.PROCESSOR_UNAVAILABLE charged nothing: retry with the same reference. ' +
+      'A sandbox deployment (SANDBOX_DIRECT_FUNDING on the wallet service) credits at once and answers 201 with a COMPLETED FUNDING; ' +
+      'a deployment with neither answers 403 WALLET.FUNDING_DISABLED.',
   })
-  @ApiCreatedResponse({ type: TransactionDto, headers: { [IDEMPOTENT_REPLAY_HEADER]: { description: 'true when this answers a replayed reference', schema: { type: 'string' } } } })
+  @ApiAcceptedResponse({ type: FundingDto, headers: { [IDEMPOTENT_REPLAY_HEADER]: { description: 'true when this answers a replayed reference', schema: { type: 'string' } } } })
+  @ApiCreatedResponse({ type: FundingDto, description: 'Sandbox only: credited at once.' })
   @ApiProblems({ 400: 'WALLET.INVALID_AMOUNT', 401: 'AUTH.UNAUTHENTICATED', 403: 'WALLET.FUNDING_DISABLED', 409: 'IDEMPOTENCY.CONFLICT', 429: 'RATE_LIMITED' })
-  async fund(@Body() body: FundWalletDto, @ServiceCall() call: CallContext, @Res({ passthrough: true }) response: Response): Promise<TransactionDto> {
+  async fund(@Body() body: FundWalletDto, @ServiceCall() call: CallContext, @Res({ passthrough: true }) response: Response): Promise<FundingDto> {
     const result = await this.backends.wallet.call('FundWallet', { amount: String(body.amount), reference: body.reference }, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(result.replayed));
-    return toTransactionDto(result.transaction);
+    const transaction = toTransactionDto(result.transaction);
+    const processorReference = transaction.details['processorReference'] ?? null;
+    if (processorReference === null) response.status(HttpStatus.CREATED);
+    return { ...transaction, processorReference, checkoutUrl: transaction.details['checkoutUrl'] ?? null };
   }
 
   @Get('wallets/transactions')

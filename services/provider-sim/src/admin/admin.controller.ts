@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Optional, Post, Put, UseGuards } from '@nestjs/common';
 import type { Behaviour } from '../behaviour/domain/behaviour';
 import { FaultInjector } from '../behaviour/fault-injector';
+import { AutoPay } from '../processor/auto-pay/auto-pay';
 import { AdminTokenGuard } from './admin-token.guard';
 import { UpdateBehaviourRequest } from './update-behaviour.request';
 
@@ -12,7 +13,11 @@ import { UpdateBehaviourRequest } from './update-behaviour.request';
 @Controller('admin')
 @UseGuards(AdminTokenGuard)
 export class AdminController {
-  constructor(private readonly faults: FaultInjector) {}
+  constructor(
+    private readonly faults: FaultInjector,
+    /** Absent when the payment processor is not configured (no PROCESSOR_SECRET_KEY). */
+    @Optional() private readonly autoPay?: AutoPay,
+  ) {}
 
   @Get('behaviour')
   read(): Behaviour {
@@ -26,10 +31,14 @@ export class AdminController {
     return this.faults.update(given);
   }
 
-  /** Back to the start-up behaviour (the SIM_* variables), with the random sequences restarted. */
+  /**
+   * Back to the start-up behaviour (the SIM_* variables), with the random sequences restarted, and
+   * the payment processor's auto-pay back to PROCESSOR_AUTO_PAY (see `GET /admin/processor`).
+   */
   @Post('reset')
   @HttpCode(HttpStatus.OK)
   reset(): Behaviour {
+    this.autoPay?.reset();
     return this.faults.reset();
   }
 }

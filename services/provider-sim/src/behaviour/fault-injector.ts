@@ -3,6 +3,7 @@ import { ServiceError } from '@bvs/platform';
 import { Behaviour, behaviourProblems } from './domain/behaviour';
 import { SeededRandom } from './domain/seeded-random';
 import { DrawnVendPlan, planFromDraws } from './domain/vend-plan';
+import { abortablePause } from '../http/abortable-pause';
 
 export const DEFAULT_BEHAVIOUR = Symbol('DEFAULT_BEHAVIOUR');
 
@@ -63,11 +64,11 @@ export class FaultInjector implements BeforeApplicationShutdown {
   async addLatency(): Promise<void> {
     const { latencyMinMs, latencyMaxMs } = this.behaviour;
     if (latencyMaxMs === 0) return;
-    await this.pause(this.noise.between(latencyMinMs, latencyMaxMs));
+    await abortablePause(this.noise.between(latencyMinMs, latencyMaxMs), this.shutdown.signal);
   }
 
   async withholdResponse(): Promise<void> {
-    await this.pause(this.behaviour.timeoutDelayMs);
+    await abortablePause(this.behaviour.timeoutDelayMs, this.shutdown.signal);
   }
 
   beforeApplicationShutdown(): void {
@@ -79,20 +80,6 @@ export class FaultInjector implements BeforeApplicationShutdown {
     this.noise = new SeededRandom((this.behaviour.seed ^ NOISE_STREAM_SALT) >>> 0);
   }
 
-  /** Resolves after `ms`, or at once when shutdown begins; never rejects. */
-  private pause(ms: number): Promise<void> {
-    const signal = this.shutdown.signal;
-    if (ms <= 0 || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
-  }
 }
 
 export function providerUnavailable(): ServiceError {

@@ -1,7 +1,9 @@
-import { Expose, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { Expose, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { DatabaseServiceEnv } from '@bvs/platform';
 import { MAX_DELAY_MS, MAX_SEED, TIMEOUT_MODES, type TimeoutMode } from '../behaviour/domain/behaviour';
+
+const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
  * Everything the simulator reads from its environment, validated once at start-up. The SIM_*
@@ -92,4 +94,70 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Min(0)
   @Max(MAX_SEED)
   SIM_SEED?: number;
+
+  /**
+   * The simulated payment processor's secret key (Paystack's `sk_test_...`): the bearer token of
+   * its merchant API and the key of its webhook signatures. Unset: the processor is not registered
+   * at all, so every /processor route, the checkout included, answers 404 (as the admin routes do
+   * without ADMIN_TOKEN): a simulator that cannot sign its webhooks has no business taking payments.
+   */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'PROCESSOR_SECRET_KEY must be at least 16 characters when set' })
+  PROCESSOR_SECRET_KEY?: string;
+
+  /** Where `charge.success` webhooks are POSTed (the gateway's webhook route). Unset: none are sent. */
+  @Expose()
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'PROCESSOR_WEBHOOK_URL must be an http(s) URL when set' })
+  PROCESSOR_WEBHOOK_URL?: string;
+
+  /** The base of `authorization_url`. Unset: the address the initialize request reached (its Host). */
+  @Expose()
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'PROCESSOR_CHECKOUT_BASE_URL must be an http(s) URL when set' })
+  PROCESSOR_CHECKOUT_BASE_URL?: string;
+
+  /**
+   * Whether every new charge is paid with the sandbox card as soon as it is initialized ("the
+   * sandbox card succeeds at once"), for flows with no one at the checkout. Only 'true' or 'false':
+   * anything else is refused at start-up rather than guessed at. `PUT /admin/processor` changes it.
+   */
+  @Expose()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: "PROCESSOR_AUTO_PAY must be 'true' or 'false'" })
+  PROCESSOR_AUTO_PAY = false;
+
+  /** How long a checkout stays open; an unpaid charge is `abandoned` after it (Paystack: about 30 minutes). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(7 * 24 * 3_600_000)
+  PROCESSOR_CHARGE_TTL_MS = 30 * 60_000;
+
+  /** Delivery attempts per webhook, the first included; after the last failure it is dropped (and logged). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  PROCESSOR_WEBHOOK_ATTEMPTS = 6;
+
+  /** The pause after the first failed delivery; each further failure doubles it (up to a minute). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  PROCESSOR_WEBHOOK_RETRY_MS = 250;
+
+  /** Webhook requests outstanding at once; further deliveries wait their turn (see ChargeWebhookSender). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_024)
+  PROCESSOR_WEBHOOKS_IN_FLIGHT = 64;
 }

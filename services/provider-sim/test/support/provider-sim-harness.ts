@@ -8,6 +8,11 @@ import type { VendView } from '../../src/vending/vend-view';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** The merchant key the simulator's API wants; `request` sends it unless told otherwise. */
 export const API_KEY = 'test-api-key-0123456789abcdef';
+/**
+ * The payment processor's secret key, for a simulator started with `PROCESSOR_SECRET_KEY` (the
+ * processor is not registered otherwise); `processor` sends it unless told otherwise.
+ */
+export const PROCESSOR_SECRET_KEY = 'sk_test_processor_0123456789abcdef';
 
 export const METERS = {
   succeeds: '1111111111111',
@@ -77,6 +82,18 @@ export class ProviderSim {
     return this.request<VendView>('GET', `/vend/${requestId}`);
   }
 
+  /** A call to the payment processor's merchant API (`/processor/...`), with its secret key unless `init` brings its own authorization. */
+  processor<T = unknown>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<HttpAnswer<T>> {
+    const headers = new Headers(init.headers);
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${PROCESSOR_SECRET_KEY}`);
+    return call<T>(this.url, method, `/processor${path}`, body, { ...init, headers });
+  }
+
+  /** A call to the processor's checkout as the customer's browser makes it: no key at all. */
+  checkout<T = unknown>(method: string, accessCodeAndPath: string, body?: unknown): Promise<HttpAnswer<T>> {
+    return call<T>(this.url, method, `/processor/checkout/${accessCodeAndPath}`, body);
+  }
+
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<HttpAnswer<T>> {
     return this.request<T>(method, `/admin${path}`, body, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   }
@@ -87,10 +104,18 @@ export class ProviderSim {
   }
 
   async countVends(requestId: string): Promise<number> {
+    return this.count('SELECT count(*) FROM vends WHERE request_id = $1', requestId);
+  }
+
+  async countCharges(reference: string): Promise<number> {
+    return this.count('SELECT count(*) FROM processor_charges WHERE reference = $1', reference);
+  }
+
+  private async count(sql: string, key: string): Promise<number> {
     const client = new Client({ connectionString: this.database.url });
     await client.connect();
     try {
-      const result = await client.query<{ count: string }>('SELECT count(*) FROM vends WHERE request_id = $1', [requestId]);
+      const result = await client.query<{ count: string }>(sql, [key]);
       return Number(result.rows[0]?.count);
     } finally {
       await client.end();

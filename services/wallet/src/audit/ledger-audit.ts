@@ -43,7 +43,7 @@ const CHECKS: readonly { readonly name: string; readonly sql: string }[] = [
                    t.funding - t.payments + t.reversals) AS detail
             FROM wallets w
             JOIN (SELECT w2.id AS wallet_id,
-                         COALESCE(SUM(x.amount) FILTER (WHERE x.type = 'FUNDING'), 0) AS funding,
+                         COALESCE(SUM(x.amount) FILTER (WHERE x.type = 'FUNDING' AND x.status = 'COMPLETED'), 0) AS funding,
                          COALESCE(SUM(x.amount) FILTER (WHERE x.type = 'PAYMENT'), 0) AS payments,
                          COALESCE(SUM(x.amount) FILTER (WHERE x.type = 'REVERSAL'), 0) AS reversals
                     FROM wallets w2 LEFT JOIN wallet_transactions x ON x.wallet_id = w2.id
@@ -74,6 +74,16 @@ const CHECKS: readonly { readonly name: string; readonly sql: string }[] = [
             LEFT JOIN wallet_transactions p ON p.id = r.reverses_transaction_id
            WHERE r.type = 'REVERSAL'
              AND (p.id IS NULL OR p.type <> 'PAYMENT' OR p.status <> 'REVERSED' OR p.amount <> r.amount OR p.wallet_id <> r.wallet_id)`,
+  },
+  {
+    name: 'funding-credited-once-when-completed',
+    sql: `SELECT f.wallet_id, format('funding %s is %s with %s CREDIT entr(ies) totalling %s of %s', f.id, f.status, COUNT(e.id), COALESCE(SUM(e.available_delta), 0), f.amount) AS detail
+            FROM wallet_transactions f
+            LEFT JOIN ledger_entries e ON e.transaction_id = f.id
+           WHERE f.type = 'FUNDING'
+           GROUP BY f.id, f.wallet_id, f.status, f.amount
+          HAVING (f.status = 'COMPLETED' AND (COUNT(e.id) <> 1 OR SUM(e.available_delta) <> f.amount OR bool_or(e.entry_type <> 'CREDIT')))
+              OR (f.status <> 'COMPLETED' AND COUNT(e.id) <> 0)`,
   },
   {
     name: 'never-negative',

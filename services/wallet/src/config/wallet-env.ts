@@ -1,5 +1,5 @@
 import { Expose, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { EventConsumingServiceEnv } from '@bvs/platform';
 
 /** Everything the wallet service reads from its environment, validated once at start-up. */
@@ -34,6 +34,90 @@ export class WalletEnv extends EventConsumingServiceEnv {
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   SANDBOX_DIRECT_FUNDING = false;
+
+  /**
+   * The payment processor's API (Paystack's shape: https://api.paystack.co, or the simulator's
+   * /processor locally). With it, FundWallet initializes a charge and the processor's verified
+   * webhook credits the wallet. Unset, and with no sandbox, the wallet cannot be funded (403).
+   */
+  @Expose()
+  @ValidateIf((env: WalletEnv) => env.PAYMENT_PROCESSOR_BASE_URL !== undefined || env.PAYMENT_PROCESSOR_SECRET_KEY !== undefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'PAYMENT_PROCESSOR_BASE_URL must be an http(s) URL, and is needed with PAYMENT_PROCESSOR_SECRET_KEY' })
+  PAYMENT_PROCESSOR_BASE_URL?: string;
+
+  /** The processor's secret key: the bearer credential of its API, and the HMAC key of its webhooks. */
+  @Expose()
+  @ValidateIf((env: WalletEnv) => env.PAYMENT_PROCESSOR_BASE_URL !== undefined || env.PAYMENT_PROCESSOR_SECRET_KEY !== undefined)
+  @IsString({ message: 'PAYMENT_PROCESSOR_SECRET_KEY is needed with PAYMENT_PROCESSOR_BASE_URL' })
+  @MinLength(16, { message: 'PAYMENT_PROCESSOR_SECRET_KEY must be at least 16 characters' })
+  PAYMENT_PROCESSOR_SECRET_KEY?: string;
+
+  /** Each call to the processor (initialize, verify) gives up after this long; the caller then retries. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  PAYMENT_PROCESSOR_TIMEOUT_MS = 10_000;
+
+  /** Keep-alive connections to the processor, shared by every call. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_024)
+  PAYMENT_PROCESSOR_MAX_CONNECTIONS = 32;
+
+  /**
+   * The processor needs a customer e-mail for each charge and the wallet does not keep users'
+   * addresses: charges name `<user id>@<this domain>`, a per-user alias the processor's receipts
+   * cannot reach. A deployment that wants receipts delivered routes this domain to its mail.
+   */
+  @Expose()
+  @Matches(/^[a-z0-9.-]{1,200}$/, { message: 'PAYMENT_PROCESSOR_CUSTOMER_EMAIL_DOMAIN must be a domain name' })
+  PAYMENT_PROCESSOR_CUSTOMER_EMAIL_DOMAIN = 'customers.bvs.invalid';
+
+  /** Where the processor's checkout sends the customer's browser after paying; unset, the processor's own page stays. */
+  @Expose()
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  FUNDING_CALLBACK_URL?: string;
+
+  /** A PENDING funding no webhook confirmed is verified with the processor once it is this old, in case the webhook was lost. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(24 * 3_600_000)
+  FUNDING_RECONCILE_AFTER_MS = 60_000;
+
+  /** How often the reconciler looks for such fundings. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  FUNDING_RECONCILE_INTERVAL_MS = 30_000;
+
+  /** Fundings verified per round, one processor call each, one after another. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  FUNDING_RECONCILE_BATCH = 50;
+
+  /**
+   * An unpaid funding older than this is FAILED. Longer than the processor keeps a checkout open
+   * (the simulator's 30 min), so a customer still paying is never cut off; a success that arrives
+   * later still credits.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(60_000)
+  @Max(30 * 24 * 3_600_000)
+  FUNDING_ABANDON_AFTER_MS = 3_600_000;
 
   /** Attempts at a balance change that keeps meeting a newer wallet version before answering 409. */
   @Expose()

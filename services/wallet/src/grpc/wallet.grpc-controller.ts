@@ -11,6 +11,8 @@ import {
   ListTransactionsRequest,
   PaymentInitiation,
   PaymentLookup,
+  ProcessorWebhook,
+  ProcessorWebhookReceipt,
   TRANSACTION_STATUSES,
   TRANSACTION_TYPES,
   TransactionPage,
@@ -19,14 +21,17 @@ import {
   WalletOperationResult,
   WalletTransaction,
 } from '@bvs/contracts';
-import { type AuthenticatedUser, Caller, FIELD, grpcRequestIdOf, requireShape } from '@bvs/platform';
+import { type AuthenticatedUser, Caller, FIELD, grpcRequestIdOf, PublicRoute, requireShape } from '@bvs/platform';
 import { FundWalletHandler } from '../wallet/commands/fund-wallet/fund-wallet.handler';
+import { ConfirmChargeHandler } from '../wallet/consumers/confirm-charge/confirm-charge.handler';
 import { InitiatePaymentHandler } from '../wallet/commands/initiate-payment/initiate-payment.handler';
 import { WalletQueries } from '../wallet/queries/wallet-queries';
 import { amountFromWire } from '../wallet/service-errors';
 
 const isReference = FIELD.matching(/^[A-Za-z0-9._:-]{1,64}$/);
 const isShortText = FIELD.matching(/^.{1,64}$/);
+/** Any string up to a hex SHA-512's length: a wrong one is refused by the signature check, and counted there. */
+const isSignature = FIELD.matching(/^.{0,128}$/);
 
 /**
  * The wallet's gRPC surface, called by the gateway for a verified caller: the wallet is always the
@@ -38,6 +43,7 @@ export class WalletGrpcController {
   constructor(
     private readonly fundWallets: FundWalletHandler,
     private readonly initiatePayments: InitiatePaymentHandler,
+    private readonly confirmCharges: ConfirmChargeHandler,
     private readonly queries: WalletQueries,
   ) {}
 
@@ -51,6 +57,15 @@ export class WalletGrpcController {
     requireShape(request, { reference: isReference, amount: FIELD.string });
     const amount = amountFromWire(request.amount);
     return this.fundWallets.execute({ userId: caller.userId, amount, reference: request.reference }, { correlationId: grpcRequestIdOf(metadata), causationId: null });
+  }
+
+  /** No access token: the processor's signature over the body is the credential, and the charge is verified with the processor before any credit. */
+  @PublicRoute()
+  @GrpcMethod(WALLET_SERVICE.service, 'AcceptProcessorWebhook')
+  async acceptProcessorWebhook(@Payload() request: ProcessorWebhook, @Ctx() metadata: Metadata): Promise<ProcessorWebhookReceipt> {
+    requireShape(request, { signature: isSignature });
+    const outcome = await this.confirmCharges.acceptWebhook(request.payload, request.signature, { correlationId: grpcRequestIdOf(metadata), causationId: null });
+    return { outcome };
   }
 
   @GrpcMethod(WALLET_SERVICE.service, 'InitiatePayment')

@@ -1,25 +1,52 @@
+import type { Provider } from '@nestjs/common';
+import { MetricsRegistry } from '@bvs/platform';
 import type { DataSource } from 'typeorm';
 import { WalletEnv } from '../config/wallet-env';
 import { FundWalletHandler } from './commands/fund-wallet/fund-wallet.handler';
 import { IdempotentWalletCommand } from './commands/idempotent-wallet-command';
+import { InitiateChargeHandler } from './commands/initiate-charge/initiate-charge.handler';
 import { InitiatePaymentHandler } from './commands/initiate-payment/initiate-payment.handler';
 import { OpenWalletHandler } from './commands/open-wallet/open-wallet.handler';
+import { ConfirmChargeHandler } from './consumers/confirm-charge/confirm-charge.handler';
 import { PaymentOutcomeApplier } from './consumers/payment-outcome-applier';
+import { PendingFundingReconciler } from './consumers/reconcile-fundings/pending-funding-reconciler';
 import { ReverseFailedPaymentHandler } from './consumers/reverse-failed-payment/reverse-failed-payment.handler';
 import { SettleCompletedPaymentHandler } from './consumers/settle-completed-payment/settle-completed-payment.handler';
+import { FundingRepository } from './persistence/funding-repository';
 import { LedgerRepository } from './persistence/ledger-repository';
 import { WalletHistoryRepository } from './persistence/wallet-history-repository';
 import { WalletRepository } from './persistence/wallet-repository';
 import { WalletQueries } from './queries/wallet-queries';
+import { NoPaymentProcessor, PaymentProcessor } from './processor/payment-processor';
+import { PaystackProcessor } from './processor/paystack-processor';
+
+/** The processor the environment names (Paystack's API shape), or none: then only a sandbox can fund. */
+export function paymentProcessorFor(env: WalletEnv, metrics: MetricsRegistry): PaymentProcessor {
+  if (!env.PAYMENT_PROCESSOR_BASE_URL || !env.PAYMENT_PROCESSOR_SECRET_KEY) return new NoPaymentProcessor();
+  return new PaystackProcessor(
+    {
+      baseUrl: env.PAYMENT_PROCESSOR_BASE_URL.replace(/\/+$/, ''),
+      secretKey: env.PAYMENT_PROCESSOR_SECRET_KEY,
+      timeoutMs: env.PAYMENT_PROCESSOR_TIMEOUT_MS,
+      maxConnections: env.PAYMENT_PROCESSOR_MAX_CONNECTIONS,
+    },
+    metrics,
+  );
+}
 
 /** The wallet's use cases and what they stand on, for the application module to provide. */
-export const WALLET_PROVIDERS = [
+export const WALLET_PROVIDERS: Provider[] = [
   WalletRepository,
   LedgerRepository,
+  FundingRepository,
   WalletHistoryRepository,
+  { provide: PaymentProcessor, useFactory: paymentProcessorFor, inject: [WalletEnv, MetricsRegistry] },
   OpenWalletHandler,
   IdempotentWalletCommand,
+  InitiateChargeHandler,
   FundWalletHandler,
+  ConfirmChargeHandler,
+  PendingFundingReconciler,
   InitiatePaymentHandler,
   PaymentOutcomeApplier,
   SettleCompletedPaymentHandler,
@@ -30,22 +57,33 @@ export const WALLET_PROVIDERS = [
 export interface WalletUseCases {
   readonly openWallet: OpenWalletHandler;
   readonly fundWallet: FundWalletHandler;
+  readonly confirmCharge: ConfirmChargeHandler;
+  readonly fundingReconciler: PendingFundingReconciler;
   readonly initiatePayment: InitiatePaymentHandler;
   readonly settleCompletedPayment: SettleCompletedPaymentHandler;
   readonly reverseFailedPayment: ReverseFailedPaymentHandler;
   readonly queries: WalletQueries;
 }
 
-/** The same use cases wired by hand, for the tools that run them without the Nest application (benchmark, test harness). */
-export function createWalletUseCases(dataSource: DataSource, env: WalletEnv): WalletUseCases {
+/**
+ * The same use cases wired by hand, for the tools that run them without the Nest application
+ * (benchmark, test harness); the processor is the one the environment names unless one is given.
+ */
+export function createWalletUseCases(dataSource: DataSource, env: WalletEnv, processor?: PaymentProcessor): WalletUseCases {
+  const metrics = new MetricsRegistry();
   const wallets = new WalletRepository();
   const ledger = new LedgerRepository();
+  const fundings = new FundingRepository();
+  const charges = processor ?? paymentProcessorFor(env, metrics);
   const openWallet = new OpenWalletHandler(dataSource, wallets, env);
   const requests = new IdempotentWalletCommand(dataSource, wallets, ledger, env);
   const outcomes = new PaymentOutcomeApplier(wallets, ledger, env);
+  const confirmCharge = new ConfirmChargeHandler(dataSource, wallets, fundings, ledger, charges, env, metrics);
   return {
     openWallet,
-    fundWallet: new FundWalletHandler(requests, env),
+    fundWallet: new FundWalletHandler(requests, new InitiateChargeHandler(dataSource, wallets, ledger, fundings, charges, env), env),
+    confirmCharge,
+    fundingReconciler: new PendingFundingReconciler(dataSource, fundings, confirmCharge, env),
     initiatePayment: new InitiatePaymentHandler(requests, env),
     settleCompletedPayment: new SettleCompletedPaymentHandler(outcomes),
     reverseFailedPayment: new ReverseFailedPaymentHandler(outcomes),

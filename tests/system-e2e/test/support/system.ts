@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { kafkaIdentityEnv, readInfraAddresses, SERVICE_KAFKA_IDENTITIES, ServiceProcess, TestDatabase, TestSigningKeys, testSigningKeys, uniqueGroupSuffix } from '@bvs/platform/testing';
+import {
+  kafkaIdentityEnv,
+  readInfraAddresses,
+  reserveFreePort,
+  SERVICE_KAFKA_IDENTITIES,
+  ServiceProcess,
+  TestDatabase,
+  TestSigningKeys,
+  testSigningKeys,
+  uniqueGroupSuffix,
+} from '@bvs/platform/testing';
 
 export type BackendService = 'auth' | 'wallet' | 'billing' | 'provider-sim';
 
@@ -37,6 +47,10 @@ export class RunningSystem {
     readonly providerApiKey: string,
     /** Starts this system's keys in the shared Redis (limits, ended sessions), apart from every other run's. */
     readonly redisKeyPrefix: string,
+    /** The payment processor's secret key (the simulator's and the wallet's): it signs webhooks, so tests can forge nothing else. */
+    readonly processorSecretKey: string,
+    /** The simulator's admin token, for switching its instant sandbox payment off. */
+    readonly simulatorAdminToken: string,
   ) {}
 
   static async start(options: SystemOptions): Promise<RunningSystem> {
@@ -45,6 +59,10 @@ export class RunningSystem {
     const groupSuffix = uniqueGroupSuffix();
     const redisKeyPrefix = `e2e-${groupSuffix}:`;
     const providerApiKey = randomBytes(24).toString('hex');
+    const processorSecretKey = `sk_test_${randomBytes(24).toString('hex')}`;
+    const simulatorAdminToken = randomBytes(24).toString('hex');
+    // The processor simulator calls the gateway's webhook, so the gateway's port is known before anything starts.
+    const gatewayPort = await reserveFreePort();
     const common = {
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'info',
       KAFKA_BROKERS: infra.KAFKA_BROKERS,
@@ -60,10 +78,18 @@ export class RunningSystem {
       // Auth signs; every other service only verifies, with the public half.
       const own: Record<string, string> =
         name === 'auth' ? { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_KEY_ID: keys.keyId, BCRYPT_COST: '10' } : { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId };
-      // The tests fund wallets directly: there is no payment processor here yet.
-      const sandbox: Record<string, string> = name === 'wallet' ? { SANDBOX_DIRECT_FUNDING: 'true' } : {};
-      // The simulator answers only callers with its merchant key, which billing sends.
-      if (name === 'provider-sim') sandbox['API_KEY'] = providerApiKey;
+      // Money comes in as users' money does: a charge at the processor simulator, whose sandbox card pays at once,
+      // then its signed webhook through the gateway. The simulator answers the vending API only with its merchant key.
+      const sandbox: Record<string, string> = {};
+      if (name === 'provider-sim') {
+        Object.assign(sandbox, {
+          API_KEY: providerApiKey,
+          ADMIN_TOKEN: simulatorAdminToken,
+          PROCESSOR_SECRET_KEY: processorSecretKey,
+          PROCESSOR_WEBHOOK_URL: `http://127.0.0.1:${gatewayPort}/api/webhooks/paystack`,
+          PROCESSOR_AUTO_PAY: 'true',
+        });
+      }
       if (name === 'billing') sandbox['PROVIDER_API_KEY'] = providerApiKey;
       // Each service connects to Kafka as itself, so every flow runs through the broker's ACLs.
       const kafkaIdentity = name === 'provider-sim' ? {} : kafkaIdentityEnv(SERVICE_KAFKA_IDENTITIES[name]);
@@ -82,16 +108,17 @@ export class RunningSystem {
       const started = await Promise.allSettled(
         options.services
           .filter((name) => name !== 'provider-sim')
-          .map((name) => startOne(name, name === 'billing' && providerUrl ? { PROVIDER_BASE_URL: providerUrl } : {})),
+          .map((name) => startOne(name, addressesOfSimulator(name, providerUrl, processorSecretKey))),
       );
       const failure = started.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
       const gateway = await ServiceProcess.start('gateway', {
+        httpPort: gatewayPort,
         env: { ...common, ...backendTargetsOf(services), JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_KEY_ID: keys.keyId, ...GENEROUS_LIMITS, ...options.gatewayEnv },
         // Ready means every backend SERVING; a system started without some backend can only be live.
         readyPath: BACKENDS.every((name) => services.has(name)) ? '/api/health/ready' : '/api/health/live',
       });
-      return new RunningSystem(gateway, services, keys, databases, providerApiKey, redisKeyPrefix);
+      return new RunningSystem(gateway, services, keys, databases, providerApiKey, redisKeyPrefix, processorSecretKey, simulatorAdminToken);
     } catch (error) {
       await Promise.all([...services.values()].flat().map((service) => service.stop()));
       await Promise.all([...databases.values()].map((database) => database.drop()));
@@ -138,6 +165,17 @@ export class RunningSystem {
     await Promise.all([...this.instancesOf.values()].flat().map((service) => service.stop()));
     await Promise.all([...this.databases.values()].map((database) => database.drop()));
   }
+}
+
+/**
+ * Where billing finds the vending API and the wallet the payment processor: both are the simulator,
+ * when it runs. Without it the wallet has no processor and cannot be funded.
+ */
+function addressesOfSimulator(name: BackendService, simulatorUrl: string | undefined, processorSecretKey: string): Record<string, string> {
+  if (!simulatorUrl) return {};
+  if (name === 'billing') return { PROVIDER_BASE_URL: simulatorUrl };
+  if (name === 'wallet') return { PAYMENT_PROCESSOR_BASE_URL: `${simulatorUrl}/processor`, PAYMENT_PROCESSOR_SECRET_KEY: processorSecretKey };
+  return {};
 }
 
 /**

@@ -47,6 +47,7 @@ export function sampleEvent<T extends EventTopic>(topic: T): EventByTopic[T] {
         currency: 'NGN',
         reference: `fund-${randomUUID()}`,
         availableAfterMinor: 2n ** 63n - 1n,
+        processorReference: `bvs-fund-${transactionId}`,
       },
     }),
     [EVENT_TOPICS.paymentRequested]: () => ({

@@ -51,7 +51,7 @@ export class TransactionDto {
   @ApiProperty({ enum: TRANSACTION_TYPES })
   type!: TransactionType;
 
-  @ApiProperty({ enum: TRANSACTION_STATUSES, description: 'FUNDING and REVERSAL are COMPLETED; a PAYMENT goes PENDING, then COMPLETED or (FAILED then) REVERSED.' })
+  @ApiProperty({ enum: TRANSACTION_STATUSES, description: 'A FUNDING through the payment processor is PENDING until its charge is verified, then COMPLETED (or FAILED when the charge was not paid); a sandbox FUNDING and a REVERSAL are COMPLETED; a PAYMENT goes PENDING, then COMPLETED or (FAILED then) REVERSED.' })
   status!: TransactionStatus;
 
   @ApiProperty({ description: 'Minor units.', example: 150000 })
@@ -83,6 +83,15 @@ export class TransactionDto {
 
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
+}
+
+/** The answer to a funding request: its FUNDING, and where the customer pays when a processor takes the money. */
+export class FundingDto extends TransactionDto {
+  @ApiProperty({ nullable: true, type: String, example: 'bvs-fund-0b8f5c4e-4a6e-4a57-9d1e-2f1f7a0e1c2d', description: "The payment processor's reference of the charge; null for a sandbox credit." })
+  processorReference!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uri', description: "The processor's checkout page, where the customer pays; null for a sandbox credit." })
+  checkoutUrl!: string | null;
 }
 
 export class TransactionPageDto {

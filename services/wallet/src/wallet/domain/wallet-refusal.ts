@@ -30,6 +30,10 @@ export const REFUSALS = {
   concurrentUpdate: () => refusal(WALLET_ERROR_CODES.concurrentUpdate, 'The wallet is being changed by other requests; retry with the same reference.'),
   transactionNotFound: () => refusal(WALLET_ERROR_CODES.transactionNotFound, 'No such transaction.'),
   paymentNotFound: () => refusal(WALLET_ERROR_CODES.paymentNotFound, 'No such payment.'),
+  processorUnavailable: () =>
+    refusal(WALLET_ERROR_CODES.processorUnavailable, 'The payment processor could not be reached; nothing was charged. Retry with the same reference.'),
+  webhookSignatureInvalid: () => refusal(WALLET_ERROR_CODES.webhookSignatureInvalid, 'The webhook signature does not match its body.'),
+  webhookMalformed: () => refusal(WALLET_ERROR_CODES.webhookMalformed, 'The webhook body is not a charge event.'),
   fundingDisabled: () =>
-    refusal(WALLET_ERROR_CODES.fundingDisabled, 'This deployment does not credit wallets directly; money enters through the payment processor.'),
+    refusal(WALLET_ERROR_CODES.fundingDisabled, 'This deployment has no payment processor configured and does not credit wallets directly.'),
 } as const;

@@ -8,6 +8,7 @@ import { REFUSALS } from '../../domain/wallet-refusal';
 import { toServiceError } from '../../service-errors';
 import { toTransactionView } from '../../wallet-views';
 import { IdempotentWalletCommand } from '../idempotent-wallet-command';
+import { InitiateChargeHandler } from '../initiate-charge/initiate-charge.handler';
 
 /** The FUNDING a reference stands for; `replayed` when the reference was used before and nothing moved now. */
 export interface FundingResult {
@@ -15,16 +16,26 @@ export interface FundingResult {
   readonly replayed: boolean;
 }
 
-/** Credits a wallet's available balance, once per client reference; only where SANDBOX_DIRECT_FUNDING is on. */
+/**
+ * Adds money to a wallet, once per client reference. In a sandbox (SANDBOX_DIRECT_FUNDING) the
+ * wallet is credited at once; with a payment processor configured the answer is a PENDING
+ * FUNDING with the processor's checkout page, credited when the processor's charge is verified;
+ * with neither, funding is refused.
+ */
 @Injectable()
 export class FundWalletHandler {
   constructor(
     private readonly requests: IdempotentWalletCommand,
+    private readonly charges: InitiateChargeHandler,
     private readonly env: WalletEnv,
   ) {}
 
   async execute(command: FundWallet, origin: Origin): Promise<FundingResult> {
-    if (!this.env.SANDBOX_DIRECT_FUNDING) throw toServiceError(REFUSALS.fundingDisabled());
+    if (!this.env.SANDBOX_DIRECT_FUNDING) {
+      if (!this.env.PAYMENT_PROCESSOR_BASE_URL) throw toServiceError(REFUSALS.fundingDisabled());
+      const { transaction, replayed } = await this.charges.execute(command);
+      return { transaction: toTransactionView(transaction), replayed };
+    }
     const ids = { transactionId: randomUUID(), eventId: randomUUID() };
     const { transaction, replayed } = await this.requests.run(command, BigInt(this.env.MAX_FUNDING_AMOUNT), (state, now) =>
       decideFunding(command, state, { ...ids, now, origin }),
