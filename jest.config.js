@@ -2,6 +2,7 @@
 //   *.unit.spec.ts  pure logic, no I/O, run in parallel
 //   *.int.spec.ts   one service or lib against real PostgreSQL, Kafka and the schema registry
 //   *.e2e.spec.ts   flows through the gateway with every service running
+//   *.security.spec.ts  the trust boundaries tried from outside (npm run test:security)
 const swcConfig = JSON.parse(require('fs').readFileSync(__dirname + '/.swcrc', 'utf8'));
 swcConfig.jsc.baseUrl = __dirname;
 swcConfig.sourceMaps = 'inline';
@@ -39,6 +40,14 @@ module.exports = {
       displayName: 'e2e',
       setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e-timeout.js'],
       testMatch: ['**/*.e2e.spec.ts'],
+      globalSetup: '<rootDir>/libs/platform/src/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/platform/src/testing/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'security',
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e-timeout.js'],
+      testMatch: ['**/*.security.spec.ts'],
       globalSetup: '<rootDir>/libs/platform/src/testing/global-setup.ts',
       globalTeardown: '<rootDir>/libs/platform/src/testing/global-teardown.ts',
     },

@@ -41,6 +41,8 @@ run_kind unit || status=1
 # Integration and end-to-end tests share one broker and one PostgreSQL: one file at a time.
 run_kind int --runInBand || status=1
 run_kind e2e --runInBand || status=1
+# The trust boundaries tried from outside, as the security review did (npm run test:security).
+run_kind security --runInBand || status=1
 
 node -e '
   const fs = require("fs"), dir = process.argv[1];
