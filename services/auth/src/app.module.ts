@@ -20,6 +20,7 @@ import { AuthGrpcController } from './grpc/auth.grpc-controller';
 import { AUTH_DATABASE } from './persistence/auth-database';
 import { AccessTokenSigner } from './sessions/access-token-signer';
 import { AuthService } from './sessions/auth.service';
+import { PasswordHashing } from './sessions/password-hashing';
 
 export const AUTH_SERVICE = 'auth';
 const REDIS = Symbol('REDIS');
@@ -46,6 +47,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: REDIS, useValue: redis },
         { provide: SessionRevocations, useValue: new SessionRevocations(redis, shared.keyPrefix) },
         { provide: AccessTokenSigner, useFactory: () => AccessTokenSigner.create(env, identity) },
+        PasswordHashing,
         AuthService,
       ],
     };

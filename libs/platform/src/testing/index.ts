@@ -6,4 +6,3 @@ export * from './test-keys';
 export * from './eventually';
 export * from './kafka-identities';
 export * from './schema-registry-deploy';
-export * from './median-duration';

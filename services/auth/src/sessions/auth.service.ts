@@ -14,7 +14,6 @@ import {
   UserRegisteredEvent,
 } from '@bvs/contracts';
 import { enqueueEvent, MetricsRegistry, ServiceError, SessionRevocations } from '@bvs/platform';
-import * as bcrypt from 'bcrypt';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuthEnv } from '../config/auth-env';
@@ -26,6 +25,7 @@ import { RefreshTokenRecord } from '../persistence/refresh-token.entity';
 import { SessionRecord } from '../persistence/session.entity';
 import { UserRecord } from '../persistence/user.entity';
 import { AccessTokenSigner } from './access-token-signer';
+import { PasswordHashing } from './password-hashing';
 import { hashRefreshToken, looksLikeRefreshToken, newRefreshToken } from './refresh-token';
 
 const UNIQUE_VIOLATION = '23505';
@@ -45,11 +45,6 @@ export interface RequestOrigin {
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
-  /**
-   * Compared against when the e-mail address is unknown, so that a wrong address costs the same
-   * bcrypt work as a wrong password and the answer time does not reveal which accounts exist.
-   */
-  private readonly decoyHash: Promise<string>;
   /** Registrations by outcome: a rising share of `duplicate` is someone probing for accounts. */
   private readonly registrations: Counter<'outcome'>;
 
@@ -58,9 +53,9 @@ export class AuthService {
     private readonly env: AuthEnv,
     private readonly signer: AccessTokenSigner,
     private readonly revocations: SessionRevocations,
+    private readonly passwords: PasswordHashing,
     metrics: MetricsRegistry,
   ) {
-    this.decoyHash = bcrypt.hash(randomUUID(), env.BCRYPT_COST);
     this.registrations = new Counter({
       name: 'bvs_auth_registrations_total',
       help: 'Accepted registrations by outcome: created, or duplicate (the address already had an account, which was left unchanged)',
@@ -80,7 +75,7 @@ export class AuthService {
     const email = asBadRequest(() => normaliseEmail(request.email));
     asBadRequest(() => assertAcceptablePassword(request.password, email, isCommonPassword));
     // Before the address is looked at: the expensive part runs whichever way it turns out.
-    const passwordHash = await bcrypt.hash(request.password, this.env.BCRYPT_COST);
+    const passwordHash = await this.passwords.hash(request.password);
     const user = Object.assign(new UserRecord(), { id: randomUUID(), email, passwordHash });
     if (await this.createUnlessTaken(user, origin)) {
       this.registrations.inc({ outcome: 'created' });
@@ -114,7 +109,7 @@ export class AuthService {
   async login(request: LogInRequest): Promise<SessionTokens> {
     const email = safeNormaliseEmail(request.email);
     const user = email ? await this.dataSource.getRepository(UserRecord).findOneBy({ email }) : null;
-    const matches = await bcrypt.compare(request.password, user?.passwordHash ?? (await this.decoyHash));
+    const matches = await this.passwords.verify(request.password, user?.passwordHash);
     if (!user || !matches) throw invalidCredentials();
     return this.dataSource.transaction(async (manager) => {
       const session = Object.assign(new SessionRecord(), {
