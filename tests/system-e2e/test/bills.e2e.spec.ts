@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@bvs/platform/testing';
 import { fundAndAwaitCredit } from './support/funding';
 import { call } from './support/http';
 import { expectBooksBalance } from './support/ledger-audit';
@@ -136,7 +137,7 @@ describe('paying electricity bills end to end', () => {
     expect((await transactions(token)).map((transaction) => transaction.type)).toEqual(['FUNDING']);
   });
 
-  it('pays: 202 PENDING, visible at once, then COMPLETED with a 20-digit token and an exact balance', async () => {
+  it('pays: 202 PENDING, the same bill readable at once, then COMPLETED with a 20-digit token and an exact balance', async () => {
     const token = await fundedUser(20_000 * NAIRA);
     const accepted = await pay(token, METERS.succeeds, 5_000 * NAIRA, 'first-bill');
     expect(accepted.status).toBe(202);
@@ -144,6 +145,7 @@ describe('paying electricity bills end to end', () => {
 
     const immediately = await call<Bill>(base(), `/api/bills/${accepted.body.id}`, { token });
     expect(immediately.status).toBe(200);
+    expect(immediately.body).toMatchObject({ id: accepted.body.id, amount: 5_000 * NAIRA, reference: 'first-bill' });
 
     const bill = await settled(token, accepted.body.id);
     expect(bill).toMatchObject({ status: 'COMPLETED', transactionStatus: 'COMPLETED', failureCode: null });
@@ -184,6 +186,11 @@ describe('paying electricity bills end to end', () => {
   it('keeps a pending vend pending until the provider resolves it, then completes it', async () => {
     const token = await fundedUser(20_000 * NAIRA);
     const accepted = await pay(token, METERS.pendsThenSucceeds, 2_000 * NAIRA);
+    // The provider answers this meter PENDING and resolves it only after SIM_PENDING_RESOLVE_AFTER_MS (1.5 s):
+    // meanwhile the bill reads PENDING with no token, and the money is held, neither spent nor returned.
+    const meanwhile = await call<Bill>(base(), `/api/bills/${accepted.body.id}`, { token });
+    expect(meanwhile.body).toMatchObject({ id: accepted.body.id, status: 'PENDING', token: null, units: null });
+    expect(await balance(token)).toMatchObject({ available: 18_000 * NAIRA, held: 2_000 * NAIRA });
     const bill = await settled(token, accepted.body.id);
     expect(bill).toMatchObject({ status: 'COMPLETED', transactionStatus: 'COMPLETED' });
     expect(await balance(token)).toMatchObject({ available: 18_000 * NAIRA, held: 0 });
@@ -256,34 +263,49 @@ describe('paying electricity bills end to end', () => {
   });
 
   it('exposes Prometheus metrics: HTTP latency by route, bills and ledger by status, outbox backlog, provider calls', async () => {
-    // Each service's management listener (METRICS_PORT), not the port that serves its API.
+    // Its own completed and reversed payments, so that what it looks for exists whatever ran before.
+    const token = await fundedUser(5_000 * NAIRA);
+    await settled(token, (await pay(token, METERS.succeeds, 1_000 * NAIRA)).body.id);
+    await settled(token, (await pay(token, METERS.declines, 1_000 * NAIRA)).body.id);
+    // Each service's management listener (METRICS_PORT), not the port that serves its API. Table gauges are read
+    // at most every DATABASE_GAUGE_MAX_AGE_MS, so a scrape may show the counts of a moment ago: wait for them.
     const scrape = async (service: { metricsUrl: string }) => {
       const response = await fetch(`${service.metricsUrl}/metrics`);
       expect(response.status).toBe(200);
       return response.text();
     };
+    const scrapeUntil = (service: { metricsUrl: string }, pattern: RegExp) =>
+      eventually(async () => {
+        const text = await scrape(service);
+        return pattern.test(text) ? text : undefined;
+      }, `metrics matching ${pattern}`);
     const gateway = await scrape(system.gateway);
     expect(gateway).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/bills\/pay"[^}]*status="202"[^}]*\} [1-9]/);
-    const billing = await scrape(system.service('billing'));
-    expect(billing).toMatch(/bvs_bills\{[^}]*status="COMPLETED"[^}]*\} [1-9]/);
+    const billing = await scrapeUntil(system.service('billing'), /bvs_bills\{[^}]*status="COMPLETED"[^}]*\} [1-9]/);
     expect(billing).toMatch(/bvs_provider_request_duration_seconds_count\{[^}]*operation="vend"[^}]*\} [1-9]/);
     expect(billing).toMatch(/bvs_outbox_backlog\{service="billing"\} \d/);
-    const wallet = await scrape(system.service('wallet'));
-    expect(wallet).toMatch(/bvs_wallet_transactions\{[^}]*type="REVERSAL"[^}]*\} [1-9]/);
+    await scrapeUntil(system.service('wallet'), /bvs_wallet_transactions\{[^}]*type="REVERSAL"[^}]*\} [1-9]/);
     // Metrics are for the cluster's scraper: the API ports (the gateway's is the public one) do not serve them.
     for (const url of [`${base()}/metrics`, `${base()}/api/metrics`, `${system.service('billing').url}/metrics`, `${system.service('wallet').url}/metrics`]) {
       expect({ url, status: (await fetch(url)).status }).toEqual({ url, status: 404 });
     }
   });
 
-  // Last on purpose: it stops the simulator.
-  it('answers 503 with Retry-After and moves no money when the provider is down', async () => {
+  it('answers 503 with Retry-After and moves no money when the provider is down, and pays again once it is back', async () => {
     const token = await fundedUser(10_000 * NAIRA);
     await system.service('provider-sim').stop();
-    // An ordinary meter nobody has validated yet, so no cached answer stands in for the provider.
-    const response = await pay(token, '45067891239', 1_000 * NAIRA);
-    expect({ status: response.status, code: response.body.code }).toEqual({ status: 503, code: 'BILLING.PROVIDER_UNAVAILABLE' });
-    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await balance(token)).toMatchObject({ available: 10_000 * NAIRA, held: 0 });
+    try {
+      // An ordinary meter nobody has validated yet, so no cached answer stands in for the provider.
+      const response = await pay(token, '45067891239', 1_000 * NAIRA);
+      expect({ status: response.status, code: response.body.code }).toEqual({ status: 503, code: 'BILLING.PROVIDER_UNAVAILABLE' });
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await balance(token)).toMatchObject({ available: 10_000 * NAIRA, held: 0 });
+    } finally {
+      // Back on the same address, so the tests after this one find the provider as billing does.
+      await system.restartService('provider-sim');
+    }
+    const again = await pay(token, '45067891239', 1_000 * NAIRA);
+    expect(again.status).toBe(202);
+    expect(await settled(token, again.body.id)).toMatchObject({ status: 'COMPLETED' });
   });
 });

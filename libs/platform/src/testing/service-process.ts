@@ -42,6 +42,8 @@ export class ServiceProcess {
     /** Its management listener (METRICS_PORT), where `GET /metrics` answers; the provider simulator keeps no metrics. */
     readonly metricsUrl: string,
     private readonly child: ChildProcess,
+    /** The whole environment it was started with, ports included: what a restart starts again. */
+    private readonly launchEnv?: Readonly<Record<string, string | undefined>>,
   ) {
     const keep = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -76,11 +78,23 @@ export class ServiceProcess {
     const entry = ServiceProcess.entryPoint(name);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build the services first (npm run build)`);
     const [port, grpcPort, metricsPort] = httpPort === undefined ? await distinctFreePorts(3) : [httpPort, ...(await distinctFreePorts(2, [httpPort]))];
-    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-      env: { ...process.env, ...env, HTTP_PORT: String(port), GRPC_PORT: String(grpcPort), METRICS_PORT: String(metricsPort) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new ServiceProcess(name, `http://127.0.0.1:${port}`, `ipv4:127.0.0.1:${grpcPort}`, `http://127.0.0.1:${metricsPort}`, child);
+    const launchEnv = { ...process.env, ...env, HTTP_PORT: String(port), GRPC_PORT: String(grpcPort), METRICS_PORT: String(metricsPort) };
+    const child = spawn(process.execPath, ['--enable-source-maps', entry], { env: launchEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new ServiceProcess(name, `http://127.0.0.1:${port}`, `ipv4:127.0.0.1:${grpcPort}`, `http://127.0.0.1:${metricsPort}`, child, launchEnv);
+  }
+
+  /**
+   * The same service started again, on the same ports with the same environment, once this
+   * process has exited: a restart, as after a crash, which its callers reach at the address they
+   * already know. Waits until `readyPath` answers 200.
+   */
+  async startAgain(readyPath: string, readyTimeoutMs = 90_000): Promise<ServiceProcess> {
+    if (this.running) throw new Error(`${this.name} is still running: stop or kill it before starting it again`);
+    if (!this.launchEnv) throw new Error(`${this.name} was run to exit, not started: there is nothing to start again`);
+    const child = spawn(process.execPath, ['--enable-source-maps', ServiceProcess.entryPoint(this.name)], { env: this.launchEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const again = new ServiceProcess(this.name, this.url, this.grpcTarget, this.metricsUrl, child, this.launchEnv);
+    await again.waitUntilReady(readyPath, readyTimeoutMs);
+    return again;
   }
 
   /** True while the process has not exited. */

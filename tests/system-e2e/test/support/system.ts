@@ -40,7 +40,7 @@ export class RunningSystem {
   private constructor(
     readonly gateway: ServiceProcess,
     /** Every instance of each service, the first one first. */
-    private readonly instancesOf: ReadonlyMap<BackendService, readonly ServiceProcess[]>,
+    private readonly instancesOf: ReadonlyMap<BackendService, ServiceProcess[]>,
     readonly keys: TestSigningKeys,
     private readonly databases: ReadonlyMap<BackendService, TestDatabase>,
     /** The simulator's merchant key, which billing sends: a secret the tests look for where it must not be. */
@@ -154,6 +154,16 @@ export class RunningSystem {
     const found = this.instancesOf.get(name)?.[0];
     if (!found) throw new Error(`${name} is not part of this system`);
     return found;
+  }
+
+  /** Starts the (first) instance of a stopped or killed service again, on the same ports, and uses it from now on. */
+  async restartService(name: BackendService): Promise<ServiceProcess> {
+    const instances = this.instancesOf.get(name);
+    const stopped = instances?.[0];
+    if (!instances || !stopped) throw new Error(`${name} is not part of this system`);
+    const again = await stopped.startAgain('/health/ready');
+    instances[0] = again;
+    return again;
   }
 
   instances(name: BackendService): readonly ServiceProcess[] {
