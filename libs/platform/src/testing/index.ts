@@ -6,3 +6,4 @@ export * from './test-keys';
 export * from './eventually';
 export * from './kafka-identities';
 export * from './schema-registry-deploy';
+export * from './books-check';
