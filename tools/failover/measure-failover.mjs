@@ -17,6 +17,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiClient, fundAndAwaitCredit, httpPortOf, instancesOf, pidOf, ROOT } from '../lib/local-system.mjs';
@@ -152,3 +153,10 @@ const audit = execFileSync('node', [join(ROOT, 'dist/services/wallet/src/audit/m
   encoding: 'utf8',
 }).trim();
 console.log(`ledger audit: ${audit.split('\n').pop()}`);
+// Wallet and billing against each other once the stream has drained (nothing pending beyond a minute).
+const { checkBooks } = createRequire(import.meta.url)(join(ROOT, 'dist/libs/platform/src/testing/books-check.js'));
+const databaseBase = (process.env.WALLET_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bvs_wallet').replace(/\/[^/]+$/, '');
+const books = await checkBooks(`${databaseBase}/bvs_wallet`, `${databaseBase}/bvs_billing`, { pendingWindowSeconds: 60 });
+console.log(`books: ${JSON.stringify(books.figures)}; ${books.findings.length} finding(s)`);
+for (const finding of books.findings) console.log(`  ${finding.check}: ${finding.detail}`);
+if (books.findings.length > 0) process.exitCode = 1;
