@@ -14,7 +14,7 @@ import {
 } from '../src';
 import { CapturingLogger, startGroupAtEnd, TopicTail, type TailedMessage } from '../src/messaging/testing';
 import { BEYOND_SAFE_INTEGER, sampleEvent } from '../src/schema-registry/testing';
-import { readInfraAddresses, TestDatabase, testKafkaConfig, uniqueGroupPrefix } from '../src/testing';
+import { eventually, readInfraAddresses, TestDatabase, testKafkaConfig, uniqueGroupPrefix } from '../src/testing';
 
 /*
  * The outbox against real PostgreSQL (a database of its own), the real broker and the real registry.
@@ -88,12 +88,9 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
     return row?.n ?? -1;
   }
 
-  async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  /** Waits until every row of the outbox is published. */
+  async function allPublished(timeoutMs = 20_000): Promise<void> {
+    await eventually(async () => ((await unpublished()) === 0 ? true : undefined), 'every outbox row to be published', timeoutMs);
   }
 
   it('creates tables that the entities describe exactly (no schema drift)', async () => {
@@ -188,15 +185,16 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
   it('wakes on the commit NOTIFY instead of waiting out a 10 s poll interval', async () => {
     const idle = relay({ pollIntervalMs: 10_000 });
     await idle.start();
-    await until(async () => idle.isActive);
-    // Let the first round finish so the relay is asleep in its 10 s wait.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // drain() runs only after the round the background loop has in progress (the two never publish
+    // at the same time), so once it answers the first round is over and, the relay being active,
+    // its loop is asleep in the 10 s wait.
+    await expect(idle.drain()).resolves.toBe(0);
+    expect(idle.isActive).toBe(true);
 
     const event = paymentRequested();
-    const committedAt = Date.now();
     await commit(event);
-    await until(async () => (await unpublished()) === 0, 10_000);
-    expect(Date.now() - committedAt).toBeLessThan(5_000);
+    // Half the poll interval: only the NOTIFY can have woken the relay in time.
+    await allPublished(5_000);
     await tail.waitFor(withIds([event.metadata.eventId]), (matched) => matched.length === 1);
   });
 
@@ -242,7 +240,7 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
 
       const applied = async (eventId: string): Promise<{ amount_minor: string }[]> =>
         (await dataSource.query('SELECT amount_minor FROM applied_effects WHERE event_id = $1', [eventId])) as { amount_minor: string }[];
-      await until(async () => (await applied(later.metadata.eventId)).length === 1);
+      await eventually(async () => ((await applied(later.metadata.eventId)).length === 1 ? true : undefined), 'the later event to be applied');
       expect(await applied(event.metadata.eventId)).toEqual([{ amount_minor: event.payload.amountMinor.toString() }]);
       const copies = await tail.waitFor(withIds([event.metadata.eventId]), (matched) => matched.length >= 2);
       expect(copies).toHaveLength(2);
@@ -255,13 +253,13 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
     const first = relay({ standbyRetryMs: 200, pollIntervalMs: 100 });
     const second = relay({ standbyRetryMs: 200, pollIntervalMs: 100 });
     await Promise.all([first.start(), second.start()]);
-    await until(async () => first.isActive || second.isActive);
+    await eventually(async () => (first.isActive || second.isActive ? true : undefined), 'one relay to become active');
     const [active, standby] = first.isActive ? [first, second] : [second, first];
     expect(standby.isActive).toBe(false);
 
     const before = Array.from({ length: 10 }, () => paymentRequested());
     for (const event of before) await commit(event);
-    await until(async () => (await unpublished()) === 0);
+    await allPublished();
     expect(active.publishedCount).toBe(10);
     expect(standby.publishedCount).toBe(0);
     await expect(standby.drain()).resolves.toBe(0);
@@ -269,7 +267,7 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
     await active.stop();
     const after = Array.from({ length: 5 }, () => paymentRequested());
     for (const event of after) await commit(event);
-    await until(async () => (await unpublished()) === 0);
+    await allPublished();
     expect(standby.isActive).toBe(true);
     expect(standby.publishedCount).toBe(5);
 

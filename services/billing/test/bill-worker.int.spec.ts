@@ -1,10 +1,12 @@
-import { EVENT_TOPICS, PaymentRequestedEvent } from '@bvs/contracts';
-import { dataSourceOptions, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
-import { readInfraAddresses, ServiceProcess, TestDatabase } from '@bvs/platform/testing';
-import { DataSource } from 'typeorm';
+import { EVENT_TOPICS, eventKeyOf, PaymentRequestedEvent } from '@bvs/contracts';
+import { dataSourceOptions, EventSchemaRegistry, kafkaGroupId, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
+import { eventually, readInfraAddresses, ServiceProcess, startGroupAtEnd, TestDatabase, testKafkaConfig, uniqueGroupSuffix } from '@bvs/platform/testing';
+import { Kafka } from 'kafkajs';
+import { DataSource, EntityManager } from 'typeorm';
 import { BillWorker } from '../src/bills/bill-worker';
 import { SettleBillHandler } from '../src/bills/commands/settle-bill/settle-bill.handler';
 import { VendBillHandler } from '../src/bills/commands/vend-bill/vend-bill.handler';
+import { PaymentRequestsConsumer } from '../src/bills/events/record-requested-payment/payment-requests.consumer';
 import { RecordRequestedPaymentHandler } from '../src/bills/events/record-requested-payment/record-requested-payment.handler';
 import { BillArrivalListener } from '../src/bills/persistence/bill-arrival-listener';
 import { BillRepository } from '../src/bills/persistence/bill-repository';
@@ -17,6 +19,26 @@ import { paymentRequested } from './support/payment-requested';
 const ADMIN_TOKEN = 'billing-it-admin-token';
 /** The simulator's merchant key, which billing sends on every call. */
 const PROVIDER_API_KEY = 'billing-it-provider-key-0123456789';
+
+/**
+ * Billing's own handler of payment-requested, noting every event the consumer hands it. The topic is
+ * shared with other tests and services, so it passes on only the events a test watches.
+ */
+class WatchedRecordRequestedPayment extends RecordRequestedPaymentHandler {
+  /** Event ids handed to the handler, in order, once per time. */
+  readonly handed: string[] = [];
+  private readonly watched = new Set<string>();
+
+  watch(...events: readonly PaymentRequestedEvent[]): void {
+    for (const event of events) this.watched.add(event.metadata.eventId);
+  }
+
+  override handleAll(events: readonly PaymentRequestedEvent[], manager: EntityManager): Promise<void> {
+    const ours = events.filter((event) => this.watched.has(event.metadata.eventId));
+    this.handed.push(...ours.map((event) => event.metadata.eventId));
+    return super.handleAll(ours, manager);
+  }
+}
 
 /**
  * The bill worker against the real provider simulator (a process) and the real PostgreSQL:
@@ -65,6 +87,8 @@ describe('bill worker with the provider simulator', () => {
       PROVIDER_TIMEOUT_MS: '2000',
       REQUERY_BASE_MS: '100',
       RECONCILE_AFTER_MS: '60000',
+      // The consumer test's group is this run's own.
+      KAFKA_GROUP_SUFFIX: uniqueGroupSuffix(),
     });
     dataSource = await new DataSource(dataSourceOptions(env, BILLING_DATABASE)).initialize();
     await migrateWithLock(dataSource);
@@ -109,13 +133,55 @@ describe('bill worker with the provider simulator', () => {
 
   const makeDue = (id: string) => dataSource.query('UPDATE bill_payments SET next_attempt_at = now() WHERE id = $1', [id]);
 
-  it('records a redelivered payment request once', async () => {
+  it('drops a redelivered payment-requested in the consumer inbox: the handler gets the event once, and one bill is recorded', async () => {
+    const topic = EVENT_TOPICS.paymentRequested;
+    const kafka = new Kafka(testKafkaConfig('billing-it-payment-requests'));
+    const registry = new EventSchemaRegistry(readInfraAddresses().SCHEMA_REGISTRY_URL);
+    const groupId = kafkaGroupId(env, 'billing-payment-requests');
+    // The consumer reads only what is written from here on, not the shared topic's history.
+    await startGroupAtEnd(kafka, groupId, [topic]);
+    const handler = new WatchedRecordRequestedPayment(new BillRepository(dataSource));
+    const consumer = new PaymentRequestsConsumer(dataSource, registry, kafka, env, handler);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const event = paymentRequested();
-    await recordPendingBill(event);
-    await recordPendingBill(event);
-    const [{ count }] = (await dataSource.query('SELECT COUNT(*)::int AS count FROM bill_payments WHERE id = $1', [event.payload.paymentId])) as [{ count: number }];
-    expect(count).toBe(1);
+    // Same wallet, so the same key and partition as the redelivery, and consumed after it.
+    const later: PaymentRequestedEvent = { ...paymentRequested(), payload: { ...paymentRequested().payload, walletId: event.payload.walletId } };
+    handler.watch(event, later);
+    const billCount = async (billId: string): Promise<number> => {
+      const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM bill_payments WHERE id = $1', [billId])) as [{ count: number }];
+      return count;
+    };
+    const recorded = (billId: string, what: string) => eventually(async () => ((await billCount(billId)) === 1 ? true : undefined), what);
+
+    await producer.connect();
+    await consumer.onApplicationBootstrap();
+    try {
+      // Sent as the wallet's relay sends it: schema-encoded, keyed by the wallet.
+      const message = { key: eventKeyOf(topic, event), value: await registry.encode(topic, event) };
+      await producer.send({ topic, acks: -1, messages: [message] });
+      await recorded(event.payload.paymentId, 'the first delivery to record the bill');
+
+      // The redelivery: the same message again, as a relay re-sends a row it published but could not mark.
+      await producer.send({ topic, acks: -1, messages: [message] });
+      await producer.send({ topic, acks: -1, messages: [{ key: eventKeyOf(topic, later), value: await registry.encode(topic, later) }] });
+      // The later event sits behind the redelivery in the partition: once it is recorded, the redelivery was consumed.
+      await recorded(later.payload.paymentId, 'the later event to record its bill');
+    } finally {
+      await consumer.beforeApplicationShutdown();
+      await producer.disconnect();
+    }
+
+    // The inbox dropped the redelivery before billing's handler: it was handed each event once.
+    expect(handler.handed).toEqual([event.metadata.eventId, later.metadata.eventId]);
+    await expect(dataSource.query('SELECT count(*)::int AS count FROM inbox WHERE consumer = $1 AND event_id = $2', [groupId, event.metadata.eventId])).resolves.toEqual([
+      { count: 1 },
+    ]);
+    expect(await billCount(event.payload.paymentId)).toBe(1);
+
+    // Vend the bills recorded here, leaving none due for the tests after.
     await worker.runOnce();
+    expect(await bill(event.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+    expect(await bill(later.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
   });
 
   it('retries transient provider errors, keeps the bill PENDING when they persist, and completes it once they stop', async () => {

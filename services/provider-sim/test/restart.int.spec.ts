@@ -1,4 +1,5 @@
-import { METERS, newRequestId, ProviderSim, sleep } from './support/provider-sim-harness';
+import { eventually } from '@bvs/platform/testing';
+import { METERS, newRequestId, ProviderSim } from './support/provider-sim-harness';
 
 const PENDING_RESOLVE_AFTER_MS = 2_000;
 
@@ -21,8 +22,17 @@ describe('provider-sim restart', () => {
     await sim.restart();
     expect((await sim.requery(requestId)).body.status).toBe('PENDING');
 
-    await sleep(PENDING_RESOLVE_AFTER_MS + 200);
-    const resolved = await sim.requery(requestId);
+    // Resolved on read once the due time the row kept has come: requery until it has.
+    const resolved = await eventually(
+      async () => {
+        const answer = await sim.requery(requestId);
+        return answer.body.status === 'PENDING' ? undefined : answer;
+      },
+      'the pending vend to resolve after the restart',
+      PENDING_RESOLVE_AFTER_MS + 10_000,
+    );
+    // Dated at the due time set when the vend arrived, before the restart.
+    expect(Date.parse(resolved.body.completedAt ?? '') - Date.parse(pending.body.createdAt)).toBe(PENDING_RESOLVE_AFTER_MS);
     expect(resolved.body).toMatchObject({
       status: 'SUCCESS',
       providerReference: pending.body.providerReference,

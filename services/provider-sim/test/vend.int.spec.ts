@@ -1,6 +1,20 @@
-import { API_KEY, ErrorBody, METERS, newRequestId, ProviderSim, sleep } from './support/provider-sim-harness';
+import { eventually } from '@bvs/platform/testing';
+import type { VendView } from '../src/vending/vend-view';
+import { API_KEY, ErrorBody, HttpAnswer, METERS, newRequestId, ProviderSim } from './support/provider-sim-harness';
 
 const PENDING_RESOLVE_AFTER_MS = 1_000;
+
+/** Requeries a vend until it has left PENDING (the simulator resolves it on read once its time has come). */
+function finalAnswer(sim: ProviderSim, requestId: string): Promise<HttpAnswer<VendView>> {
+  return eventually(
+    async () => {
+      const answer = await sim.requery(requestId);
+      return answer.body.status === 'PENDING' ? undefined : answer;
+    },
+    `vend ${requestId} to leave PENDING`,
+    PENDING_RESOLVE_AFTER_MS + 10_000,
+  );
+}
 
 describe('provider-sim vending', () => {
   let sim: ProviderSim;
@@ -113,14 +127,17 @@ describe('provider-sim vending', () => {
     expect(await sim.countVends(requestId)).toBe(0);
   });
 
-  it('answers PENDING, then SUCCESS with a token once the resolve delay has passed', async () => {
+  it('answers PENDING, then SUCCESS with a token once the resolve delay has passed, not before', async () => {
     const requestId = newRequestId();
+    const sentAt = Date.now();
     const answer = await sim.vend({ requestId, meterNumber: METERS.pendsThenSucceeds, amount: 500_000 });
     expect(answer.body).toMatchObject({ status: 'PENDING', token: null, units: null, completedAt: null });
     expect((await sim.requery(requestId)).body.status).toBe('PENDING');
 
-    await sleep(PENDING_RESOLVE_AFTER_MS + 200);
-    const resolved = await sim.requery(requestId);
+    const resolved = await finalAnswer(sim, requestId);
+    // Every requery before the delay was over still said PENDING, and the outcome is dated at its end.
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(PENDING_RESOLVE_AFTER_MS);
+    expect(Date.parse(resolved.body.completedAt ?? '') - Date.parse(resolved.body.createdAt)).toBe(PENDING_RESOLVE_AFTER_MS);
     expect(resolved.body).toMatchObject({ status: 'SUCCESS', units: '23.8', providerReference: answer.body.providerReference });
     expect(resolved.body.token).toMatch(/^\d{20}$/);
     // A replay of the original request now tells the final outcome too, and still vends nothing new.
@@ -131,8 +148,7 @@ describe('provider-sim vending', () => {
   it('answers PENDING, then FAILED for the pending-then-declined meter', async () => {
     const requestId = newRequestId();
     expect((await sim.vend({ requestId, meterNumber: METERS.pendsThenDeclines, amount: 500_000 })).body.status).toBe('PENDING');
-    await sleep(PENDING_RESOLVE_AFTER_MS + 200);
-    expect((await sim.requery(requestId)).body).toMatchObject({ status: 'FAILED', reasonCode: 'VEND.DECLINED', token: null });
+    expect((await finalAnswer(sim, requestId)).body).toMatchObject({ status: 'FAILED', reasonCode: 'VEND.DECLINED', token: null });
   });
 
   it('answers 404 VEND.NOT_FOUND for a request id never received', async () => {

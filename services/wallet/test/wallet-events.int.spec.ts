@@ -6,11 +6,14 @@ import {
   eventKeyOf,
   PAYMENT_COMPLETED,
   PAYMENT_FAILED,
+  PAYMENT_REQUESTED,
+  PAYMENT_REVERSED,
   PaymentInitiation,
   USER_REGISTERED,
+  WALLET_FUNDED,
 } from '@bvs/contracts';
 import { EventSchemaRegistry, RunningService } from '@bvs/platform';
-import { eventually, readInfraAddresses, testKafkaConfig, testServiceEnv } from '@bvs/platform/testing';
+import { EventTail, eventually, readInfraAddresses, testKafkaConfig, testServiceEnv } from '@bvs/platform/testing';
 import { Kafka, Producer } from 'kafkajs';
 import { startWalletService } from '../src/app';
 import { LedgerHarness, origin } from './ledger-harness';
@@ -36,8 +39,11 @@ describe('wallet service consuming and publishing events over the real Kafka', (
   let kafka: Kafka;
   let producer: Producer;
   let registry: EventSchemaRegistry;
+  // What the wallet publishes, read back from Kafka: opened before any test acts.
+  let published: EventTail;
 
   beforeAll(async () => {
+    published = await EventTail.open([EVENT_TOPICS.walletFunded, EVENT_TOPICS.paymentRequested, EVENT_TOPICS.paymentReversed], 'wallet-events-it-reader');
     harness = await LedgerHarness.create('wallet_events');
     service = await startWalletService(testServiceEnv({ DATABASE_URL: harness.database.url }));
     registry = new EventSchemaRegistry(infra().SCHEMA_REGISTRY_URL);
@@ -47,6 +53,7 @@ describe('wallet service consuming and publishing events over the real Kafka', (
   }, 120_000);
 
   afterAll(async () => {
+    await published?.close();
     await producer?.disconnect();
     await service?.stop();
     await harness?.close();
@@ -64,6 +71,13 @@ describe('wallet service consuming and publishing events over the real Kafka', (
   async function inboxCount(eventId: string): Promise<number> {
     const [{ count }] = (await harness.dataSource.query('SELECT COUNT(*)::int AS count FROM inbox WHERE event_id = $1', [eventId])) as [{ count: number }];
     return count;
+  }
+
+  /** The id of the one event the wallet wrote to its outbox for `topic` and wallet `walletId`. */
+  async function outboxEventId(topic: EventTopic, walletId: string): Promise<string> {
+    const rows = (await harness.dataSource.query('SELECT event_id FROM outbox WHERE topic = $1 AND message_key = $2', [topic, walletId])) as { event_id: string }[];
+    expect(rows).toHaveLength(1);
+    return rows[0]?.event_id ?? '';
   }
 
   async function fundedPayment(amount: bigint): Promise<{ userId: string; payment: PaymentInitiation }> {
@@ -108,23 +122,36 @@ describe('wallet service consuming and publishing events over the real Kafka', (
 
     await eventually(async () => ((await inboxCount(lateSuccess.metadata.eventId)) === 1 ? true : undefined), 'the late success to be consumed');
     expect(await statusOf(payment.transactionId)).toBe('REVERSED');
-    const reversals = (await harness.dataSource.query('SELECT amount FROM wallet_transactions WHERE reverses_transaction_id = $1', [payment.transactionId])) as {
+    const reversals = (await harness.dataSource.query('SELECT id, amount FROM wallet_transactions WHERE reverses_transaction_id = $1', [payment.transactionId])) as {
+      id: string;
       amount: string;
     }[];
-    expect(reversals).toEqual([{ amount: '3000' }]);
+    expect(reversals).toEqual([{ id: expect.any(String), amount: '3000' }]);
     expect(await harness.balanceOf(userId)).toEqual({ available: 10_000n, held: 0n });
 
-    const published = await eventually(
-      async () => {
-        const rows = (await harness.dataSource.query(`SELECT published_at FROM outbox WHERE topic = $1 AND payload -> 'payload' ->> 'paymentId' = $2`, [
-          EVENT_TOPICS.paymentReversed,
-          payment.paymentId,
-        ])) as { published_at: Date | null }[];
-        return rows.length === 1 && rows[0]?.published_at ? rows : undefined;
+    // The reversal as a consumer reads it off Kafka (found by its key, the wallet id), decoded by the registry.
+    const [reversed] = await published.waitForKey(EVENT_TOPICS.paymentReversed, payment.walletId);
+    const eventId = await outboxEventId(EVENT_TOPICS.paymentReversed, payment.walletId);
+    expect(reversed?.headers).toMatchObject({ 'event-id': eventId, 'event-type': PAYMENT_REVERSED, 'correlation-id': failure.metadata.correlationId });
+    expect(reversed?.event).toEqual({
+      metadata: {
+        eventId,
+        eventType: PAYMENT_REVERSED,
+        occurredAt: expect.any(String),
+        correlationId: failure.metadata.correlationId,
+        causationId: failure.metadata.eventId,
+        producer: 'wallet',
       },
-      'payment-reversed to be published',
-    );
-    expect(published).toHaveLength(1);
+      payload: {
+        paymentId: payment.paymentId,
+        originalTransactionId: payment.transactionId,
+        reversalTransactionId: reversals[0]?.id,
+        walletId: payment.walletId,
+        userId,
+        amountMinor: 3_000n,
+        currency: payment.currency,
+      },
+    });
   });
 
   it('completes a payment once though success arrives twice and a late failure follows; never reverses it', async () => {
@@ -146,18 +173,58 @@ describe('wallet service consuming and publishing events over the real Kafka', (
     expect(reversals).toEqual([]);
   });
 
-  it('publishes wallet-funded and payment-requested from the outbox', async () => {
-    const { payment } = await fundedPayment(1_000n);
-    await eventually(
-      async () => {
-        const rows = (await harness.dataSource.query(
-          `SELECT topic FROM outbox WHERE published_at IS NOT NULL AND (payload -> 'payload' ->> 'paymentId' = $1 OR (topic = $2 AND payload -> 'payload' ->> 'walletId' = $3))`,
-          [payment.paymentId, EVENT_TOPICS.walletFunded, payment.walletId],
-        )) as { topic: string }[];
-        return rows.length === 2 ? rows : undefined;
-      },
-      'both events to be published',
+  it('publishes wallet-funded and payment-requested through the outbox to Kafka: keyed by wallet, decodable, carrying the ledger facts', async () => {
+    const userId = randomUUID();
+    const fundingOrigin = origin();
+    const funding = await harness.useCases.fundWallet.execute({ userId, amount: 10_000n, reference: `fund-${userId}` }, fundingOrigin);
+    const paymentOrigin = origin();
+    const payment = await harness.useCases.initiatePayment.execute(
+      { userId, amount: 1_000n, reference: `pay-${userId}`, meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' },
+      paymentOrigin,
     );
+    const metadataOf = (eventType: string, eventId: string, correlationId: string) => ({
+      eventId,
+      eventType,
+      occurredAt: expect.any(String),
+      correlationId,
+      causationId: null,
+      producer: 'wallet',
+    });
+
+    const [funded] = await published.waitForKey(EVENT_TOPICS.walletFunded, payment.walletId);
+    const fundedId = await outboxEventId(EVENT_TOPICS.walletFunded, payment.walletId);
+    expect(funded?.headers).toMatchObject({ 'event-id': fundedId, 'event-type': WALLET_FUNDED, 'correlation-id': fundingOrigin.correlationId });
+    expect(funded?.event).toEqual({
+      metadata: metadataOf(WALLET_FUNDED, fundedId, fundingOrigin.correlationId),
+      payload: {
+        walletId: payment.walletId,
+        userId,
+        transactionId: funding.transaction.id,
+        amountMinor: 10_000n,
+        currency: payment.currency,
+        reference: `fund-${userId}`,
+        availableAfterMinor: 10_000n,
+        processorReference: null,
+      },
+    });
+
+    const [requested] = await published.waitForKey(EVENT_TOPICS.paymentRequested, payment.walletId);
+    const requestedId = await outboxEventId(EVENT_TOPICS.paymentRequested, payment.walletId);
+    expect(requested?.headers).toMatchObject({ 'event-id': requestedId, 'event-type': PAYMENT_REQUESTED, 'correlation-id': paymentOrigin.correlationId });
+    expect(requested?.event).toEqual({
+      metadata: metadataOf(PAYMENT_REQUESTED, requestedId, paymentOrigin.correlationId),
+      payload: {
+        paymentId: payment.paymentId,
+        transactionId: payment.transactionId,
+        walletId: payment.walletId,
+        userId,
+        amountMinor: 1_000n,
+        currency: payment.currency,
+        meterNumber: '45700000001',
+        providerCode: 'ikeja-electric-prepaid',
+        clientReference: `pay-${userId}`,
+      },
+    });
   });
 
   it('leaves a book the audit command passes', async () => {

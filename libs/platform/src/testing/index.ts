@@ -6,4 +6,5 @@ export * from './test-keys';
 export * from './eventually';
 export * from './kafka-identities';
 export * from './schema-registry-deploy';
+export * from './event-tail';
 export * from './books-check';
