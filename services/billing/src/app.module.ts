@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BILLING_SERVICE as BILLING_GRPC_SERVICE } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { BillQueries } from './bills/bill-queries.service';
 import { BillWorker } from './bills/bill-worker';
@@ -30,7 +30,7 @@ export class AppModule {
         loggingModule({ service: BILLING_SERVICE, level: env.LOG_LEVEL }),
         databaseModule(env, BILLING_DATABASE),
         HealthModule.register({ service: BILLING_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(BILLING_GRPC_SERVICE)] }),
-        OutboxModule.register({ service: BILLING_SERVICE, kafka, registry }),
+        OutboxModule.register({ service: BILLING_SERVICE, kafka, registry, retention: retentionSettingsOf(env) }),
         MetricsModule.register({
           service: BILLING_SERVICE,
           databaseGauges: [

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { WALLET_SERVICE as WALLET_GRPC_SERVICE } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { WalletEnv } from './config/wallet-env';
 import { WalletGrpcController } from './grpc/wallet.grpc-controller';
@@ -19,7 +19,7 @@ export class AppModule {
         loggingModule({ service: WALLET_SERVICE, level: env.LOG_LEVEL }),
         databaseModule(env, WALLET_DATABASE),
         HealthModule.register({ service: WALLET_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(WALLET_GRPC_SERVICE)] }),
-        OutboxModule.register({ service: WALLET_SERVICE, kafka, registry }),
+        OutboxModule.register({ service: WALLET_SERVICE, kafka, registry, retention: retentionSettingsOf(env) }),
         MetricsModule.register({
           service: WALLET_SERVICE,
           databaseGauges: [

@@ -1,5 +1,6 @@
 import { Expose, Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsString, IsUrl, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { EVENT_TOPIC_RETENTION_HOURS, type RetentionSettings } from '../messaging/messaging-retention';
 
 const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -115,6 +116,60 @@ export class BackendServiceEnv extends DatabaseServiceEnv {
   @Min(0)
   @Max(65535)
   GRPC_PORT!: number;
+
+  /** Published outbox rows are kept this long (for audit and a look back), then pruned. Unpublished rows never are. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
+  OUTBOX_RETENTION_HOURS = 72;
+
+  /**
+   * Inbox rows are kept this long, then pruned. It must outlast the event topics' retention (7 days)
+   * by a day at least: a redelivered event whose inbox row is gone would be applied again.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(EVENT_TOPIC_RETENTION_HOURS + 24)
+  @Max(24 * 365)
+  INBOX_RETENTION_HOURS = 14 * 24;
+
+  /** How often the outbox and inbox are pruned. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(24 * 3_600_000)
+  RETENTION_INTERVAL_MS = 600_000;
+
+  /** Rows per pruning DELETE. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RETENTION_BATCH_SIZE = 1_000;
+
+  /** Pruning DELETEs per table per round; a larger backlog is worked off over the next rounds. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  RETENTION_MAX_BATCHES = 100;
+}
+
+/** The retention job's settings from a backend's environment. */
+export function retentionSettingsOf(env: BackendServiceEnv): RetentionSettings {
+  return {
+    outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+    inboxRetentionHours: env.INBOX_RETENTION_HOURS,
+    intervalMs: env.RETENTION_INTERVAL_MS,
+    batchSize: env.RETENTION_BATCH_SIZE,
+    maxBatchesPerRound: env.RETENTION_MAX_BATCHES,
+  };
 }
 
 /** Variables of a backend service that consumes events (wallet, billing): how hard it works them. */

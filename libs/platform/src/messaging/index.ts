@@ -12,3 +12,5 @@ export * from './record-inbox';
 export * from './event-consumer';
 export * from './unprocessable-event.error';
 export * from './wakeup';
+export * from './messaging-retention';
+export * from './index-inbox-by-age.migration';

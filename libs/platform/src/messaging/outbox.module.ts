@@ -1,8 +1,11 @@
 import { BeforeApplicationShutdown, DynamicModule, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
+import { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { MetricsRegistry } from '../metrics';
 import { EventSchemaRegistry } from '../schema-registry';
+import { MessagingRetention, type PrunedRows, type RetentionSettings } from './messaging-retention';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 
 export interface OutboxModuleOptions extends Omit<OutboxRelayOptions, 'dataSource' | 'kafka' | 'registry' | 'service'> {
@@ -17,6 +20,8 @@ export interface OutboxModuleOptions extends Omit<OutboxRelayOptions, 'dataSourc
   readonly registerSchemas?: boolean;
   /** The TypeORM connection name, when the service has more than one. */
   readonly dataSourceName?: string;
+  /** How long published outbox rows and inbox rows are kept (retentionSettingsOf(env)). */
+  readonly retention: RetentionSettings;
 }
 
 /**
@@ -26,7 +31,7 @@ export interface OutboxModuleOptions extends Omit<OutboxRelayOptions, 'dataSourc
 @Module({})
 export class OutboxModule {
   static register(options: OutboxModuleOptions): DynamicModule {
-    const { registry, dataSourceName, registerSchemas, ...relayOptions } = options;
+    const { registry, dataSourceName, registerSchemas, retention, ...relayOptions } = options;
     return {
       module: OutboxModule,
       providers: [
@@ -38,10 +43,15 @@ export class OutboxModule {
           inject: [getDataSourceToken(dataSourceName), EventSchemaRegistry],
         },
         {
+          provide: MessagingRetention,
+          useFactory: (dataSource: DataSource, metrics: MetricsRegistry | undefined) => new MessagingRetention(dataSource, retention, prunedRowsCounter(metrics)),
+          inject: [getDataSourceToken(dataSourceName), { token: MetricsRegistry, optional: true }],
+        },
+        {
           provide: OutboxRelayLifecycle,
-          useFactory: (relay: OutboxRelay, schemaRegistry: EventSchemaRegistry) =>
-            new OutboxRelayLifecycle(relay, registerSchemas === false ? undefined : schemaRegistry),
-          inject: [OutboxRelay, EventSchemaRegistry],
+          useFactory: (relay: OutboxRelay, schemaRegistry: EventSchemaRegistry, pruning: MessagingRetention) =>
+            new OutboxRelayLifecycle(relay, registerSchemas === false ? undefined : schemaRegistry, pruning),
+          inject: [OutboxRelay, EventSchemaRegistry, MessagingRetention],
         },
       ],
       exports: [OutboxRelay, EventSchemaRegistry],
@@ -58,14 +68,27 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly relay: OutboxRelay,
     private readonly registry: EventSchemaRegistry | undefined,
+    private readonly retention: MessagingRetention,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.registry?.resolveAll();
     await this.relay.start();
+    this.retention.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.retention.stop();
     await this.relay.stop();
   }
+}
+
+/** Rows pruned, by table, for the service's metrics (when it keeps any). */
+function prunedRowsCounter(metrics: MetricsRegistry | undefined): (rows: PrunedRows) => void {
+  if (!metrics) return () => undefined;
+  const pruned = new Counter({ name: 'bvs_messaging_pruned_rows_total', help: 'Outbox and inbox rows deleted past their retention', labelNames: ['table'], registers: [metrics] });
+  return (rows) => {
+    pruned.inc({ table: 'outbox' }, rows.outbox);
+    pruned.inc({ table: 'inbox' }, rows.inbox);
+  };
 }
