@@ -1,6 +1,6 @@
 import { ChannelOptions, Client, credentials, loadPackageDefinition, Metadata, ServiceError as GrpcCallError, status as GrpcStatus } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { RemoteServiceError, ServiceTimeoutError, ServiceUnavailableError } from '../errors';
+import { INTERNAL_ERROR, RemoteServiceError, ServiceTimeoutError, ServiceUnavailableError } from '../errors';
 import { REQUEST_ID_HEADER } from '../logging';
 import { errorBodyFromMetadata, httpStatusForGrpc } from './grpc-status-mapping';
 import { GrpcServiceDefinition, PROTO_LOADER_OPTIONS, qualifiedServiceName } from './proto-loading';
@@ -91,7 +91,10 @@ export class GrpcServiceClient<Methods extends MethodMap<Methods>> {
     if (error.code === GrpcStatus.DEADLINE_EXCEEDED) return new ServiceTimeoutError(path, this.options.deadlineMs);
     if (error.code === GrpcStatus.UNAVAILABLE) return new ServiceUnavailableError(path, error.details);
     const status = httpStatusForGrpc(error.code);
-    const code = status === 401 ? 'AUTH.UNAUTHENTICATED' : status >= 500 ? 'INTERNAL.UNEXPECTED' : `GRPC.${GrpcStatus[error.code]}`;
+    // A failure without our error metadata comes from grpc-js or a server not behind GrpcErrorFilter:
+    // its text may name hosts, files or SQL, so a 5xx says nothing more than any unexpected error does.
+    if (status >= 500) return new RemoteServiceError(path, { ...INTERNAL_ERROR, status }, error.code);
+    const code = status === 401 ? 'AUTH.UNAUTHENTICATED' : `GRPC.${GrpcStatus[error.code]}`;
     return new RemoteServiceError(path, { code, status, message: error.details }, error.code);
   }
 
