@@ -5,7 +5,7 @@ const A_MINUTE_AGO = new Date(NOW - 60_000);
 const BALANCED: MoneyTotals = { balances: '7000', funded: '10000', spent: '3000' };
 
 const payment = (overrides: Partial<PaymentRow> = {}): PaymentRow => ({ payment_id: 'p-1', id: 't-1', status: 'COMPLETED', amount: '3000', created_at: A_MINUTE_AGO, ...overrides });
-const bill = (overrides: Partial<BillRow> = {}): BillRow => ({ id: 'p-1', wallet_id: 'w-1', transaction_id: 't-1', status: 'COMPLETED', amount: '3000', created_at: A_MINUTE_AGO, ...overrides });
+const bill = (overrides: Partial<BillRow> = {}): BillRow => ({ id: 'p-1', transaction_id: 't-1', status: 'COMPLETED', amount: '3000', created_at: A_MINUTE_AGO, ...overrides });
 const checks = (payments: PaymentRow[], bills: BillRow[], money = BALANCED, pendingWindowSeconds?: number) =>
   judgeBooks(payments, bills, money, pendingWindowSeconds === undefined ? {} : { pendingWindowSeconds }, NOW).findings.map((finding) => finding.check);
 

@@ -1,5 +1,6 @@
 import { Expose, Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsString, IsUrl, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { NEW_GROUP_STARTS, type NewGroupStart } from '../messaging/messaging-constants';
 import { EVENT_TOPIC_RETENTION_HOURS, type RetentionSettings } from '../messaging/messaging-retention';
 
 const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
@@ -184,6 +185,15 @@ export class EventConsumingServiceEnv extends BackendServiceEnv {
   @Min(1)
   @Max(64)
   EVENT_PARTITIONS_IN_PARALLEL = 3;
+
+  /**
+   * Where a consumer group with no committed offsets starts: 'earliest' (every event the topics
+   * still hold; what a deployment needs) or 'latest' (only what is written from start-up on; for
+   * throwaway test systems sharing a broker with earlier ones).
+   */
+  @Expose()
+  @IsIn(NEW_GROUP_STARTS)
+  KAFKA_NEW_GROUP_STARTS_AT: NewGroupStart = 'earliest';
 
   /** Most events applied in one database transaction (one commit, one offset commit). */
   @Expose()

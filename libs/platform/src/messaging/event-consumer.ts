@@ -10,6 +10,7 @@ import { isDatabaseUnavailable } from '../persistence/database-unavailable';
 import { recordInbox, recordInboxAll } from './record-inbox';
 import { retryDelayMs, Wakeup } from './wakeup';
 import { UnprocessableEventError } from './unprocessable-event.error';
+import type { NewGroupStart } from './messaging-constants';
 
 /** What a handler gets besides the event: the transaction to write in, and where the event came from. */
 export interface EventContext<T extends EventTopic> {
@@ -75,6 +76,13 @@ export interface EventConsumerOptions<T extends EventTopic> {
    * stop leaves the group at once and moves them immediately.
    */
   readonly sessionTimeoutMs?: number;
+  /**
+   * Where a group with no committed offsets starts reading: 'earliest' (the default) reads the
+   * whole history the topics keep, which is what a service must do; 'latest' starts at the end
+   * the topics have when the service starts, for a throwaway system (a test run) that shares a
+   * broker with earlier ones and must not apply their events.
+   */
+  readonly newGroupStartsAt?: NewGroupStart;
   readonly logger?: MessagingLogger;
 }
 
@@ -192,6 +200,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     this.producer = producer;
     try {
       await producer.connect();
+      if (this.options.newGroupStartsAt === 'latest') await this.startNewGroupAtEnd(kafka, groupId, topics);
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
       await consumer.run({
@@ -204,6 +213,27 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Commits the topics' current end offsets for a group that has none yet, before it joins: the
+   * group then reads exactly what is written from now on. Done as offsets rather than as the
+   * consumer's `fromBeginning: false`, which would take the end only at its first fetch and could
+   * skip an event written between the service reporting ready and that fetch.
+   */
+  private async startNewGroupAtEnd(kafka: Kafka, groupId: string, topics: readonly T[]): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of topics) {
+        const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+        if (committed.some(({ partitions }) => partitions.some(({ offset }) => offset !== '-1'))) continue;
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+      }
+    } finally {
+      await admin.disconnect();
     }
   }
 

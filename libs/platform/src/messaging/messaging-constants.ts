@@ -27,3 +27,7 @@ export const DEAD_LETTER_HEADERS = {
 
 /** The `alert` field of the log line written for every dead-lettered message; alerting keys on it. */
 export const DEAD_LETTER_ALERT = 'DEAD_LETTER';
+
+/** Where a consumer group with no committed offsets starts reading (EventConsumerOptions.newGroupStartsAt). */
+export const NEW_GROUP_STARTS = ['earliest', 'latest'] as const;
+export type NewGroupStart = (typeof NEW_GROUP_STARTS)[number];

@@ -43,6 +43,7 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
       maxAttempts: 12,
       retryMaxMs: 10_000,
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
+      newGroupStartsAt: env.KAFKA_NEW_GROUP_STARTS_AT,
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => this.apply(event, context),
       handleSlice: (topic, events, manager) => this.applySlice(topic, events, manager),

@@ -68,6 +68,8 @@ export class RunningSystem {
       KAFKA_BROKERS: infra.KAFKA_BROKERS,
       SCHEMA_REGISTRY_URL: infra.SCHEMA_REGISTRY_URL,
       KAFKA_GROUP_SUFFIX: groupSuffix,
+      // Its consumer groups start at the topics' present end: earlier systems' events on the shared broker are not its own.
+      KAFKA_NEW_GROUP_STARTS_AT: 'latest',
       REDIS_KEY_PREFIX: redisKeyPrefix,
     };
     const databases = new Map<BackendService, TestDatabase>();

@@ -28,6 +28,7 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       maxAttempts: 12,
       retryMaxMs: 10_000,
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
+      newGroupStartsAt: env.KAFKA_NEW_GROUP_STARTS_AT,
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => recordPayment.handle(event, context.manager),
       handleSlice: (_topic, events, manager) => recordPayment.handleAll(
