@@ -14,3 +14,4 @@ export * from './unprocessable-event.error';
 export * from './wakeup';
 export * from './messaging-retention';
 export * from './index-inbox-by-age.migration';
+export * from './dead-letters';
