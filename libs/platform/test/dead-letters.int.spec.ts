@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS, type PaymentCompletedEvent } from '@bvs/contracts';
 import { Kafka, type Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import {
   CreateMessagingTables1764000000000,
@@ -33,6 +34,8 @@ describe('dead letters: read back and replayed through the inbox (real Kafka, re
   const consumers: EventConsumer<typeof TOPIC>[] = [];
   /** Events the refusing group will not apply, until a test says so. */
   const refused = new Set<string>();
+  /** One registry for both groups, as in a service process: the consumers share its metrics. */
+  const metrics = new Registry();
 
   beforeAll(async () => {
     database = await TestDatabase.create('dead_letters');
@@ -65,6 +68,7 @@ describe('dead letters: read back and replayed through the inbox (real Kafka, re
       groupId,
       service: 'wallet',
       topics: [TOPIC],
+      metrics,
       logger: new CapturingLogger(),
       handle: async (event, { manager }) => {
         const { eventId } = event.metadata;
@@ -111,6 +115,8 @@ describe('dead letters: read back and replayed through the inbox (real Kafka, re
     expect(parked.headers).toMatchObject({ 'dlq-source-topic': TOPIC, 'dlq-reason': expect.stringContaining('refused') });
     await eventually(async () => ((await effectsOf(applying, eventId)) === 1 ? true : undefined), 'the other group to apply it');
     expect(await effectsOf(parking, eventId)).toBe(0);
+    const parkedCount = (await metrics.getSingleMetric('bvs_dead_letters_total')?.get())?.values.find((value) => value.labels['group'] === parking);
+    expect(parkedCount).toMatchObject({ value: 1, labels: { topic: TOPIC } });
 
     // What a replay sends: the very bytes and event headers, none of the parking ones, and where it came from.
     const replay = replayMessageOf(parked);
@@ -125,5 +131,8 @@ describe('dead letters: read back and replayed through the inbox (real Kafka, re
     await replayDeadLetters(kafka, [parked]);
     await drainedBoth(ours, walletId, [applying, parking]);
     expect({ applying: await effectsOf(applying, eventId), parking: await effectsOf(parking, eventId) }).toEqual({ applying: 1, parking: 1 });
+    // Both groups are through the partition they read last: no lag left there.
+    const lags = (await metrics.getSingleMetric('bvs_kafka_consumer_lag_messages')?.get())?.values.filter((value) => value.labels['partition'] === String(parked.headers['dlq-source-partition']));
+    expect(lags?.map((value) => [value.labels['group'], value.value]).sort()).toEqual([[applying, 0], [parking, 0]].sort());
   });
 });

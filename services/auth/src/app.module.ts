@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AUTH_SERVICE as AUTH_GRPC_SERVICE } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule, qualifiedServiceName, RedisReadinessCheck, SessionRevocations, TokenIdentityEnv, retentionSettingsOf } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, MetricsModule, OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE, OutboxModule, qualifiedServiceName, RedisReadinessCheck, SessionRevocations, TokenIdentityEnv, retentionSettingsOf } from '@bvs/platform';
 import type Redis from 'ioredis';
 import { Kafka } from 'kafkajs';
 import { AuthEnv } from './config/auth-env';
@@ -27,7 +27,7 @@ export class AppModule implements OnApplicationShutdown {
         databaseModule(env, AUTH_DATABASE),
         HealthModule.register({ service: AUTH_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(AUTH_GRPC_SERVICE)], checks: [new RedisReadinessCheck(redis)] }),
         OutboxModule.register({ service: AUTH_SERVICE, kafka, registry, retention: retentionSettingsOf(env) }),
-        MetricsModule.register({ service: AUTH_SERVICE, databaseGauges: [OUTBOX_BACKLOG_GAUGE] }),
+        MetricsModule.register({ service: AUTH_SERVICE, databaseGauges: [OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE] }),
       ],
       controllers: [AuthGrpcController],
       providers: [

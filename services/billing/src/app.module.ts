@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BILLING_SERVICE as BILLING_GRPC_SERVICE } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { BillQueries } from './bills/bill-queries.service';
 import { BillWorker } from './bills/bill-worker';
@@ -35,6 +35,7 @@ export class AppModule {
           service: BILLING_SERVICE,
           databaseGauges: [
             OUTBOX_BACKLOG_GAUGE,
+            OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE,
             { name: 'bvs_bills', help: 'Bill payments by status', labelNames: ['status'], query: 'SELECT status, COUNT(*)::float8 AS value FROM bill_payments GROUP BY status' },
             {
               name: 'bvs_bills_pending_oldest_seconds',

@@ -141,7 +141,7 @@ describe('bill worker with the provider simulator', () => {
     // The consumer reads only what is written from here on, not the shared topic's history.
     await startGroupAtEnd(kafka, groupId, [topic]);
     const handler = new WatchedRecordRequestedPayment(new BillRepository(dataSource));
-    const consumer = new PaymentRequestsConsumer(dataSource, registry, kafka, env, handler);
+    const consumer = new PaymentRequestsConsumer(dataSource, registry, kafka, env, new MetricsRegistry(), handler);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const event = paymentRequested();
     // Same wallet, so the same key and partition as the redelivery, and consumed after it.

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { WALLET_SERVICE as WALLET_GRPC_SERVICE } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, OUTBOX_BACKLOG_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
+import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { WalletEnv } from './config/wallet-env';
 import { WalletGrpcController } from './grpc/wallet.grpc-controller';
@@ -24,6 +24,7 @@ export class AppModule {
           service: WALLET_SERVICE,
           databaseGauges: [
             OUTBOX_BACKLOG_GAUGE,
+            OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE,
             {
               name: 'bvs_wallet_transactions',
               help: 'Ledger transactions by type and status',

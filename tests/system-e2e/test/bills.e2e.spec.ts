@@ -284,7 +284,11 @@ describe('paying electricity bills end to end', () => {
     const billing = await scrapeUntil(system.service('billing'), /bvs_bills\{[^}]*status="COMPLETED"[^}]*\} [1-9]/);
     expect(billing).toMatch(/bvs_provider_request_duration_seconds_count\{[^}]*operation="vend"[^}]*\} [1-9]/);
     expect(billing).toMatch(/bvs_outbox_backlog\{service="billing"\} \d/);
-    await scrapeUntil(system.service('wallet'), /bvs_wallet_transactions\{[^}]*type="REVERSAL"[^}]*\} [1-9]/);
+    const wallet = await scrapeUntil(system.service('wallet'), /bvs_wallet_transactions\{[^}]*type="REVERSAL"[^}]*\} [1-9]/);
+    // The relay keeps up (nothing waits long to be published), and the consumers report their lag per partition.
+    expect(wallet).toMatch(/bvs_outbox_oldest_unpublished_age_seconds\{service="wallet"\} \d/);
+    expect(wallet).toMatch(/bvs_kafka_consumer_lag_messages\{[^}]*topic="billing\.payment-completed\.v1"[^}]*\} \d+/);
+    expect(billing).toMatch(/bvs_kafka_consumer_lag_messages\{[^}]*topic="wallet\.payment-requested\.v1"[^}]*\} \d+/);
     // Metrics are for the cluster's scraper: the API ports (the gateway's is the public one) do not serve them.
     for (const url of [`${base()}/metrics`, `${base()}/api/metrics`, `${system.service('billing').url}/metrics`, `${system.service('wallet').url}/metrics`]) {
       expect({ url, status: (await fetch(url)).status }).toEqual({ url, status: 404 });

@@ -11,6 +11,7 @@ import { recordInbox, recordInboxAll } from './record-inbox';
 import { retryDelayMs, Wakeup } from './wakeup';
 import { UnprocessableEventError } from './unprocessable-event.error';
 import type { NewGroupStart } from './messaging-constants';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** What a handler gets besides the event: the transaction to write in, and where the event came from. */
 export interface EventContext<T extends EventTopic> {
@@ -83,6 +84,8 @@ export interface EventConsumerOptions<T extends EventTopic> {
    * broker with earlier ones and must not apply their events.
    */
   readonly newGroupStartsAt?: NewGroupStart;
+  /** The service's metrics: consumer lag per partition and dead letters per topic are kept there when given. */
+  readonly metrics?: Registry;
   readonly logger?: MessagingLogger;
 }
 
@@ -158,7 +161,13 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   private wakeup = new Wakeup();
   private stopping = false;
 
+  private readonly lag: Gauge<'group' | 'topic' | 'partition'> | undefined;
+  private readonly deadLetters: Counter<'group' | 'topic'> | undefined;
+
   constructor(private readonly options: EventConsumerOptions<T>) {
+    const { metrics } = options;
+    this.lag = metrics && sharedMetric(metrics, 'bvs_kafka_consumer_lag_messages', () => new Gauge({ name: 'bvs_kafka_consumer_lag_messages', help: 'Messages of a partition not yet applied by the group, as of its last fetch', labelNames: ['group', 'topic', 'partition'], registers: [metrics] }));
+    this.deadLetters = metrics && sharedMetric(metrics, 'bvs_dead_letters_total', () => new Counter({ name: 'bvs_dead_letters_total', help: 'Messages a consumer group parked on the dead-letter topic, by source topic', labelNames: ['group', 'topic'], registers: [metrics] }));
     this.logger = options.logger ?? new Logger(`EventConsumer(${options.groupId})`);
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBaseMs = options.retryBaseMs ?? 200;
@@ -253,10 +262,14 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const { topic, partition } = batch;
     const stillOurs = (): boolean => !this.stopping && isRunning() && !isStale();
+    const labels = { group: this.options.groupId, topic, partition: String(partition) };
     const commitThrough = async (message: KafkaMessage): Promise<void> => {
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       resolveOffset(message.offset);
+      this.lag?.set(labels, Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n));
     };
+    const first = batch.messages[0];
+    if (first) this.lag?.set(labels, Number(BigInt(batch.highWatermark) - BigInt(first.offset)));
     for (let start = 0; start < batch.messages.length; start += this.maxEventsPerTransaction) {
       if (!stillOurs()) return;
       const slice = batch.messages.slice(start, start + this.maxEventsPerTransaction);
@@ -425,6 +438,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         },
       ],
     });
+    this.deadLetters?.inc({ group: groupId, topic });
     this.logger.error(
       {
         alert: DEAD_LETTER_ALERT,
@@ -466,4 +480,9 @@ function textHeaders(headers: IHeaders | undefined): Record<string, string> {
     if (first !== undefined) text[name] = first.toString();
   }
   return text;
+}
+
+/** A metric the process's registry already holds under `name` (another consumer made it), or a new one. */
+function sharedMetric<M>(registry: Registry, name: string, create: () => M): M {
+  return (registry.getSingleMetric(name) as M | undefined) ?? create();
 }

@@ -26,6 +26,17 @@ export const OUTBOX_BACKLOG_GAUGE: DatabaseGauge = {
   query: 'SELECT COUNT(*)::float8 AS value FROM outbox WHERE published_at IS NULL',
 };
 
+/**
+ * How long the oldest unpublished outbox row has waited, in seconds (0 when none waits): a relay
+ * that is stuck or far behind shows here before anyone misses an event. One row read through the
+ * relay's partial index of unpublished rows, whatever the outbox's size.
+ */
+export const OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE: DatabaseGauge = {
+  name: 'bvs_outbox_oldest_unpublished_age_seconds',
+  help: 'Age of the oldest outbox row not yet published to Kafka, seconds',
+  query: `SELECT COALESCE((SELECT EXTRACT(EPOCH FROM now() - created_at) FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1), 0)::float8 AS value`,
+};
+
 /** The process's Prometheus registry; inject it to add the service's own metrics. */
 export class MetricsRegistry extends Registry {}
 

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, EventByTopic } from '@bvs/contracts';
-import { EventConsumer, EventContext, EventSchemaRegistry, kafkaGroupId, type SliceEvent } from '@bvs/platform';
+import { EventConsumer, EventContext, EventSchemaRegistry, kafkaGroupId, type SliceEvent, MetricsRegistry } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { WalletEnv } from '../config/wallet-env';
@@ -28,6 +28,7 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
     registry: EventSchemaRegistry,
     kafka: Kafka,
     env: WalletEnv,
+    metrics: MetricsRegistry,
     private readonly openWallet: OpenWalletHandler,
     private readonly settleCompletedPayment: SettleCompletedPaymentHandler,
     private readonly reverseFailedPayment: ReverseFailedPaymentHandler,
@@ -44,6 +45,7 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
       retryMaxMs: 10_000,
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
       newGroupStartsAt: env.KAFKA_NEW_GROUP_STARTS_AT,
+      metrics,
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => this.apply(event, context),
       handleSlice: (topic, events, manager) => this.applySlice(topic, events, manager),

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS } from '@bvs/contracts';
-import { EventConsumer, EventSchemaRegistry, kafkaGroupId } from '@bvs/platform';
+import { EventConsumer, EventSchemaRegistry, kafkaGroupId, MetricsRegistry } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { BillingEnv } from '../../../config/billing-env';
@@ -17,7 +17,14 @@ import { RecordRequestedPaymentHandler } from './record-requested-payment.handle
 export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: EventConsumer<typeof EVENT_TOPICS.paymentRequested>;
 
-  constructor(@InjectDataSource() dataSource: DataSource, registry: EventSchemaRegistry, kafka: Kafka, env: BillingEnv, recordPayment: RecordRequestedPaymentHandler) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    registry: EventSchemaRegistry,
+    kafka: Kafka,
+    env: BillingEnv,
+    metrics: MetricsRegistry,
+    recordPayment: RecordRequestedPaymentHandler,
+  ) {
     this.consumer = new EventConsumer({
       kafka,
       registry,
@@ -29,6 +36,7 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       retryMaxMs: 10_000,
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
       newGroupStartsAt: env.KAFKA_NEW_GROUP_STARTS_AT,
+      metrics,
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => recordPayment.handle(event, context.manager),
       handleSlice: (_topic, events, manager) => recordPayment.handleAll(
