@@ -14,3 +14,4 @@ export * from './schema-registry';
 export * from './messaging';
 export * from './metrics';
 export * from './redis';
+export * from './alerts';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BILLING_SERVICE as BILLING_GRPC_SERVICE } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
+import { AlertsModule, alertWebhookSettingsOf, databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, MetricsRegistry, OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { BillQueries } from './bills/bill-queries.service';
 import { BillWorker } from './bills/bill-worker';
@@ -31,6 +31,7 @@ export class AppModule {
         databaseModule(env, BILLING_DATABASE),
         HealthModule.register({ service: BILLING_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(BILLING_GRPC_SERVICE)] }),
         OutboxModule.register({ service: BILLING_SERVICE, kafka, registry, retention: retentionSettingsOf(env) }),
+        AlertsModule.register({ service: BILLING_SERVICE, webhook: alertWebhookSettingsOf(env) }),
         MetricsModule.register({
           service: BILLING_SERVICE,
           databaseGauges: [

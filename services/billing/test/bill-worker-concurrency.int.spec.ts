@@ -1,4 +1,4 @@
-import { dataSourceOptions, Environment, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
+import { Alerts, dataSourceOptions, Environment, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
 import { eventually, TestDatabase } from '@bvs/platform/testing';
 import { DataSource } from 'typeorm';
 import { BillWorker } from '../src/bills/bill-worker';
@@ -120,7 +120,7 @@ describe('bill worker slots and wake-ups', () => {
     const bills = new BillRepository(dataSource);
     metrics = new MetricsRegistry();
     const vendBill = new VendBillHandler(bills, provider, new SettleBillHandler(dataSource, bills, env), env);
-    worker = new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env), new BillArrivalListener(dataSource), env, metrics);
+    worker = new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env, new Alerts(dataSource, 'billing', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 })), new BillArrivalListener(dataSource), env, metrics);
     worker.onApplicationBootstrap();
     return worker;
   }

@@ -1,5 +1,5 @@
 import { EVENT_TOPICS, eventKeyOf, PaymentRequestedEvent } from '@bvs/contracts';
-import { dataSourceOptions, EventSchemaRegistry, kafkaGroupId, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
+import { Alerts, dataSourceOptions, EventSchemaRegistry, kafkaGroupId, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
 import { eventually, readInfraAddresses, ServiceProcess, startGroupAtEnd, TestDatabase, testKafkaConfig, uniqueGroupSuffix } from '@bvs/platform/testing';
 import { Kafka } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
@@ -56,7 +56,7 @@ describe('bill worker with the provider simulator', () => {
   function newWorker(): BillWorker {
     const bills = new BillRepository(dataSource);
     const vendBill = new VendBillHandler(bills, new HttpVendingProvider(env, new MetricsRegistry()), new SettleBillHandler(dataSource, bills, env), env);
-    return new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env), new BillArrivalListener(dataSource), env, new MetricsRegistry());
+    return new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env, new Alerts(dataSource, 'billing', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 })), new BillArrivalListener(dataSource), env, new MetricsRegistry());
   }
   const recordPendingBill = (event: PaymentRequestedEvent) =>
     dataSource.transaction((manager) => new RecordRequestedPaymentHandler(new BillRepository(dataSource)).handle(event, manager));
@@ -141,7 +141,7 @@ describe('bill worker with the provider simulator', () => {
     // The consumer reads only what is written from here on, not the shared topic's history.
     await startGroupAtEnd(kafka, groupId, [topic]);
     const handler = new WatchedRecordRequestedPayment(new BillRepository(dataSource));
-    const consumer = new PaymentRequestsConsumer(dataSource, registry, kafka, env, new MetricsRegistry(), handler);
+    const consumer = new PaymentRequestsConsumer(dataSource, registry, kafka, env, new MetricsRegistry(), new Alerts(dataSource, 'billing', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 }), handler);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const event = paymentRequested();
     // Same wallet, so the same key and partition as the redelivery, and consumed after it.

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { WALLET_SERVICE as WALLET_GRPC_SERVICE } from '@bvs/contracts';
-import { databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
+import { AlertsModule, alertWebhookSettingsOf, databaseModule, EventSchemaRegistry, HealthModule, loggingModule, qualifiedServiceName, MetricsModule, OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE, OutboxModule, retentionSettingsOf } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { WalletEnv } from './config/wallet-env';
 import { WalletGrpcController } from './grpc/wallet.grpc-controller';
@@ -20,6 +20,7 @@ export class AppModule {
         databaseModule(env, WALLET_DATABASE),
         HealthModule.register({ service: WALLET_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(WALLET_GRPC_SERVICE)] }),
         OutboxModule.register({ service: WALLET_SERVICE, kafka, registry, retention: retentionSettingsOf(env) }),
+        AlertsModule.register({ service: WALLET_SERVICE, webhook: alertWebhookSettingsOf(env) }),
         MetricsModule.register({
           service: WALLET_SERVICE,
           databaseGauges: [

@@ -1,7 +1,8 @@
 import { Expose, Type } from 'class-transformer';
-import { IsIn, IsInt, IsIP, IsString, IsUrl, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { NEW_GROUP_STARTS, type NewGroupStart } from '../messaging/messaging-constants';
 import { EVENT_TOPIC_RETENTION_HOURS, type RetentionSettings } from '../messaging/messaging-retention';
+import type { AlertWebhookSettings } from '../alerts/alerts';
 
 const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -162,6 +163,43 @@ export class BackendServiceEnv extends DatabaseServiceEnv {
   RETENTION_MAX_BATCHES = 100;
 }
 
+/** Alerts of a backend that records them (wallet, billing): where they are sent, and how hard it tries. */
+export class AlertingServiceEnv extends BackendServiceEnv {
+  /** Alertmanager's /api/v2/alerts, or anything that takes its JSON; unset, alerts are recorded in `anomalies` and logged only. */
+  @Expose()
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  ALERT_WEBHOOK_URL?: string;
+
+  /** Sends of one alert before it is left recorded but unsent, with its last error. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  ALERT_WEBHOOK_ATTEMPTS = 20;
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  ALERT_WEBHOOK_TIMEOUT_MS = 5_000;
+
+  /** How often recorded alerts are sent. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  ALERT_NOTIFY_INTERVAL_MS = 5_000;
+}
+
+/** The alert webhook's settings from a backend's environment. */
+export function alertWebhookSettingsOf(env: AlertingServiceEnv): AlertWebhookSettings {
+  return { url: env.ALERT_WEBHOOK_URL, attempts: env.ALERT_WEBHOOK_ATTEMPTS, timeoutMs: env.ALERT_WEBHOOK_TIMEOUT_MS, intervalMs: env.ALERT_NOTIFY_INTERVAL_MS };
+}
+
 /** The retention job's settings from a backend's environment. */
 export function retentionSettingsOf(env: BackendServiceEnv): RetentionSettings {
   return {
@@ -174,7 +212,7 @@ export function retentionSettingsOf(env: BackendServiceEnv): RetentionSettings {
 }
 
 /** Variables of a backend service that consumes events (wallet, billing): how hard it works them. */
-export class EventConsumingServiceEnv extends BackendServiceEnv {
+export class EventConsumingServiceEnv extends AlertingServiceEnv {
   /**
    * Partitions its consumers work at the same time, each holding a database connection while it
    * works: keep it below DATABASE_POOL_SIZE, which the service's calls share.

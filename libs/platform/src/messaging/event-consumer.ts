@@ -42,6 +42,16 @@ export interface SliceEvent<T extends EventTopic> {
  */
 export type SliceHandler<T extends EventTopic> = (topic: T, events: readonly SliceEvent<T>[], manager: EntityManager) => Promise<void>;
 
+/** A message a consumer group gave up on and parked on `<topic>.dlq`. */
+export interface ParkedMessage {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly eventId: string | undefined;
+  readonly reason: string;
+}
+
 export interface EventConsumerOptions<T extends EventTopic> {
   readonly kafka: Kafka;
   readonly registry: EventSchemaRegistry;
@@ -84,6 +94,8 @@ export interface EventConsumerOptions<T extends EventTopic> {
    * broker with earlier ones and must not apply their events.
    */
   readonly newGroupStartsAt?: NewGroupStart;
+  /** Called once a message is parked, after it is on the dead-letter topic: the service raises its alert there. */
+  readonly onDeadLetter?: (parked: ParkedMessage) => Promise<void>;
   /** The service's metrics: consumer lag per partition and dead letters per topic are kept there when given. */
   readonly metrics?: Registry;
   readonly logger?: MessagingLogger;
@@ -454,6 +466,10 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       },
       `Event dead-lettered to ${deadLetterTopic}: ${outcome.reason}`,
     );
+    // The message is parked and its alert line written: a hook that fails (the database away) must not hold the partition.
+    await this.options
+      .onDeadLetter?.({ groupId, topic, partition, offset: message.offset, eventId: textHeaders(message.headers)[EVENT_HEADERS.eventId], reason: outcome.reason })
+      .catch((error: unknown) => this.logger.error({ err: error, groupId, topic, offset: message.offset }, 'The dead letter was parked, but its alert could not be recorded'));
   }
 }
 

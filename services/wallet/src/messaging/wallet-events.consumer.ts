@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, EventByTopic } from '@bvs/contracts';
-import { EventConsumer, EventContext, EventSchemaRegistry, kafkaGroupId, type SliceEvent, MetricsRegistry } from '@bvs/platform';
+import { EventConsumer, EventContext, EventSchemaRegistry, kafkaGroupId, type SliceEvent, MetricsRegistry, Alerts, deadLetterAlert } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { WalletEnv } from '../config/wallet-env';
@@ -29,6 +29,7 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
     kafka: Kafka,
     env: WalletEnv,
     metrics: MetricsRegistry,
+    alerts: Alerts,
     private readonly openWallet: OpenWalletHandler,
     private readonly settleCompletedPayment: SettleCompletedPaymentHandler,
     private readonly reverseFailedPayment: ReverseFailedPaymentHandler,
@@ -46,6 +47,7 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
       newGroupStartsAt: env.KAFKA_NEW_GROUP_STARTS_AT,
       metrics,
+      onDeadLetter: (parked) => alerts.raise(deadLetterAlert(parked)),
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => this.apply(event, context),
       handleSlice: (topic, events, manager) => this.applySlice(topic, events, manager),

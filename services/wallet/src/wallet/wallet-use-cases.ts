@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { MetricsRegistry } from '@bvs/platform';
+import { Alerts, MetricsRegistry } from '@bvs/platform';
 import type { DataSource } from 'typeorm';
 import { WalletEnv } from '../config/wallet-env';
 import { FundWalletHandler } from './commands/fund-wallet/fund-wallet.handler';
@@ -77,8 +77,10 @@ export function createWalletUseCases(dataSource: DataSource, env: WalletEnv, pro
   const charges = processor ?? paymentProcessorFor(env, metrics);
   const openWallet = new OpenWalletHandler(dataSource, wallets, env);
   const requests = new IdempotentWalletCommand(dataSource, wallets, ledger, env);
-  const outcomes = new PaymentOutcomeApplier(wallets, ledger, env);
-  const confirmCharge = new ConfirmChargeHandler(dataSource, wallets, fundings, ledger, charges, env, metrics);
+  // Recorded and logged; a tool run by hand sends no alert anywhere.
+  const alerts = new Alerts(dataSource, 'wallet', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 });
+  const outcomes = new PaymentOutcomeApplier(wallets, ledger, env, alerts);
+  const confirmCharge = new ConfirmChargeHandler(dataSource, wallets, fundings, ledger, charges, env, alerts, metrics);
   return {
     openWallet,
     fundWallet: new FundWalletHandler(requests, new InitiateChargeHandler(dataSource, wallets, ledger, fundings, charges, env), env),

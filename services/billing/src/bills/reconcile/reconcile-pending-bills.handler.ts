@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Alerts } from '@bvs/platform';
 import { DataSource } from 'typeorm';
 import { BillingEnv } from '../../config/billing-env';
 import { decideReconcile, pendingTooLongCutoff, ReconcilePolicy } from '../domain/decide-reconcile';
@@ -11,13 +12,13 @@ import { BillRepository } from '../persistence/bill-repository';
  */
 @Injectable()
 export class ReconcilePendingBillsHandler {
-  private readonly logger = new Logger(ReconcilePendingBillsHandler.name);
   private readonly policy: ReconcilePolicy;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bills: BillRepository,
     env: BillingEnv,
+    private readonly alerts: Alerts,
   ) {
     this.policy = { pendingTooLongAfterMs: env.RECONCILE_AFTER_MS };
   }
@@ -33,14 +34,18 @@ export class ReconcilePendingBillsHandler {
         return decision.kind === 'REQUERY_NOW' ? [{ bill, decision }] : [];
       });
       await this.bills.makeDueNow(manager, decided.map(({ bill }) => bill.payment.paymentId));
+      for (const { bill, decision } of decided) {
+        await this.alerts.raise(
+          {
+            alert: decision.alert,
+            summary: 'Bill still pending past the reconciliation window; requerying now',
+            details: { billId: bill.payment.paymentId, providerCode: bill.payment.providerCode, since: decision.pendingSince.toISOString() },
+          },
+          manager,
+        );
+      }
       return decided;
     });
-    for (const { bill, decision } of overdue) {
-      this.logger.warn(
-        { alert: decision.alert, billId: bill.payment.paymentId, providerCode: bill.payment.providerCode, since: decision.pendingSince },
-        'Bill still pending; requerying now',
-      );
-    }
     return overdue.length;
   }
 }

@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { PaymentCompletedEvent, PaymentFailedEvent } from '@bvs/contracts';
-import { enqueueEvent, enqueueEvents, UnprocessableEventError } from '@bvs/platform';
+import { Alerts, enqueueEvent, enqueueEvents, UnprocessableEventError } from '@bvs/platform';
 import type { EntityManager } from 'typeorm';
 import { WalletEnv } from '../../config/wallet-env';
 import { decideOutcomeBatch } from '../domain/decide-outcome-batch';
@@ -27,12 +27,11 @@ export interface OutcomeToApply {
  */
 @Injectable()
 export class PaymentOutcomeApplier {
-  private readonly logger = new Logger(PaymentOutcomeApplier.name);
-
   constructor(
     private readonly wallets: WalletRepository,
     private readonly ledger: LedgerRepository,
     private readonly env: WalletEnv,
+    private readonly alerts: Alerts,
   ) {}
 
   async apply(manager: EntityManager, event: PaymentCompletedEvent | PaymentFailedEvent, decide: DecideOutcome): Promise<void> {
@@ -48,7 +47,7 @@ export class PaymentOutcomeApplier {
       if (decided.publish) await enqueueEvent(manager, decided.publish.topic, decided.publish.event);
       return decided;
     });
-    this.report(event, decision);
+    await this.report(manager, event, decision);
   }
 
   /**
@@ -93,18 +92,19 @@ export class PaymentOutcomeApplier {
       manager,
       settled.flatMap((decision) => (decision.publish ? [decision.publish] : [])),
     );
-    outcomes.forEach(({ event }, index) => this.report(event, decisions[index] as OutcomeDecision));
+    for (const [index, { event }] of outcomes.entries()) await this.report(manager, event, decisions[index] as OutcomeDecision);
   }
 
-  private report(event: PaymentCompletedEvent | PaymentFailedEvent, decision: OutcomeDecision): void {
+  /** An anomaly is recorded in the consumer's transaction: it stands if and only if the event is taken as applied. */
+  private async report(manager: EntityManager, event: PaymentCompletedEvent | PaymentFailedEvent, decision: OutcomeDecision): Promise<void> {
     switch (decision.kind) {
       case 'UNPROCESSABLE':
         // Sent to the dead-letter topic at once, with its alert: retrying cannot mend a producer bug.
         throw new UnprocessableEventError(decision.reason);
       case 'ANOMALY':
-        this.logger.error(
-          { alert: decision.alert, paymentId: decision.paymentId, transactionId: decision.transactionId, eventId: event.metadata.eventId },
-          decision.message,
+        await this.alerts.raise(
+          { alert: decision.alert, summary: decision.message, details: { paymentId: decision.paymentId, transactionId: decision.transactionId, eventId: event.metadata.eventId } },
+          manager,
         );
         return;
       case 'SETTLE':

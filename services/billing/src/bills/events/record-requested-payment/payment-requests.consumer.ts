@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS } from '@bvs/contracts';
-import { EventConsumer, EventSchemaRegistry, kafkaGroupId, MetricsRegistry } from '@bvs/platform';
+import { EventConsumer, EventSchemaRegistry, kafkaGroupId, MetricsRegistry, Alerts, deadLetterAlert } from '@bvs/platform';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { BillingEnv } from '../../../config/billing-env';
@@ -23,6 +23,7 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
     kafka: Kafka,
     env: BillingEnv,
     metrics: MetricsRegistry,
+    alerts: Alerts,
     recordPayment: RecordRequestedPaymentHandler,
   ) {
     this.consumer = new EventConsumer({
@@ -37,6 +38,7 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
       newGroupStartsAt: env.KAFKA_NEW_GROUP_STARTS_AT,
       metrics,
+      onDeadLetter: (parked) => alerts.raise(deadLetterAlert(parked)),
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => recordPayment.handle(event, context.manager),
       handleSlice: (_topic, events, manager) => recordPayment.handleAll(

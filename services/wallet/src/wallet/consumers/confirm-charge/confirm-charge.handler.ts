@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { enqueueEvent, MetricsRegistry } from '@bvs/platform';
+import { Alerts, enqueueEvent, MetricsRegistry } from '@bvs/platform';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { WalletEnv } from '../../../config/wallet-env';
@@ -43,6 +43,7 @@ export class ConfirmChargeHandler {
     private readonly ledger: LedgerRepository,
     @Inject(PaymentProcessor) private readonly processor: PaymentProcessor,
     private readonly env: WalletEnv,
+    private readonly alerts: Alerts,
     metrics: MetricsRegistry,
   ) {
     this.webhooks = new Counter({
@@ -118,9 +119,13 @@ export class ConfirmChargeHandler {
         case 'FAIL':
           await this.fundings.fail(manager, decision.transactionId, decision.failureReason);
           if (decision.alert) {
-            this.logger.error(
-              { alert: decision.alert, processorReference, transactionId: decision.transactionId, correlationId: origin.correlationId },
-              'The processor took a different sum than the funding asked for; nothing was credited and the customer must be settled with the processor',
+            await this.alerts.raise(
+              {
+                alert: decision.alert,
+                summary: 'The processor took a different sum than the funding asked for; nothing was credited and the customer must be settled with the processor',
+                details: { processorReference, transactionId: decision.transactionId, correlationId: origin.correlationId },
+              },
+              manager,
             );
           }
           return decision.outcome;

@@ -1,0 +1,3 @@
+export * from './alerts';
+export * from './create-anomalies.migration';
+export * from './alerts.module';
