@@ -15,3 +15,4 @@ export * from './messaging';
 export * from './metrics';
 export * from './redis';
 export * from './alerts';
+export * from './scheduling';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { PeriodicTask } from '../scheduling';
 
 /** A critical failure a person must look at: its stable name (the log line's `alert`), one line, and the facts. */
 export interface RaisedAlert {
@@ -36,15 +37,15 @@ interface AnomalyRow {
  */
 export class Alerts {
   private readonly logger = new Logger(Alerts.name);
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly sending: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly service: string,
     private readonly webhook: AlertWebhookSettings,
-  ) {}
+  ) {
+    this.sending = new PeriodicTask(webhook.intervalMs, () => this.notifyOnce(), this.logger, 'An alert notification round failed');
+  }
 
   async raise(raised: RaisedAlert, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.query('INSERT INTO anomalies (alert, summary, details) VALUES ($1, $2, $3::jsonb)', [raised.alert, raised.summary, JSON.stringify(raised.details)]);
@@ -52,15 +53,11 @@ export class Alerts {
   }
 
   start(): void {
-    if (!this.webhook.url) return;
-    this.stopped = false;
-    this.schedule();
+    if (this.webhook.url) this.sending.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+  stop(): Promise<void> {
+    return this.sending.stop();
   }
 
   /** Sends what is recorded and not yet sent, ALERTS_PER_CALL at a time; resolves with how many the webhook took. */
@@ -100,17 +97,6 @@ export class Alerts {
       annotations: { summary: row.summary, description: JSON.stringify(row.details) },
       startsAt: row.occurred_at.toISOString(),
     };
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.round = this.notifyOnce()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'An alert notification round failed'))
-        .finally(() => {
-          if (!this.stopped) this.schedule();
-        });
-    }, this.webhook.intervalMs);
-    this.timer.unref();
   }
 }
 

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { PeriodicTask } from '../scheduling';
 import type { MessagingLogger } from './messaging-logger';
 
 /**
@@ -36,9 +37,7 @@ export interface PrunedRows {
  */
 export class MessagingRetention {
   private readonly logger: MessagingLogger = new Logger(MessagingRetention.name);
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly pruning: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -48,17 +47,15 @@ export class MessagingRetention {
     if (settings.inboxRetentionHours < EVENT_TOPIC_RETENTION_HOURS + 24) {
       throw new RangeError(`inbox retention ${settings.inboxRetentionHours} h must exceed the topics' ${EVENT_TOPIC_RETENTION_HOURS} h by a day, or a redelivered event could be applied twice`);
     }
+    this.pruning = new PeriodicTask(settings.intervalMs, () => this.pruneOnce(), this.logger, 'A retention round failed; the next one tries again');
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule();
+    this.pruning.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+  stop(): Promise<void> {
+    return this.pruning.stop();
   }
 
   /** One round, as the timer runs it; `now` is handed in by tests. */
@@ -82,23 +79,13 @@ export class MessagingRetention {
 
   private async pruneInBatches(sql: string, olderThan: Date): Promise<number> {
     let deleted = 0;
-    for (let batch = 0; batch < this.settings.maxBatchesPerRound && !this.stopped; batch += 1) {
+    // A stop ends the round between two DELETEs.
+    for (let batch = 0; batch < this.settings.maxBatchesPerRound && !this.pruning.stopping; batch += 1) {
       // TypeORM answers a DELETE with [rows, affected count].
       const [, affected] = (await this.dataSource.query(sql, [olderThan, this.settings.batchSize])) as [unknown, number];
       deleted += affected;
       if (affected < this.settings.batchSize) break;
     }
     return deleted;
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.round = this.pruneOnce()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'A retention round failed; the next one tries again'))
-        .finally(() => {
-          if (!this.stopped) this.schedule();
-        });
-    }, this.settings.intervalMs);
-    this.timer.unref();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PeriodicTask } from '@bvs/platform';
 import { DataSource } from 'typeorm';
 import { WalletEnv } from '../../../config/wallet-env';
 import type { ConfirmationOutcome } from '../../domain/decide-charge-confirmation';
@@ -16,26 +17,28 @@ import { ConfirmChargeHandler } from '../confirm-charge/confirm-charge.handler';
  */
 @Injectable()
 export class PendingFundingReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(PendingFundingReconciler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private readonly rounds: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly fundings: FundingRepository,
     private readonly confirmations: ConfirmChargeHandler,
     private readonly env: WalletEnv,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.env.PAYMENT_PROCESSOR_BASE_URL) this.schedule();
+  ) {
+    this.rounds = new PeriodicTask(
+      env.FUNDING_RECONCILE_INTERVAL_MS,
+      () => this.reconcileOnce(),
+      new Logger(PendingFundingReconciler.name),
+      'A funding reconciliation round stopped early; the next round carries on',
+    );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+  onApplicationBootstrap(): void {
+    if (this.env.PAYMENT_PROCESSOR_BASE_URL) this.rounds.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One round: the outcome of each funding checked. Exposed for tests, which run a round instead of waiting for the timer. */
@@ -43,21 +46,9 @@ export class PendingFundingReconciler implements OnApplicationBootstrap, OnAppli
     const due = await this.fundings.pendingRecordedBefore(this.dataSource.manager, new Date(now.getTime() - this.env.FUNDING_RECONCILE_AFTER_MS), this.env.FUNDING_RECONCILE_BATCH);
     const outcomes: ConfirmationOutcome[] = [];
     for (const pending of due) {
-      if (this.stopped) break;
+      if (this.rounds.stopping) break;
       outcomes.push(await this.confirmations.reconcile(pending));
     }
     return outcomes;
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.round = this.reconcileOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'A funding reconciliation round stopped early; the next round carries on'))
-        .finally(() => {
-          if (!this.stopped) this.schedule();
-        });
-    }, this.env.FUNDING_RECONCILE_INTERVAL_MS);
-    this.timer.unref();
   }
 }
