@@ -2,3 +2,4 @@ export * from './ensure-topics';
 export * from './kafka-transport-options';
 export * from './wait-for-consumer-group';
 export * from './kafka-dependency';
+export * from './start-group-at-end';

@@ -2,7 +2,7 @@ import { deadLetterTopicOf, type EventByTopic, type EventTopic } from '@bvs/cont
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ensureTopics, waitForConsumerGroup } from '../kafka';
+import { ensureTopics, startGroupAtEnd, waitForConsumerGroup } from '../kafka';
 import { SchemaRegistryError, type EventSchemaRegistry } from '../schema-registry';
 import { DEAD_LETTER_ALERT, DEAD_LETTER_HEADERS, EVENT_HEADERS } from './messaging-constants';
 import type { MessagingLogger } from './messaging-logger';
@@ -221,7 +221,9 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     this.producer = producer;
     try {
       await producer.connect();
-      if (this.options.newGroupStartsAt === 'latest') await this.startNewGroupAtEnd(kafka, groupId, topics);
+      // Offsets committed before the group joins, rather than the consumer's fromBeginning: false, which takes the end only
+      // at its first fetch and could skip an event written just after the service reported ready.
+      if (this.options.newGroupStartsAt === 'latest') await startGroupAtEnd(kafka, groupId, topics, { onlyWhereUncommitted: true });
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
       await consumer.run({
@@ -234,27 +236,6 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
-    }
-  }
-
-  /**
-   * Commits the topics' current end offsets for a group that has none yet, before it joins: the
-   * group then reads exactly what is written from now on. Done as offsets rather than as the
-   * consumer's `fromBeginning: false`, which would take the end only at its first fetch and could
-   * skip an event written between the service reporting ready and that fetch.
-   */
-  private async startNewGroupAtEnd(kafka: Kafka, groupId: string, topics: readonly T[]): Promise<void> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      for (const topic of topics) {
-        const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
-        if (committed.some(({ partitions }) => partitions.some(({ offset }) => offset !== '-1'))) continue;
-        const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-      }
-    } finally {
-      await admin.disconnect();
     }
   }
 

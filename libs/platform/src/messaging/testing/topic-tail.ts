@@ -1,5 +1,5 @@
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { ensureTopics } from '../../kafka';
+import { ensureTopics, startGroupAtEnd as commitEndOffsets } from '../../kafka';
 import { uniqueGroupPrefix } from '../../testing';
 
 /** A message read back by a test, with its headers as text. */
@@ -22,16 +22,7 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: rea
     kafka,
     topics.map((topic) => ({ topic })),
   );
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })) });
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await commitEndOffsets(kafka, groupId, topics);
 }
 
 /**
