@@ -26,7 +26,13 @@ export function asyncApiDocument(): Record<string, unknown> {
           'event-id': { type: 'string', format: 'uuid' },
           'event-type': { type: 'string', const: contract.eventType },
           'correlation-id': { type: 'string' },
-          traceparent: { type: 'string', description: 'W3C trace context' },
+          traceparent: {
+            type: 'string',
+            pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+            description:
+              'W3C trace context naming the span that sent this message, in the trace of the transaction that recorded the event (kept with its outbox row). ' +
+              'Set whenever the producer runs tracing, which it does by default without exporting spans (flags 00); continue it to join the trace.',
+          },
         },
       },
       payload: { schemaFormat: 'application/vnd.apache.avro;version=1.9.0', schema: contract.schema },
@@ -42,7 +48,7 @@ export function asyncApiDocument(): Record<string, unknown> {
     channels[channelId] = {
       address: contract.topic,
       title: contract.eventType,
-      description: `Owned by ${contract.owner}. Values: Confluent wire format (magic byte, schema id), Avro schema registered under ${contract.valueSubject} with BACKWARD compatibility.`,
+      description: `Owned by ${contract.owner}. Values: Confluent wire format (magic byte, schema id), Avro schema registered under ${contract.valueSubject} with BACKWARD_TRANSITIVE compatibility.`,
       messages: { [contract.eventType]: { $ref: `#/components/messages/${contract.eventType}` } },
       // Partitions bound how many consumers of one group share the topic.
       bindings: { kafka: { partitions: EVENT_TOPIC_PARTITIONS, bindingVersion: '0.5.0' } },

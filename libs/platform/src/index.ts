@@ -16,3 +16,6 @@ export * from './metrics';
 export * from './redis';
 export * from './alerts';
 export * from './scheduling';
+// Not the SDK itself (its entry point is @bvs/platform/tracing): only what code that is traced needs.
+export * from './tracing/trace-context';
+export * from './tracing/tracing-shutdown';

@@ -4,6 +4,7 @@ import { Kafka, type Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import {
+  AddOutboxTraceparent1765300000000,
   CreateMessagingTables1764000000000,
   EventConsumer,
   EventSchemaRegistry,
@@ -39,7 +40,7 @@ describe('dead letters: read back and replayed through the inbox (real Kafka, re
 
   beforeAll(async () => {
     database = await TestDatabase.create('dead_letters');
-    dataSource = await new DataSource({ type: 'postgres', url: database.url, entities: [...MESSAGING_ENTITIES], migrations: [CreateMessagingTables1764000000000] }).initialize();
+    dataSource = await new DataSource({ type: 'postgres', url: database.url, entities: [...MESSAGING_ENTITIES], migrations: [CreateMessagingTables1764000000000, AddOutboxTraceparent1765300000000] }).initialize();
     await dataSource.runMigrations();
     // No unique key on purpose: a second application by one group would show as a second row.
     await dataSource.query('CREATE TABLE effects (consumer text NOT NULL, event_id uuid NOT NULL)');

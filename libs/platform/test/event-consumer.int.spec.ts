@@ -3,6 +3,7 @@ import { deadLetterTopicOf, EVENT_TOPICS, type PaymentCompletedEvent } from '@bv
 import { Kafka, type Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import {
+  AddOutboxTraceparent1765300000000,
   CreateMessagingTables1764000000000,
   DEAD_LETTER_ALERT,
   EventConsumer,
@@ -40,7 +41,7 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
       type: 'postgres',
       url: database.url,
       entities: [...MESSAGING_ENTITIES],
-      migrations: [CreateMessagingTables1764000000000],
+      migrations: [CreateMessagingTables1764000000000, AddOutboxTraceparent1765300000000],
     }).initialize();
     await dataSource.runMigrations();
     // No unique key on purpose: a second application of an event would show as a second row.

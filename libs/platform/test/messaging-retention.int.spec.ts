@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS } from '@bvs/contracts';
 import { DataSource } from 'typeorm';
-import { CreateMessagingTables1764000000000, IndexInboxByAge1765100000000, MESSAGING_ENTITIES, MessagingRetention, type RetentionSettings } from '../src';
+import { AddOutboxTraceparent1765300000000, CreateMessagingTables1764000000000, IndexInboxByAge1765100000000, MESSAGING_ENTITIES, MessagingRetention, type RetentionSettings } from '../src';
 import { TestDatabase } from '../src/testing';
 
 const NOW = new Date('2026-12-04T12:00:00.000Z');
@@ -19,7 +19,7 @@ describe('MessagingRetention (real PostgreSQL)', () => {
       type: 'postgres',
       url: database.url,
       entities: [...MESSAGING_ENTITIES],
-      migrations: [CreateMessagingTables1764000000000, IndexInboxByAge1765100000000],
+      migrations: [CreateMessagingTables1764000000000, IndexInboxByAge1765100000000, AddOutboxTraceparent1765300000000],
     }).initialize();
     await dataSource.runMigrations();
   });

@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_TOPICS } from '@bvs/contracts';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { CreateMessagingTables1764000000000, enqueueEvent, EventSchemaRegistry, IndexInboxByAge1765100000000, MESSAGING_ENTITIES, OutboxModule, OutboxRelay, type RetentionSettings } from '../src';
+import { AddOutboxTraceparent1765300000000, CreateMessagingTables1764000000000, enqueueEvent, EventSchemaRegistry, IndexInboxByAge1765100000000, MESSAGING_ENTITIES, OutboxModule, OutboxRelay, type RetentionSettings } from '../src';
 
 /** The retention job runs beside the relay; these tests are not about it, so it waits far longer than they take. */
 const TEST_RETENTION: RetentionSettings = { outboxRetentionHours: 72, inboxRetentionHours: 14 * 24, intervalMs: 3_600_000, batchSize: 1_000, maxBatchesPerRound: 1 };
@@ -37,7 +37,7 @@ describe('OutboxModule in a Nest application (real PostgreSQL, Kafka and registr
           type: 'postgres',
           url: database.url,
           entities: [...MESSAGING_ENTITIES],
-          migrations: [CreateMessagingTables1764000000000, IndexInboxByAge1765100000000],
+          migrations: [CreateMessagingTables1764000000000, IndexInboxByAge1765100000000, AddOutboxTraceparent1765300000000],
           migrationsRun: true,
         }),
         OutboxModule.register({

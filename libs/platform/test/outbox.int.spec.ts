@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS, type PaymentRequestedEvent } from '@bvs/contracts';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AlwaysOnSampler, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
+  AddOutboxTraceparent1765300000000,
   CreateMessagingTables1764000000000,
   enqueueEvent,
   EventConsumer,
@@ -12,6 +16,7 @@ import {
   OutboxRelay,
   type OutboxRelayOptions,
 } from '../src';
+import { contextFromTraceparent } from '../src/tracing/trace-context';
 import { CapturingLogger, startGroupAtEnd, TopicTail, type TailedMessage } from '../src/messaging/testing';
 import { BEYOND_SAFE_INTEGER, sampleEvent } from '../src/schema-registry/testing';
 import { eventually, readInfraAddresses, TestDatabase, testKafkaConfig, uniqueGroupPrefix } from '../src/testing';
@@ -32,14 +37,18 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
   let registry: EventSchemaRegistry;
   let tail: TopicTail;
   const relays: OutboxRelay[] = [];
+  // What the SDK registers in a service, recording every span here so the relay's can be read back.
+  const spans = new InMemorySpanExporter();
 
   beforeAll(async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
     database = await TestDatabase.create('outbox');
     dataSource = await new DataSource({
       type: 'postgres',
       url: database.url,
       entities: [...MESSAGING_ENTITIES],
-      migrations: [CreateMessagingTables1764000000000],
+      migrations: [CreateMessagingTables1764000000000, AddOutboxTraceparent1765300000000],
     }).initialize();
     await dataSource.runMigrations();
     kafka = new Kafka({
@@ -59,6 +68,8 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
     await tail?.close();
     await dataSource?.destroy();
     await database?.drop();
+    trace.disable();
+    context.disable();
   }, 30_000);
 
   function relay(options: Partial<OutboxRelayOptions> = {}): OutboxRelay {
@@ -100,8 +111,7 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
 
   it('publishes an event enqueued in a committed transaction; it decodes equal, bigint amounts intact', async () => {
     const event = paymentRequested();
-    const traceparent = `00-${randomUUID().replace(/-/g, '')}-${randomUUID().replace(/-/g, '').slice(0, 16)}-01`;
-    await dataSource.transaction((manager) => enqueueEvent(manager, TOPIC, event, { headers: { traceparent } }));
+    await dataSource.transaction((manager) => enqueueEvent(manager, TOPIC, event));
 
     await expect(relay().drain()).resolves.toBe(1);
 
@@ -115,7 +125,8 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
       'event-id': event.metadata.eventId,
       'event-type': 'PaymentRequested',
       'correlation-id': event.metadata.correlationId,
-      traceparent,
+      // Written outside any trace, it is sent as the start of one.
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
     });
     const [row] = (await dataSource.query('SELECT published_at, attempts, last_error, payload FROM outbox WHERE event_id = $1', [
       event.metadata.eventId,
@@ -126,6 +137,27 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
     expect(row?.payload.payload.amountMinor).toBe((BEYOND_SAFE_INTEGER + 2n).toString());
   });
 
+
+  it('publishes an event under the trace that wrote it, in a send span whose id the traceparent header carries', async () => {
+    const event = paymentRequested();
+    const writer = { traceId: randomUUID().replace(/-/g, ''), spanId: randomUUID().replace(/-/g, '').slice(0, 16) };
+    const writerTraceparent = `00-${writer.traceId}-${writer.spanId}-01`;
+    // A header the writer sets cannot speak for the trace: the relay names its own send span.
+    await context.with(contextFromTraceparent(writerTraceparent), () =>
+      dataSource.transaction((manager) => enqueueEvent(manager, TOPIC, event, { headers: { traceparent: 'forged' } })),
+    );
+    const [row] = (await dataSource.query('SELECT traceparent FROM outbox WHERE event_id = $1', [event.metadata.eventId])) as { traceparent: string | null }[];
+    expect(row?.traceparent).toBe(writerTraceparent);
+
+    // Drained outside any trace, as the relay's own loop runs.
+    await expect(relay().drain()).resolves.toBe(1);
+
+    const send = spans.getFinishedSpans().find((span) => span.name === `send ${TOPIC}` && span.attributes['messaging.message.id'] === event.metadata.eventId);
+    expect(send?.spanContext().traceId).toBe(writer.traceId);
+    expect(send?.parentSpanContext?.spanId).toBe(writer.spanId);
+    const [message] = await tail.waitFor(withIds([event.metadata.eventId]), (matched) => matched.length >= 1);
+    expect(message?.headers['traceparent']).toBe(`00-${writer.traceId}-${send?.spanContext().spanId}-01`);
+  });
   it('never publishes an event whose transaction rolled back', async () => {
     const rolledBack = paymentRequested();
     const failure = await dataSource

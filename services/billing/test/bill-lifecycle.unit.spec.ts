@@ -21,6 +21,7 @@ const payment: RequestedPayment = {
   providerCode: 'ikeja-electric-prepaid',
   clientReference: 'ref-1',
   correlationId: 'corr-1',
+  traceparent: null,
 };
 
 const pending = (overrides: Partial<PendingBill> = {}): PendingBill => ({

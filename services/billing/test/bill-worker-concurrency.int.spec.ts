@@ -119,7 +119,7 @@ describe('bill worker slots and wake-ups', () => {
     const env = loadConfig(BillingEnv, { ...baseEnv, ...settings });
     const bills = new BillRepository(dataSource);
     metrics = new MetricsRegistry();
-    const vendBill = new VendBillHandler(bills, provider, new SettleBillHandler(dataSource, bills, env), env);
+    const vendBill = new VendBillHandler(bills, provider, new SettleBillHandler(dataSource, bills, env, metrics), env);
     worker = new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env, new Alerts(dataSource, 'billing', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 })), new BillArrivalListener(dataSource), env, metrics);
     worker.onApplicationBootstrap();
     return worker;

@@ -7,7 +7,7 @@ import { BillWorker } from '../src/bills/bill-worker';
 import { SettleBillHandler } from '../src/bills/commands/settle-bill/settle-bill.handler';
 import { VendBillHandler } from '../src/bills/commands/vend-bill/vend-bill.handler';
 import { PaymentRequestsConsumer } from '../src/bills/events/record-requested-payment/payment-requests.consumer';
-import { RecordRequestedPaymentHandler } from '../src/bills/events/record-requested-payment/record-requested-payment.handler';
+import { RecordRequestedPaymentHandler, type TracedPaymentRequest } from '../src/bills/events/record-requested-payment/record-requested-payment.handler';
 import { BillArrivalListener } from '../src/bills/persistence/bill-arrival-listener';
 import { BillRepository } from '../src/bills/persistence/bill-repository';
 import { ReconcilePendingBillsHandler } from '../src/bills/reconcile/reconcile-pending-bills.handler';
@@ -33,9 +33,9 @@ class WatchedRecordRequestedPayment extends RecordRequestedPaymentHandler {
     for (const event of events) this.watched.add(event.metadata.eventId);
   }
 
-  override handleAll(events: readonly PaymentRequestedEvent[], manager: EntityManager): Promise<void> {
-    const ours = events.filter((event) => this.watched.has(event.metadata.eventId));
-    this.handed.push(...ours.map((event) => event.metadata.eventId));
+  override handleAll(requests: readonly TracedPaymentRequest[], manager: EntityManager): Promise<void> {
+    const ours = requests.filter(({ event }) => this.watched.has(event.metadata.eventId));
+    this.handed.push(...ours.map(({ event }) => event.metadata.eventId));
     return super.handleAll(ours, manager);
   }
 }
@@ -55,7 +55,7 @@ describe('bill worker with the provider simulator', () => {
   /** A worker wired as the app module wires it, with a provider client of its own. */
   function newWorker(): BillWorker {
     const bills = new BillRepository(dataSource);
-    const vendBill = new VendBillHandler(bills, new HttpVendingProvider(env, new MetricsRegistry()), new SettleBillHandler(dataSource, bills, env), env);
+    const vendBill = new VendBillHandler(bills, new HttpVendingProvider(env, new MetricsRegistry()), new SettleBillHandler(dataSource, bills, env, new MetricsRegistry()), env);
     return new BillWorker(bills, vendBill, new ReconcilePendingBillsHandler(dataSource, bills, env, new Alerts(dataSource, 'billing', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 })), new BillArrivalListener(dataSource), env, new MetricsRegistry());
   }
   const recordPendingBill = (event: PaymentRequestedEvent) =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS } from '@bvs/contracts';
-import { dataSourceOptions, loadConfig, migrateWithLock } from '@bvs/platform';
+import { dataSourceOptions, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
 import { TestDatabase } from '@bvs/platform/testing';
 import { DataSource } from 'typeorm';
 import { SettleBillHandler } from '../src/bills/commands/settle-bill/settle-bill.handler';
@@ -20,6 +20,7 @@ describe('settling a bill', () => {
   let dataSource: DataSource;
   let settleBill: SettleBillHandler;
   let recordPayment: RecordRequestedPaymentHandler;
+  const metrics = new MetricsRegistry();
 
   beforeAll(async () => {
     database = await TestDatabase.create('billing_settle_it');
@@ -27,7 +28,7 @@ describe('settling a bill', () => {
     dataSource = await new DataSource(dataSourceOptions(env, BILLING_DATABASE)).initialize();
     await migrateWithLock(dataSource);
     const bills = new BillRepository(dataSource);
-    settleBill = new SettleBillHandler(dataSource, bills, env);
+    settleBill = new SettleBillHandler(dataSource, bills, env, metrics);
     recordPayment = new RecordRequestedPaymentHandler(bills);
   }, 60_000);
 
@@ -48,6 +49,12 @@ describe('settling a bill', () => {
     return { status: bill?.status ?? 'MISSING', failureCode: bill?.failure_code ?? null, topics: events.map((event) => event.topic) };
   }
 
+  /** Bills counted by bvs_bills_settled_total since `before` (a reading of it), by status. */
+  async function settledCountedSince(before: Readonly<Record<string, number>> = {}): Promise<Record<string, number>> {
+    const values = (await metrics.getSingleMetric('bvs_bills_settled_total')?.get())?.values ?? [];
+    return Object.fromEntries(values.map(({ labels, value }) => [String(labels['status']), value - (before[String(labels['status'])] ?? 0)]));
+  }
+
   it('fails a bill on a definite failure, with its reason and one payment-failed event', async () => {
     const billId = await recordedBill();
     await settleBill.execute(billId, DECLINED);
@@ -56,6 +63,7 @@ describe('settling a bill', () => {
 
   it('settles a bill once when answers race, and ignores an answer arriving after it is settled', async () => {
     const billId = await recordedBill();
+    const before = await settledCountedSince();
     await Promise.all([settleBill.execute(billId, VENDED), settleBill.execute(billId, DECLINED), settleBill.execute(billId, VENDED)]);
     const settled = await outcomeOf(billId);
     expect(settled.topics).toHaveLength(1);
@@ -63,6 +71,8 @@ describe('settling a bill', () => {
 
     await settleBill.execute(billId, settled.status === 'COMPLETED' ? DECLINED : VENDED);
     expect(await outcomeOf(billId)).toEqual(settled);
+    // Counted once, by the status that stands, whatever answers came after.
+    expect(await settledCountedSince(before)).toEqual({ COMPLETED: 0, FAILED: 0, [settled.status]: 1 });
   });
 
   it('settles answers that arrive together in one transaction, each bill with its own status and one event', async () => {
@@ -88,19 +98,21 @@ describe('settling a bill', () => {
   it('fails only the answer for an unknown bill when it arrives in a batch with others', async () => {
     const known = await Promise.all([recordedBill(), recordedBill()]);
     const unknown = '00000000-0000-4000-8000-000000000000';
+    const before = await settledCountedSince();
     const answers = await Promise.allSettled([settleBill.execute(known[0] as string, VENDED), settleBill.execute(unknown, VENDED), settleBill.execute(known[1] as string, DECLINED)]);
     expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((answers[1] as PromiseRejectedResult).reason).toEqual(new Error(`No bill ${unknown} to settle`));
     expect((await outcomeOf(known[0] as string)).status).toBe('COMPLETED');
     expect((await outcomeOf(known[1] as string)).status).toBe('FAILED');
+    expect(await settledCountedSince(before)).toEqual({ COMPLETED: 1, FAILED: 1 });
   });
 
   it('records a slice of requested payments with one bill each, however often a payment is requested in it', async () => {
     const first = paymentRequested();
     const second = paymentRequested();
     const again = { ...first, metadata: { ...first.metadata, eventId: randomUUID() } };
-    await dataSource.transaction((manager) => recordPayment.handleAll([first, again, second], manager));
-    await dataSource.transaction((manager) => recordPayment.handleAll([first], manager));
+    await dataSource.transaction((manager) => recordPayment.handleAll([first, again, second].map((event) => ({ event, traceparent: null })), manager));
+    await dataSource.transaction((manager) => recordPayment.handleAll([{ event: first, traceparent: null }], manager));
     const bills = (await dataSource.query('SELECT id, status FROM bill_payments WHERE id = ANY($1::uuid[]) ORDER BY id', [
       [first.payload.paymentId, second.payload.paymentId],
     ])) as { id: string; status: string }[];

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { runMain } from '@bvs/platform';
 import { startGateway } from './app';

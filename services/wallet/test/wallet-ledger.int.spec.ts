@@ -320,8 +320,8 @@ describe('wallet ledger on the real PostgreSQL', () => {
       const failures = payments.slice(4).map((payment) => failed(payment, userId));
       await apply(async (manager) => {
         // A redelivery with a new event id inside the same slice must change nothing.
-        await harness.useCases.settleCompletedPayment.handleAll(manager, [...completions, completed(payments[0] as PaymentInitiation, userId)]);
-        await harness.useCases.reverseFailedPayment.handleAll(manager, failures);
+        await harness.useCases.settleCompletedPayment.handleAll(manager, untraced([...completions, completed(payments[0] as PaymentInitiation, userId)]));
+        await harness.useCases.reverseFailedPayment.handleAll(manager, untraced(failures));
       });
       expect(await Promise.all(payments.map((payment) => statusOf(payment.transactionId)))).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'REVERSED', 'REVERSED']);
       expect(await Promise.all(payments.slice(4).map((payment) => reversalsOf(payment.transactionId)))).toEqual([[{ amount: '1000' }], [{ amount: '1000' }]]);
@@ -336,7 +336,7 @@ describe('wallet ledger on the real PostgreSQL', () => {
     it('writes nothing of a slice that names a payment not in the book, so each event can be applied on its own', async () => {
       const { userId, payment } = await pendingPayment();
       const stranger = completed({ ...payment, transactionId: randomUUID() }, userId);
-      await expect(apply((manager) => harness.useCases.settleCompletedPayment.handleAll(manager, [completed(payment, userId), stranger]))).rejects.toThrow(
+      await expect(apply((manager) => harness.useCases.settleCompletedPayment.handleAll(manager, untraced([completed(payment, userId), stranger])))).rejects.toThrow(
         /no PAYMENT transaction/,
       );
       expect(await statusOf(payment.transactionId)).toBe('PENDING');
@@ -382,3 +382,8 @@ describe('wallet ledger on the real PostgreSQL', () => {
     });
   });
 });
+
+/** Events as a consumer's slice hands them over, outside any trace. */
+function untraced<E>(events: readonly E[]): { event: E; traceparent: null }[] {
+  return events.map((event) => ({ event, traceparent: null }));
+}

@@ -1,12 +1,19 @@
 import { eventKeyOf, type EventByTopic, type EventTopic } from '@bvs/contracts';
 import type { EntityManager } from 'typeorm';
+import { activeTraceparent } from '../tracing/trace-context';
 import { EVENT_HEADERS, OUTBOX_CHANNEL } from './messaging-constants';
 import { toOutboxPayload } from './outbox-payload';
 import { requireTransaction } from './require-transaction';
 
 export interface EnqueueEventOptions {
-  /** Extra Kafka headers, e.g. the W3C `traceparent`. The standard event headers cannot be overridden. */
+  /** Extra Kafka headers. The standard event headers and the trace context (set by the relay) cannot be overridden. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The trace the event belongs to (W3C traceparent), stored with the row so the relay publishes
+   * under it. Defaults to the active trace; a writer that records several requests' events in one
+   * transaction (group commit, a consumer's slice) passes each request's own. Null: none.
+   */
+  readonly traceparent?: string | null;
 }
 
 /** One event for the outbox: the topic it goes to, the event, and its extra headers. */
@@ -39,6 +46,7 @@ export async function enqueueEvent<T extends EventTopic>(
 export async function enqueueEvents(manager: EntityManager, items: readonly OutboxItem[]): Promise<void> {
   requireTransaction(manager, 'enqueueEvents');
   if (items.length === 0) return;
+  const active = activeTraceparent();
   const rows = items.map(({ topic, event, options }) => {
     const payload = toOutboxPayload(topic, event);
     const { eventId, eventType, correlationId } = event.metadata;
@@ -48,14 +56,15 @@ export async function enqueueEvents(manager: EntityManager, items: readonly Outb
       [EVENT_HEADERS.eventType]: eventType,
       [EVENT_HEADERS.correlationId]: correlationId,
     };
+    const traceparent = options?.traceparent === undefined ? active : options.traceparent;
     // As JSON text, cast per row: node-postgres would turn a JS array into a PostgreSQL array, not JSON.
-    return { eventId, topic, key: eventKeyOf(topic, event), eventType, payload: JSON.stringify(payload), headers: JSON.stringify(headers) };
+    return { eventId, topic, key: eventKeyOf(topic, event), eventType, payload: JSON.stringify(payload), headers: JSON.stringify(headers), traceparent };
   });
   await manager.query(
-    `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers)
-     SELECT event_id, topic, message_key, event_type, payload::jsonb, headers::jsonb
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-            WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, position)
+    `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers, traceparent)
+     SELECT event_id, topic, message_key, event_type, payload::jsonb, headers::jsonb, traceparent
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+            WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, traceparent, position)
       ORDER BY position`,
     [
       rows.map((row) => row.eventId),
@@ -64,6 +73,7 @@ export async function enqueueEvents(manager: EntityManager, items: readonly Outb
       rows.map((row) => row.eventType),
       rows.map((row) => row.payload),
       rows.map((row) => row.headers),
+      rows.map((row) => row.traceparent),
     ],
   );
   await manager.query(`NOTIFY ${OUTBOX_CHANNEL}`);

@@ -1,5 +1,6 @@
 import { deadLetterTopicOf, type EventByTopic, type EventTopic } from '@bvs/contracts';
 import { Logger } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ensureTopics, startGroupAtEnd, waitForConsumerGroup } from '../kafka';
@@ -7,6 +8,8 @@ import { SchemaRegistryError, type EventSchemaRegistry } from '../schema-registr
 import { DEAD_LETTER_ALERT, DEAD_LETTER_HEADERS, EVENT_HEADERS } from './messaging-constants';
 import type { MessagingLogger } from './messaging-logger';
 import { isDatabaseUnavailable } from '../persistence/database-unavailable';
+import { linkTo, markFailed, runInSpan, traceparentOfSpan, withActiveSpan } from '../tracing/trace-context';
+import { startBatchSpan, startProcessSpan } from './messaging-spans';
 import { recordInbox, recordInboxAll } from './record-inbox';
 import { retryDelayMs, Wakeup } from './wakeup';
 import { UnprocessableEventError } from './unprocessable-event.error';
@@ -32,6 +35,12 @@ export interface SliceEvent<T extends EventTopic> {
   readonly partition: number;
   readonly offset: string;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The trace this event's effects belong to (W3C traceparent of its process span): pass it to
+   * the events the handler records for it (`enqueueEvents`), since the slice's shared transaction
+   * belongs to no single event's trace. Null when nothing is traced.
+   */
+  readonly traceparent: string | null;
 }
 
 /**
@@ -160,6 +169,11 @@ interface MessageAt {
  * slice's transaction fails for any reason (one bad event, a conflict, the database), nothing of it
  * is kept and its events are applied one by one, each in its own transaction with the retries and
  * dead-lettering above, so one bad event never costs its neighbours anything but the retry.
+ *
+ * Tracing: each message gets a `process <topic>` span, child of the send span its `traceparent`
+ * header names, open until the message is applied or parked; its handler, retries and log lines
+ * run under it. A slice of several messages shares one transaction, which runs under a batch span
+ * linked to theirs (a `handle` call still runs under its own message's span).
  */
 export class EventConsumer<T extends EventTopic = EventTopic> {
   private readonly logger: MessagingLogger;
@@ -268,19 +282,31 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       const slice = batch.messages.slice(start, start + this.maxEventsPerTransaction);
       const last = slice.at(-1);
       if (last === undefined) return;
-      const together = await this.applyTogether(topic as T, partition, slice);
-      if (together === 'applied') {
-        await commitThrough(last);
-        await heartbeat();
-        continue;
-      }
-      for (const message of slice) {
-        if (!stillOurs()) return;
-        const earlierFailure = together !== 'not-applied' && together.message === message ? together : undefined;
-        const outcome = await this.applyWithRetries({ topic, partition, message, heartbeat }, earlierFailure);
-        if (outcome.kind === 'interrupted') return;
-        if (outcome.kind === 'dead-letter') await this.deadLetter({ topic, partition, message, heartbeat }, outcome);
-        await commitThrough(message);
+      const spans = new Map(slice.map((message) => [message, startProcessSpan({ groupId: this.options.groupId, topic, partition, offset: message.offset, headers: textHeaders(message.headers) })]));
+      try {
+        const together = await this.applyTogether(topic as T, partition, slice, spans);
+        if (together === 'applied') {
+          await commitThrough(last);
+          await heartbeat();
+          continue;
+        }
+        for (const message of slice) {
+          if (!stillOurs()) return;
+          const span = spans.get(message) as Span;
+          const earlierFailure = together !== 'not-applied' && together.message === message ? together : undefined;
+          const outcome = await withActiveSpan(span, () => this.applyWithRetries({ topic, partition, message, heartbeat }, earlierFailure));
+          if (outcome.kind === 'interrupted') return;
+          if (outcome.kind === 'dead-letter') {
+            markFailed(span, outcome.error);
+            await withActiveSpan(span, () => this.deadLetter({ topic, partition, message, heartbeat }, outcome));
+          }
+          await commitThrough(message);
+          span.end();
+          spans.delete(message);
+        }
+      } finally {
+        // Whatever is left was applied together, or is interrupted and comes back with a new span.
+        for (const span of spans.values()) span.end();
       }
     }
   }
@@ -290,7 +316,12 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
    * written: some event could not be decoded now ('not-applied'), or the transaction failed (then
    * which event's handler failed, if it got that far). The caller then applies them one by one.
    */
-  private async applyTogether(topic: T, partition: number, messages: readonly KafkaMessage[]): Promise<'applied' | 'not-applied' | FailedTogether<T>> {
+  private async applyTogether(
+    topic: T,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    spans: ReadonlyMap<KafkaMessage, Span>,
+  ): Promise<'applied' | 'not-applied' | FailedTogether<T>> {
     const decoded: DecodedMessage<T>[] = [];
     for (const message of messages) {
       if (message.value === null) return 'not-applied';
@@ -301,9 +332,13 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       }
     }
     const { groupId, handleSlice } = this.options;
+    const spanOf = (message: KafkaMessage): Span => spans.get(message) as Span;
     let current: DecodedMessage<T> | undefined;
+    const [only] = messages;
+    const inSliceSpan = <R>(work: () => Promise<R>): Promise<R> =>
+      messages.length === 1 && only !== undefined ? withActiveSpan(spanOf(only), work) : runInSpan(startBatchSpan(topic, messages.map((message) => linkTo(spanOf(message)))), work);
     try {
-      await this.options.dataSource.transaction(async (manager) => {
+      await inSliceSpan(() => this.options.dataSource.transaction(async (manager) => {
         const ordered = inKeyOrder(decoded);
         const fresh = await recordInboxAll(
           manager,
@@ -315,15 +350,15 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         const toApply = ordered.filter((entry) => fresh.delete(entry.event.metadata.eventId));
         const withOrigin = ({ message, event }: DecodedMessage<T>) => ({ event, partition, offset: message.offset, headers: textHeaders(message.headers) });
         if (handleSlice) {
-          if (toApply.length > 0) await handleSlice(topic, toApply.map(withOrigin), manager);
+          if (toApply.length > 0) await handleSlice(topic, toApply.map((entry) => ({ ...withOrigin(entry), traceparent: traceparentOfSpan(spanOf(entry.message)) })), manager);
           return;
         }
         for (const entry of toApply) {
           current = entry;
-          await this.options.handle(entry.event, { manager, topic, ...withOrigin(entry) });
+          await withActiveSpan(spanOf(entry.message), () => this.options.handle(entry.event, { manager, topic, ...withOrigin(entry) }));
         }
         current = undefined;
-      });
+      }));
       return 'applied';
     } catch (error) {
       this.logger.warn(

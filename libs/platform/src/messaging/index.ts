@@ -14,4 +14,5 @@ export * from './unprocessable-event.error';
 export * from './wakeup';
 export * from './messaging-retention';
 export * from './index-inbox-by-age.migration';
+export * from './add-outbox-traceparent.migration';
 export * from './dead-letters';

@@ -10,6 +10,8 @@ export interface OutboxRow {
   /** The event as JSON, `long`s as decimal strings. */
   readonly payload: Record<string, unknown>;
   readonly headers: Record<string, string>;
+  /** W3C trace context of the transaction that wrote the row; the relay publishes under it. */
+  readonly traceparent: string | null;
   readonly createdAt: Date;
   readonly publishedAt: Date | null;
   /** Failed publish attempts so far (encoding or sending); a successful publish leaves it alone. */
@@ -42,6 +44,7 @@ export const OUTBOX_ENTITY = new EntitySchema<OutboxRow>({
     eventType: { name: 'event_type', type: 'text' },
     payload: { type: 'jsonb' },
     headers: { type: 'jsonb' },
+    traceparent: { type: 'text', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', default: () => 'now()' },
     publishedAt: { name: 'published_at', type: 'timestamptz', nullable: true },
     attempts: { type: 'integer', default: 0 },

@@ -1,13 +1,16 @@
 import { ALL_EVENT_CONTRACTS, isEventTopic } from '@bvs/contracts';
 import { Logger } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ensureTopics } from '../kafka';
+import { markFailed, TRACEPARENT_HEADER, traceparentOfSpan } from '../tracing/trace-context';
 import type { EventSchemaRegistry } from '../schema-registry';
 import { OUTBOX_CHANNEL, OUTBOX_RELAY_LOCK_KEY } from './messaging-constants';
 import type { MessagingLogger } from './messaging-logger';
+import { startSendSpan } from './messaging-spans';
 import { fromOutboxPayload } from './outbox-payload';
 import { retryDelayMs, Wakeup } from './wakeup';
 
@@ -32,10 +35,19 @@ export interface OutboxRelayOptions {
 
 interface PendingRow {
   readonly id: string;
+  readonly event_id: string;
   readonly topic: string;
   readonly message_key: string;
   readonly payload: unknown;
   readonly headers: Record<string, string>;
+  readonly traceparent: string | null;
+}
+
+/** A row encoded and about to be sent, with the span that sends it. */
+interface ReadyRow {
+  readonly row: PendingRow;
+  readonly message: Message;
+  readonly span: Span;
 }
 
 /** The connection that holds the relay lock, listens for NOTIFY and reads and marks the rows. */
@@ -61,6 +73,9 @@ const MAX_ERROR_TEXT = 2_000;
  * them with an idempotent producer (acks from all in-sync replicas, one request in flight), then
  * set `published_at`. A crash between send and mark re-sends those rows on restart; consumers
  * dedupe on the event id (inbox).
+ *
+ * Each row is sent under a span of the trace that wrote it (`outbox.traceparent`), and its
+ * `traceparent` header names that span, so the consumer continues the same trace.
  *
  * Failures stop the round at the first row that fails (the rows before it are still published and
  * marked), record `attempts` and `last_error` on the failed rows, log an error, and retry the
@@ -246,18 +261,18 @@ export class OutboxRelay {
     if (session === undefined) throw new Error('OutboxRelay: publishing without holding the relay lock');
     const { client } = session;
     const { rows } = await client.query<PendingRow>(
-      'SELECT id, topic, message_key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
+      'SELECT id, event_id, topic, message_key, payload, headers, traceparent FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
       [this.batchSize],
     );
     if (rows.length === 0) return 0;
     const producer = await this.connectedProducer();
     await this.ensureTopicsFor(rows.map((row) => row.topic));
 
-    const ready: { row: PendingRow; message: Message }[] = [];
+    const ready: ReadyRow[] = [];
     let failed: { row: PendingRow; error: unknown } | undefined;
     for (const row of rows) {
       try {
-        ready.push({ row, message: await this.toMessage(row) });
+        ready.push(await this.toReadyRow(row));
       } catch (error) {
         failed = { row, error };
         break;
@@ -269,8 +284,11 @@ export class OutboxRelay {
       try {
         await producer.sendBatch({ acks: -1, timeout: this.sendTimeoutMs, topicMessages: byTopic(ready) });
       } catch (error) {
+        for (const { span } of ready) markFailed(span, error);
         await this.recordFailure(client, ids, error);
         throw error;
+      } finally {
+        for (const { span } of ready) span.end();
       }
       await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
       this.published += ready.length;
@@ -282,10 +300,14 @@ export class OutboxRelay {
     return ready.length;
   }
 
-  private async toMessage(row: PendingRow): Promise<Message> {
+  private async toReadyRow(row: PendingRow): Promise<ReadyRow> {
     if (!isEventTopic(row.topic)) throw new Error(`outbox row ${row.id}: ${row.topic} is not an event topic of the contracts`);
     const value = await this.options.registry.encode(row.topic, fromOutboxPayload(row.topic, row.payload));
-    return { key: row.message_key, value, headers: row.headers };
+    const span = startSendSpan({ topic: row.topic, eventId: row.event_id, key: row.message_key, traceparent: row.traceparent });
+    // The header names this send, never a context the row's writer put among its headers.
+    const { [TRACEPARENT_HEADER]: _written, ...headers } = row.headers;
+    const traceparent = traceparentOfSpan(span);
+    return { row, span, message: { key: row.message_key, value, headers: traceparent === null ? headers : { ...headers, [TRACEPARENT_HEADER]: traceparent } } };
   }
 
   /** Best effort: the failure is logged by the caller even if the database is what failed. */
@@ -323,7 +345,7 @@ export class OutboxRelay {
 }
 
 /** One entry per topic, rows in id order: kafkajs keeps that order per partition. */
-function byTopic(ready: readonly { row: PendingRow; message: Message }[]): TopicMessages[] {
+function byTopic(ready: readonly ReadyRow[]): TopicMessages[] {
   const grouped = new Map<string, Message[]>();
   for (const { row, message } of ready) {
     const messages = grouped.get(row.topic) ?? [];

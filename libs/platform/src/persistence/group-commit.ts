@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import { ServiceError } from '../errors';
 
 /** What a batch writer says about one item of a batch that committed. */
@@ -31,6 +32,8 @@ export type RetryAlone = (error: unknown) => boolean;
 
 interface Waiting<Item, Result> {
   readonly item: Item;
+  /** The submitter's trace context (see `write`). */
+  readonly context: Context;
   readonly resolve: (result: Result) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -46,6 +49,9 @@ interface Waiting<Item, Result> {
  * (a unique key a concurrent writer took, a deadlock) never fails the others; a single item that
  * fails gets its error. A failure `retryAlone` rules out (the database being away) fails the whole
  * batch at once.
+ *
+ * A batch's statements are traced under its first item's submitter; an item whose trace must
+ * reach what the batch writes (an outbox event) carries it in the item itself.
  */
 export class GroupCommit<Item, Result> {
   private readonly queue: Waiting<Item, Result>[] = [];
@@ -62,7 +68,7 @@ export class GroupCommit<Item, Result> {
   submit(item: Item): Promise<Result> {
     if (this.queue.length >= this.limits.maxQueued) return Promise.reject(this.limits.overloaded());
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, context: context.active(), resolve, reject });
       if (!this.writing) void this.writeWhileQueued();
     });
   }
@@ -80,7 +86,8 @@ export class GroupCommit<Item, Result> {
   private async write(batch: readonly Waiting<Item, Result>[]): Promise<void> {
     let outcomes: ItemOutcome<Result>[];
     try {
-      outcomes = await this.writeBatch(batch.map((waiting) => waiting.item));
+      // Otherwise every batch would run in the context of whichever submitter started the loop.
+      outcomes = await context.with((batch[0] as Waiting<Item, Result>).context, () => this.writeBatch(batch.map((waiting) => waiting.item)));
       if (outcomes.length !== batch.length) throw new Error(`a batch of ${batch.length} came back with ${outcomes.length} outcomes`);
     } catch (error) {
       if (batch.length === 1 || !this.retryAlone(error)) {

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { MetricsRegistry, Wakeup } from '@bvs/platform';
+import { contextFromTraceparent, MetricsRegistry, runInSpan, startSpan, Wakeup } from '@bvs/platform';
 import { Gauge } from 'prom-client';
 import { BillingEnv } from '../config/billing-env';
 import { VendBillHandler } from './commands/vend-bill/vend-bill.handler';
@@ -22,6 +22,9 @@ import { ReconcilePendingBillsHandler } from './reconcile/reconcile-pending-bill
  * requeries that came due, leases that ran out and bills whose notification was lost. A crash loses
  * nothing: the bill stays PENDING in the table and its lease runs out. On a timer of its own, the
  * reconciler makes bills pending too long due at once.
+ *
+ * Each step runs under a span of the trace its payment was requested in (stored with the bill), so
+ * the provider's calls and the outcome event join the purchase's trace however late the step runs.
  */
 @Injectable()
 export class BillWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -128,8 +131,8 @@ export class BillWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private start(bill: PendingBill): Promise<void> {
-    const step: Promise<void> = this.vendBill
-      .execute(bill)
+    const span = startSpan('vend-bill step', { attributes: { 'bvs.bill.id': bill.payment.paymentId, 'bvs.bill.phase': bill.phase, 'bvs.bill.attempts': bill.attempts } }, contextFromTraceparent(bill.payment.traceparent));
+    const step: Promise<void> = runInSpan(span, () => this.vendBill.execute(bill))
       // execute() handles its own failures; this only keeps a bug in it from rejecting the shutdown's wait.
       .catch((error: unknown) => this.logger.error({ err: error, billId: bill.payment.paymentId }, 'Bill step broke; the bill comes back when its lease runs out'))
       .finally(() => {

@@ -74,12 +74,12 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
       case EVENT_TOPICS.paymentCompleted:
         return this.settleCompletedPayment.handleAll(
           manager,
-          events.map(({ event }) => event as EventByTopic[typeof EVENT_TOPICS.paymentCompleted]),
+          events.map(({ event, traceparent }) => ({ event: event as EventByTopic[typeof EVENT_TOPICS.paymentCompleted], traceparent })),
         );
       case EVENT_TOPICS.paymentFailed:
         return this.reverseFailedPayment.handleAll(
           manager,
-          events.map(({ event }) => event as EventByTopic[typeof EVENT_TOPICS.paymentFailed]),
+          events.map(({ event, traceparent }) => ({ event: event as EventByTopic[typeof EVENT_TOPICS.paymentFailed], traceparent })),
         );
     }
   }

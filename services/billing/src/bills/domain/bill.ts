@@ -21,6 +21,11 @@ import type { PaymentRequestedPayload } from '@bvs/contracts';
 export interface RequestedPayment extends PaymentRequestedPayload {
   /** Carried into the outcome event, so one user intent can be followed across services. */
   readonly correlationId: string;
+  /**
+   * The trace the payment was requested in (W3C traceparent, opaque here), which every step of the
+   * bill continues; null when nothing was traced.
+   */
+  readonly traceparent: string | null;
 }
 
 export type PendingPhase = 'NOT_SENT' | 'AWAITING_REQUERY';

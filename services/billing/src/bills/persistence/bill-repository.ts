@@ -46,13 +46,13 @@ export class BillRepository {
     const column = <T>(pick: (payment: RequestedPayment) => T) => payments.map(pick);
     await manager.query(
       `WITH inserted AS (
-         INSERT INTO bill_payments (id, user_id, wallet_id, transaction_id, status, amount, currency, meter_number, provider_code, client_reference, correlation_id)
-         SELECT id, user_id, wallet_id, transaction_id, 'PENDING', amount, currency, meter_number, provider_code, client_reference, correlation_id
-           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-                AS given (id, user_id, wallet_id, transaction_id, amount, currency, meter_number, provider_code, client_reference, correlation_id)
+         INSERT INTO bill_payments (id, user_id, wallet_id, transaction_id, status, amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent)
+         SELECT id, user_id, wallet_id, transaction_id, 'PENDING', amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+                AS given (id, user_id, wallet_id, transaction_id, amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent)
          ON CONFLICT (id) DO NOTHING
          RETURNING id)
-       SELECT pg_notify($11, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
+       SELECT pg_notify($12, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
       [
         column((payment) => payment.paymentId),
         column((payment) => payment.userId),
@@ -64,6 +64,7 @@ export class BillRepository {
         column((payment) => payment.providerCode),
         column((payment) => payment.clientReference),
         column((payment) => payment.correlationId),
+        column((payment) => payment.traceparent),
         BILLS_DUE_CHANNEL,
       ],
     );

@@ -14,6 +14,7 @@ export interface BillRow {
   provider_code: string;
   client_reference: string;
   correlation_id: string;
+  traceparent: string | null;
   token: string | null;
   units: string | null;
   provider_reference: string | null;
@@ -41,6 +42,7 @@ export function toBill(row: BillRow): Bill {
     providerCode: row.provider_code,
     clientReference: row.client_reference,
     correlationId: row.correlation_id,
+    traceparent: row.traceparent,
   };
   const base = { payment, createdAt: row.created_at };
   switch (row.status) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { enqueueEvents, GroupCommit, isDatabaseUnavailable, queueFullError, type ItemOutcome } from '@bvs/platform';
+import { activeTraceparent, enqueueEvents, GroupCommit, isDatabaseUnavailable, queueFullError, type ItemOutcome } from '@bvs/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { WalletEnv } from '../../config/wallet-env';
 import { checkAmount } from '../domain/amount';
@@ -28,6 +28,8 @@ interface QueuedRequest {
   readonly decide: DecideRequest;
   /** Batches in which its wallet moved under it before the batch could save. */
   walletMoves: number;
+  /** The caller's trace, which the request's event continues whichever batch writes it. */
+  readonly traceparent: string | null;
 }
 
 /**
@@ -69,7 +71,7 @@ export class IdempotentWalletCommand {
   run(request: ClientRequest, limitMinor: bigint, decide: DecideRequest): Promise<RecordedRequest> {
     const refusal = checkAmount(request.amount, limitMinor);
     if (refusal) return Promise.reject(toServiceError(refusal));
-    return this.batches.submit({ request, decide, walletMoves: 0 });
+    return this.batches.submit({ request, decide, walletMoves: 0, traceparent: activeTraceparent() });
   }
 
   private async write(batch: readonly QueuedRequest[]): Promise<ItemOutcome<RecordedRequest>[]> {
@@ -99,6 +101,7 @@ export class IdempotentWalletCommand {
     );
     const saved = await this.wallets.saveBalances(manager, balanceChanges);
     const moved = new Set(balanceChanges.filter((change) => !saved.has(change.walletId)).map((change) => change.walletId));
+    const traceOf = new Map(decisions.map((decision, index) => [decision, (batch[index] as QueuedRequest).traceparent]));
     const written = decisions.filter((decision): decision is Accepted => decision.kind === 'ACCEPTED' && saved.has(decision.entry.walletId));
     const stored = await this.ledger.insertTransactions(
       manager,
@@ -110,7 +113,7 @@ export class IdempotentWalletCommand {
     );
     await enqueueEvents(
       manager,
-      written.map((decision) => decision.publish),
+      written.map((decision) => ({ ...decision.publish, options: { traceparent: traceOf.get(decision) ?? null } })),
     );
     const storedById = new Map(stored.map((transaction) => [transaction.id, transaction]));
     return decisions.map((decision, index): ItemOutcome<RecordedRequest> => {

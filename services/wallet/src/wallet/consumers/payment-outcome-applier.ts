@@ -16,6 +16,14 @@ export type DecideOutcome = (state: SettlementState | null, now: Date) => Outcom
 export interface OutcomeToApply {
   readonly event: PaymentCompletedEvent | PaymentFailedEvent;
   readonly decide: DecideOutcome;
+  /** The trace the event arrived in (SliceEvent.traceparent), which the event it leads to continues. */
+  readonly traceparent: string | null;
+}
+
+/** An outcome event as a consumer's slice hands it over: the event and its trace. */
+export interface TracedOutcome<E extends PaymentCompletedEvent | PaymentFailedEvent> {
+  readonly event: E;
+  readonly traceparent: string | null;
 }
 
 /**
@@ -90,7 +98,9 @@ export class PaymentOutcomeApplier {
     );
     await enqueueEvents(
       manager,
-      settled.flatMap((decision) => (decision.publish ? [decision.publish] : [])),
+      decisions.flatMap((decision, index) =>
+        decision.kind === 'SETTLE' && decision.publish ? [{ ...decision.publish, options: { traceparent: (outcomes[index] as OutcomeToApply).traceparent } }] : [],
+      ),
     );
     for (const [index, { event }] of outcomes.entries()) await this.report(manager, event, decisions[index] as OutcomeDecision);
   }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED } from '@bvs/contracts';
-import { enqueueEvents, GroupCommit, isDatabaseUnavailable, type ItemOutcome, type OutboxItem } from '@bvs/platform';
+import { activeTraceparent, enqueueEvents, GroupCommit, isDatabaseUnavailable, MetricsRegistry, type ItemOutcome, type OutboxItem } from '@bvs/platform';
+import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { BillingEnv } from '../../../config/billing-env';
 import type { Bill, RequestedPayment, Settlement } from '../../domain/bill';
@@ -10,6 +11,11 @@ import { decideSettlements, type BillAnswer, type SettlementDecision } from '../
 import { BillRepository } from '../../persistence/bill-repository';
 
 const BILLING_SERVICE_NAME = 'billing';
+
+/** An answer waiting for its batch, with the trace of the step that got it, which its outcome event continues. */
+interface TracedAnswer extends BillAnswer {
+  readonly traceparent: string | null;
+}
 
 /**
  * Ends PENDING bills with the provider's definite answers. A bill's final status and its outcome
@@ -19,17 +25,30 @@ const BILLING_SERVICE_NAME = 'billing';
  * Answers are written by group commit (`GroupCommit`): those that come back while one transaction
  * writes are settled together by the next, up to `SETTLEMENTS_PER_TRANSACTION`, with one lock, one
  * update and one outbox insert for the whole batch.
+ *
+ * Each bill it settles is counted by its final status (bvs_bills_settled_total) once the batch has
+ * committed: the counter, not a COUNT over bill_payments, is how bills by outcome are watched.
  */
 @Injectable()
 export class SettleBillHandler {
   private readonly logger = new Logger(SettleBillHandler.name);
-  private readonly batches: GroupCommit<BillAnswer, SettlementDecision>;
+  private readonly batches: GroupCommit<TracedAnswer, SettlementDecision>;
+  private readonly settled: Counter<'status'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bills: BillRepository,
     env: BillingEnv,
+    metrics: MetricsRegistry,
   ) {
+    this.settled = new Counter({
+      name: 'bvs_bills_settled_total',
+      help: 'Bills this replica settled, by final status: COMPLETED (a token delivered) or FAILED (the wallet reverses the payment)',
+      labelNames: ['status'],
+      registers: [metrics],
+    });
+    // Both series exist from the start at 0, so that rate() and increase() see a replica's first settlement of each.
+    for (const status of ['COMPLETED', 'FAILED'] satisfies Settlement['status'][]) this.settled.inc({ status }, 0);
     this.batches = new GroupCommit(
       // Every answer comes from a step in flight, and each step waits for its own: the worker's slots bound the queue.
       { itemsPerBatch: env.SETTLEMENTS_PER_TRANSACTION, maxQueued: env.VENDS_IN_FLIGHT, overloaded: () => new Error('more settlements queued than vends in flight') },
@@ -40,11 +59,11 @@ export class SettleBillHandler {
   }
 
   async execute(billId: string, settlement: Settlement): Promise<void> {
-    const decision = await this.batches.submit({ billId, settlement });
+    const decision = await this.batches.submit({ billId, settlement, traceparent: activeTraceparent() });
     this.report(billId, settlement, decision);
   }
 
-  private write(answers: readonly BillAnswer[]): Promise<ItemOutcome<SettlementDecision>[]> {
+  private write(answers: readonly TracedAnswer[]): Promise<ItemOutcome<SettlementDecision>[]> {
     return this.dataSource.transaction(async (manager) => {
       const bills = await this.bills.lockAll(
         manager,
@@ -55,7 +74,7 @@ export class SettleBillHandler {
       await this.bills.settleAll(manager, settling);
       await enqueueEvents(
         manager,
-        settling.map(({ billId, settlement }) => outcomeEvent((bills.get(billId) as Bill).payment, settlement)),
+        settling.map(({ billId, settlement, traceparent }) => ({ ...outcomeEvent((bills.get(billId) as Bill).payment, settlement), options: { traceparent } })),
       );
       return decisions.map((decision, index): ItemOutcome<SettlementDecision> =>
         decision.kind === 'NO_SUCH_BILL' ? { kind: 'FAILED', error: new Error(`No bill ${answers[index]?.billId} to settle`) } : { kind: 'DONE', result: decision },
@@ -66,7 +85,10 @@ export class SettleBillHandler {
   private report(billId: string, settlement: Settlement, decision: SettlementDecision): void {
     if (decision.kind === 'ALREADY_SETTLED') {
       this.logger.log({ billId, settledAs: decision.settledAs, answer: settlement.status }, 'Bill was already settled; the later answer changed nothing');
-    } else if (settlement.status === 'COMPLETED') {
+      return;
+    }
+    this.settled.inc({ status: settlement.status });
+    if (settlement.status === 'COMPLETED') {
       this.logger.log({ billId, providerReference: settlement.providerReference }, 'Bill completed');
     } else {
       this.logger.warn({ billId, reasonCode: settlement.reasonCode }, 'Bill failed definitively; the wallet will reverse it');

@@ -41,10 +41,7 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       onDeadLetter: (parked) => alerts.raise(deadLetterAlert(parked)),
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
       handle: (event, context) => recordPayment.handle(event, context.manager),
-      handleSlice: (_topic, events, manager) => recordPayment.handleAll(
-        events.map(({ event }) => event),
-        manager,
-      ),
+      handleSlice: (_topic, events, manager) => recordPayment.handleAll(events, manager),
     });
   }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { PaymentFailedEvent } from '@bvs/contracts';
 import type { EntityManager } from 'typeorm';
 import { decidePaymentFailure } from '../../domain/decide-payment-outcome';
-import { PaymentOutcomeApplier, type DecideOutcome } from '../payment-outcome-applier';
+import { PaymentOutcomeApplier, type DecideOutcome, type TracedOutcome } from '../payment-outcome-applier';
 
 /**
  * `payment-failed`: billing knows nothing was vended, so one REVERSAL returns the held amount, the
@@ -17,10 +17,10 @@ export class ReverseFailedPaymentHandler {
     return this.outcomes.apply(manager, event, decideFor(event));
   }
 
-  handleAll(manager: EntityManager, events: readonly PaymentFailedEvent[]): Promise<void> {
+  handleAll(manager: EntityManager, events: readonly TracedOutcome<PaymentFailedEvent>[]): Promise<void> {
     return this.outcomes.applyAll(
       manager,
-      events.map((event) => ({ event, decide: decideFor(event) })),
+      events.map(({ event, traceparent }) => ({ event, decide: decideFor(event), traceparent })),
     );
   }
 }

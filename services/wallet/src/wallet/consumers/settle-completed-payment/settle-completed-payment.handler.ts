@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PaymentCompletedEvent } from '@bvs/contracts';
 import type { EntityManager } from 'typeorm';
 import { decidePaymentCompletion } from '../../domain/decide-payment-outcome';
-import { PaymentOutcomeApplier, type DecideOutcome } from '../payment-outcome-applier';
+import { PaymentOutcomeApplier, type DecideOutcome, type TracedOutcome } from '../payment-outcome-applier';
 
 /** `payment-completed`: billing vended, so the held amount is posted (it leaves the wallet) and the payment is COMPLETED. */
 @Injectable()
@@ -13,10 +13,10 @@ export class SettleCompletedPaymentHandler {
     return this.outcomes.apply(manager, event, decideFor(event));
   }
 
-  handleAll(manager: EntityManager, events: readonly PaymentCompletedEvent[]): Promise<void> {
+  handleAll(manager: EntityManager, events: readonly TracedOutcome<PaymentCompletedEvent>[]): Promise<void> {
     return this.outcomes.applyAll(
       manager,
-      events.map((event) => ({ event, decide: decideFor(event) })),
+      events.map(({ event, traceparent }) => ({ event, decide: decideFor(event), traceparent })),
     );
   }
 }
