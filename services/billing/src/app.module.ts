@@ -37,10 +37,12 @@ export class AppModule {
           databaseGauges: [
             OUTBOX_BACKLOG_GAUGE,
             OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE,
-            { name: 'bvs_bills', help: 'Bill payments by status', labelNames: ['status'], query: 'SELECT status, COUNT(*)::float8 AS value FROM bill_payments GROUP BY status' },
+            // Only PENDING bills are read, through the partial index of pending bills, so a read costs what is in
+            // flight, never the whole table; settled bills are counted as they settle (bvs_bills_settled_total).
+            { name: 'bvs_bills_pending', help: 'Bill payments still PENDING', query: "SELECT COUNT(*)::float8 AS value FROM bill_payments WHERE status = 'PENDING'" },
             {
               name: 'bvs_bills_pending_oldest_seconds',
-              help: 'Age of the oldest PENDING bill payment',
+              help: 'Age of the oldest PENDING bill payment, seconds',
               query: "SELECT COALESCE(EXTRACT(EPOCH FROM now() - MIN(created_at)), 0)::float8 AS value FROM bill_payments WHERE status = 'PENDING'",
             },
           ],

@@ -78,7 +78,7 @@ class StandInProvider {
 }
 
 /** The adapter facing `baseUrl`, with `env` on top of the defaults, built as the service builds it: from a validated BillingEnv. */
-function adapterFacing(baseUrl: string, env: Readonly<Record<string, string>>): HttpVendingProvider {
+function adapterFacing(baseUrl: string, env: Readonly<Record<string, string>>, metrics = new MetricsRegistry()): HttpVendingProvider {
   const config = loadConfig(BillingEnv, {
     HTTP_PORT: '0',
     GRPC_PORT: '0',
@@ -86,7 +86,7 @@ function adapterFacing(baseUrl: string, env: Readonly<Record<string, string>>): 
     PROVIDER_BASE_URL: baseUrl,
     ...env,
   });
-  return new HttpVendingProvider(config, new MetricsRegistry());
+  return new HttpVendingProvider(config, metrics);
 }
 
 const json =
@@ -355,5 +355,114 @@ describe('HttpVendingProvider classifying the provider answers', () => {
 
       expect(await adapter.requery(ORDER.requestId)).toEqual({ kind: 'UNKNOWN', cause: 'malformed answer' });
     });
+  });
+});
+
+/**
+ * bvs_provider_errors_total, against the same stand-in: a call is counted once, retries included,
+ * by how it ended; the answers the API gives for the case at hand (a success, a decline, an unknown
+ * meter, a vend it never received) are not errors, and neither is a 5xx that a retry got past.
+ */
+describe('HttpVendingProvider counting provider errors by kind', () => {
+  const provider = new StandInProvider();
+  const metrics = new MetricsRegistry();
+  let baseUrl: string;
+  let adapter: HttpVendingProvider;
+  let warnings: jest.SpyInstance;
+
+  beforeAll(async () => {
+    baseUrl = await provider.start();
+    adapter = adapterFacing(baseUrl, { PROVIDER_TIMEOUT_MS: '500', PROVIDER_RETRIES: '1', PROVIDER_RETRY_BASE_MS: '10' }, metrics);
+    // Transient errors are logged as warnings: expected here, and kept out of the test output.
+    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => provider.reset());
+
+  afterAll(async () => {
+    warnings.mockRestore();
+    await adapter.onApplicationShutdown();
+    await provider.stop();
+  });
+
+  /** The counter's series as `operation kind` → value. */
+  async function errorCounts(registry: MetricsRegistry): Promise<Record<string, number>> {
+    const values = (await registry.getSingleMetric('bvs_provider_errors_total')?.get())?.values ?? [];
+    return Object.fromEntries(values.map(({ labels, value }) => [`${String(labels['operation'])} ${String(labels['kind'])}`, value]));
+  }
+
+  /** What `call` added to the counter, series by series. Whether it returned or threw is the other tests' subject, not this one's. */
+  async function countedDuring(call: () => Promise<unknown>, registry = metrics): Promise<Record<string, number>> {
+    const before = await errorCounts(registry);
+    await call().catch(() => undefined);
+    const after = await errorCounts(registry);
+    return Object.fromEntries(Object.entries(after).flatMap(([series, value]) => (value === before[series] ? [] : [[series, value - (before[series] ?? 0)]])));
+  }
+
+  const vend = () => adapter.vend(ORDER);
+  const requery = () => adapter.requery(ORDER.requestId);
+  const verifyMeter = () => adapter.lookupMeter(ORDER.providerCode, ORDER.meterNumber);
+  const catalogue = () => adapter.catalogue();
+  const meter = { providerName: 'Ikeja Electric', meterType: 'PREPAID', customerName: 'A', address: 'B', minimumAmount: 100_000, maximumAmount: 30_000_000, currency: 'NGN' };
+  const entry = { code: 'ikeja-electric', name: 'Ikeja Electric', meterType: 'PREPAID', minimumAmount: 100_000, maximumAmount: 30_000_000, fee: 10_000, currency: 'NGN' };
+
+  it("starts every operation and kind at 0, so that a replica's first error shows in rate()", async () => {
+    const registry = new MetricsRegistry();
+    const fresh = adapterFacing(baseUrl, {}, registry);
+    const operations = ['catalogue', 'verify-meter', 'vend', 'requery'];
+    const kinds = ['timeout', 'network', 'http_5xx', 'http_4xx', 'malformed', 'pending'];
+
+    expect(await errorCounts(registry)).toEqual(Object.fromEntries(operations.flatMap((operation) => kinds.map((kind) => [`${operation} ${kind}`, 0]))));
+    await fresh.onApplicationShutdown();
+  });
+
+  it.each<[string, (request: IncomingMessage, response: ServerResponse) => void, () => Promise<unknown>, Record<string, number>]>([
+    ['a vend answered SUCCESS', json(200, vendRecord('SUCCESS')), vend, {}],
+    ['a vend the provider declined (200 FAILED)', json(200, vendRecord('FAILED')), vend, {}],
+    ['a vend the provider has not decided (200 PENDING)', json(200, vendRecord('PENDING')), vend, { 'vend pending': 1 }],
+    ['a vend never answered', () => undefined, vend, { 'vend timeout': 1 }],
+    ['a vend whose connection is cut', (request) => request.socket.destroy(), vend, { 'vend network': 1 }],
+    ['a vend answered 503 on every try', json(503, { code: 'PROVIDER.UNAVAILABLE' }), vend, { 'vend http_5xx': 1 }],
+    ['a vend refused with 403', json(403, { code: 'AUTH.FORBIDDEN' }), vend, { 'vend http_4xx': 1 }],
+    ['a vend refused as invalid (400)', json(400, { code: 'REQUEST.INVALID' }), vend, { 'vend http_4xx': 1 }],
+    ['a vend answered with a 200 that is no vend record', json(200, { status: 'OK' }), vend, { 'vend malformed': 1 }],
+    ['a vend answered with a body that is not JSON', json(200, 'OK', { 'content-type': 'text/plain' }), vend, { 'vend malformed': 1 }],
+    ['a vend answered with a redirect', json(302, {}, { location: '/elsewhere' }), vend, { 'vend malformed': 1 }],
+    ['a vend answered with more than 64 KiB', json(200, successRecordOfSize(MAX_ANSWER_BYTES + 1)), vend, { 'vend malformed': 1 }],
+    ['a requery of a vend never received (404 VEND.NOT_FOUND)', json(404, { code: 'VEND.NOT_FOUND' }), requery, {}],
+    ['a requery answered PENDING', json(200, vendRecord('PENDING')), requery, { 'requery pending': 1 }],
+    ['a requery answered 404 by something other than the API', json(404, { code: 'ROUTE.NOT_FOUND' }), requery, { 'requery http_4xx': 1 }],
+    ['a meter found', json(200, meter), verifyMeter, {}],
+    ['a meter the provider does not know (404 METER.NOT_FOUND)', json(404, { code: 'METER.NOT_FOUND', message: 'No such meter' }), verifyMeter, {}],
+    ['a meter check refused with 401', json(401, { code: 'AUTH.UNAUTHORIZED' }), verifyMeter, { 'verify-meter http_4xx': 1 }],
+    ['a meter answer with a fractional amount', json(200, { ...meter, minimumAmount: 1.5 }), verifyMeter, { 'verify-meter malformed': 1 }],
+    ['a catalogue', json(200, { providers: [entry] }), catalogue, {}],
+    ['a catalogue with a fee JSON cannot carry exactly', json(200, { providers: [{ ...entry, fee: 2 ** 60 }] }), catalogue, { 'catalogue malformed': 1 }],
+  ])('given %s, then it counts %j', async (_, answer, call, expected) => {
+    provider.answer = answer;
+
+    expect(await countedDuring(call)).toEqual(expected);
+  });
+
+  it('given a 500 that a retry gets past, then it counts nothing: the call got its answer', async () => {
+    let calls = 0;
+    provider.answer = (request, response) => {
+      calls += 1;
+      return calls === 1 ? json(500, { code: 'INTERNAL' })(request, response) : json(200, vendRecord('SUCCESS'))(request, response);
+    };
+
+    expect(await countedDuring(vend)).toEqual({});
+    expect(provider.linesReceived()).toEqual(['POST /vend', 'POST /vend']);
+  });
+
+  it('given nothing listening at the provider address, then the refused connections, retried, count once as network', async () => {
+    const closed = new StandInProvider();
+    const closedUrl = await closed.start();
+    await closed.stop();
+    const registry = new MetricsRegistry();
+    const unreachable = adapterFacing(closedUrl, { PROVIDER_RETRIES: '2', PROVIDER_RETRY_BASE_MS: '10' }, registry);
+
+    expect(await countedDuring(() => unreachable.vend(ORDER), registry)).toEqual({ 'vend network': 1 });
+    await unreachable.onApplicationShutdown();
   });
 });

@@ -26,16 +26,16 @@ export class AppModule {
           databaseGauges: [
             OUTBOX_BACKLOG_GAUGE,
             OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE,
+            // Both read only the pending payments, through their partial index: held money is what they hold (the audit checks it).
             {
-              name: 'bvs_wallet_transactions',
-              help: 'Ledger transactions by type and status',
-              labelNames: ['type', 'status'],
-              query: 'SELECT type, status, COUNT(*)::float8 AS value FROM wallet_transactions GROUP BY type, status',
+              name: 'bvs_wallet_payments_pending',
+              help: 'Payments accepted and not yet completed or reversed',
+              query: `SELECT COUNT(*)::float8 AS value FROM wallet_transactions WHERE type = 'PAYMENT' AND status = 'PENDING'`,
             },
             {
               name: 'bvs_wallet_held_minor_units',
               help: 'Money held by payments in flight, all wallets, minor units',
-              query: 'SELECT COALESCE(SUM(held), 0)::float8 AS value FROM wallets',
+              query: `SELECT COALESCE(SUM(amount), 0)::float8 AS value FROM wallet_transactions WHERE type = 'PAYMENT' AND status = 'PENDING'`,
             },
           ],
         }),

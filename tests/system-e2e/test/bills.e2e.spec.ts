@@ -262,7 +262,7 @@ describe('paying electricity bills end to end', () => {
     expect((await call<{ items: Bill[] }>(base(), '/api/bills', { token: stranger })).body.items).toEqual([]);
   });
 
-  it('exposes Prometheus metrics: HTTP latency by route, bills and ledger by status, outbox backlog, provider calls', async () => {
+  it('exposes Prometheus metrics: HTTP latency by route, bills settled and pending, the ledger by status, outbox backlog, provider calls and errors', async () => {
     // Its own completed and reversed payments, so that what it looks for exists whatever ran before.
     const token = await fundedUser(5_000 * NAIRA);
     await settled(token, (await pay(token, METERS.succeeds, 1_000 * NAIRA)).body.id);
@@ -281,10 +281,14 @@ describe('paying electricity bills end to end', () => {
       }, `metrics matching ${pattern}`);
     const gateway = await scrape(system.gateway);
     expect(gateway).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/bills\/pay"[^}]*status="202"[^}]*\} [1-9]/);
-    const billing = await scrapeUntil(system.service('billing'), /bvs_bills\{[^}]*status="COMPLETED"[^}]*\} [1-9]/);
+    const billing = await scrapeUntil(system.service('billing'), /bvs_bills_settled_total\{[^}]*status="COMPLETED"[^}]*\} [1-9]/);
+    expect(billing).toMatch(/bvs_bills_pending\{service="billing"\} \d/);
+    expect(billing).toMatch(/bvs_provider_errors_total\{[^}]*operation="vend"[^}]*kind="timeout"[^}]*\} \d/);
     expect(billing).toMatch(/bvs_provider_request_duration_seconds_count\{[^}]*operation="vend"[^}]*\} [1-9]/);
     expect(billing).toMatch(/bvs_outbox_backlog\{service="billing"\} \d/);
-    const wallet = await scrapeUntil(system.service('wallet'), /bvs_wallet_transactions\{[^}]*type="REVERSAL"[^}]*\} [1-9]/);
+    const wallet = await scrape(system.service('wallet'));
+    expect(wallet).toMatch(/bvs_wallet_payments_pending\{service="wallet"\} \d/);
+    expect(wallet).toMatch(/bvs_wallet_held_minor_units\{service="wallet"\} \d/);
     // The relay keeps up (nothing waits long to be published), and the consumers report their lag per partition.
     expect(wallet).toMatch(/bvs_outbox_oldest_unpublished_age_seconds\{service="wallet"\} \d/);
     expect(wallet).toMatch(/bvs_kafka_consumer_lag_messages\{[^}]*topic="billing\.payment-completed\.v1"[^}]*\} \d+/);
