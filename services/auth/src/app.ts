@@ -4,13 +4,13 @@ import {
   accessTokenSettingsOf,
   AccessTokenVerifier,
   createRedisClient,
-  RedisEnv,
+  databaseDependencies,
   Environment,
   EventSchemaRegistry,
   kafkaClientConfig,
   KafkaIdentityEnv,
   loadConfig,
-  postgresDependency,
+  RedisEnv,
   RunningService,
   schemaRegistryDependency,
   startService,
@@ -19,6 +19,7 @@ import {
 import { Kafka } from 'kafkajs';
 import { AppModule, AUTH_SERVICE } from './app.module';
 import { AuthEnv } from './config/auth-env';
+import { AUTH_DATABASE } from './persistence/auth-database';
 
 export async function startAuthService(source: Environment): Promise<RunningService> {
   const env = loadConfig(AuthEnv, source);
@@ -37,7 +38,7 @@ export async function startAuthService(source: Environment): Promise<RunningServ
     kafka: { client: kafka, config: kafkaConfig },
     module: AppModule.register(env, identity, kafka, registry, { client: redis, keyPrefix: redisEnv.REDIS_KEY_PREFIX }),
     consumedTopics: [],
-    dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
+    dependencies: [...databaseDependencies(env, AUTH_DATABASE), schemaRegistryDependency(registry)],
     grpc: { port: env.GRPC_PORT, services: [AUTH_GRPC_SERVICE], verifier },
   });
 }

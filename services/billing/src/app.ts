@@ -3,12 +3,12 @@ import {
   AccessTokenEnv,
   accessTokenSettingsOf,
   AccessTokenVerifier,
+  databaseDependencies,
   Environment,
   EventSchemaRegistry,
   kafkaClientConfig,
   KafkaIdentityEnv,
   loadConfig,
-  postgresDependency,
   RunningService,
   schemaRegistryDependency,
   startService,
@@ -16,6 +16,7 @@ import {
 import { Kafka } from 'kafkajs';
 import { AppModule, BILLING_SERVICE } from './app.module';
 import { BillingEnv } from './config/billing-env';
+import { BILLING_DATABASE } from './persistence/billing-database';
 
 export async function startBillingService(source: Environment): Promise<RunningService> {
   const env = loadConfig(BillingEnv, source);
@@ -30,7 +31,7 @@ export async function startBillingService(source: Environment): Promise<RunningS
     kafka: { client: kafka, config: kafkaConfig },
     module: AppModule.register(env, kafka, registry),
     consumedTopics: [{ topic: EVENT_TOPICS.paymentRequested }],
-    dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
+    dependencies: [...databaseDependencies(env, BILLING_DATABASE), schemaRegistryDependency(registry)],
     grpc: { port: env.GRPC_PORT, services: [BILLING_GRPC_SERVICE], verifier },
   });
 }

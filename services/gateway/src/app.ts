@@ -2,7 +2,7 @@ import { AccessTokenEnv, createRedisClient, Environment, loadConfig, RedisEnv, R
 import { AppModule, GATEWAY_SERVICE } from './app.module';
 import { BackendClients } from './backends/backend-clients';
 import { GatewayEnv } from './config/gateway-env';
-import { configureHttp } from './http/configure-http';
+import { API_PREFIX, configureHttp } from './http/configure-http';
 
 export async function startGateway(source: Environment): Promise<RunningService> {
   const env = loadConfig(GatewayEnv, source);
@@ -19,7 +19,7 @@ export async function startGateway(source: Environment): Promise<RunningService>
     env,
     module: AppModule.register(env, tokens, backends, { client: redis, keyPrefix: redisEnv.REDIS_KEY_PREFIX }),
     consumedTopics: [],
-    httpPrefix: 'api',
+    httpPrefix: API_PREFIX,
     configureHttp: configureHttp(env),
     bodyParser: false,
   });

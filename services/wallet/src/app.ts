@@ -3,12 +3,12 @@ import {
   AccessTokenEnv,
   accessTokenSettingsOf,
   AccessTokenVerifier,
+  databaseDependencies,
   Environment,
   EventSchemaRegistry,
   kafkaClientConfig,
   KafkaIdentityEnv,
   loadConfig,
-  postgresDependency,
   RunningService,
   schemaRegistryDependency,
   startService,
@@ -16,6 +16,7 @@ import {
 import { Kafka } from 'kafkajs';
 import { AppModule, WALLET_SERVICE } from './app.module';
 import { WalletEnv } from './config/wallet-env';
+import { WALLET_DATABASE } from './persistence/wallet-database';
 
 export async function startWalletService(source: Environment): Promise<RunningService> {
   const env = loadConfig(WalletEnv, source);
@@ -30,7 +31,7 @@ export async function startWalletService(source: Environment): Promise<RunningSe
     kafka: { client: kafka, config: kafkaConfig },
     module: AppModule.register(env, kafka, registry),
     consumedTopics: [EVENT_TOPICS.userRegistered, EVENT_TOPICS.paymentCompleted, EVENT_TOPICS.paymentFailed].map((topic) => ({ topic })),
-    dependencies: [postgresDependency(env.DATABASE_URL), schemaRegistryDependency(registry)],
+    dependencies: [...databaseDependencies(env, WALLET_DATABASE), schemaRegistryDependency(registry)],
     grpc: { port: env.GRPC_PORT, services: [WALLET_GRPC_SERVICE], verifier },
   });
 }

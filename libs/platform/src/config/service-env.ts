@@ -1,8 +1,9 @@
-import { Expose, Type } from 'class-transformer';
-import { IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { Expose, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { NEW_GROUP_STARTS, type NewGroupStart } from '../messaging/messaging-constants';
 import { EVENT_TOPIC_RETENTION_HOURS, type RetentionSettings } from '../messaging/messaging-retention';
 import type { AlertWebhookSettings } from '../alerts/alerts';
+import { LocalDefault } from './local-default';
 
 const BROKER_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -10,6 +11,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Variables every service reads: where it listens, how loudly it logs, where Kafka and the registry are. */
 export class ServiceEnv {
+  /** Where the HTTP server (the API, or the probes of a backend) listens; 0 picks a free port (tests only). */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -41,17 +43,22 @@ export class ServiceEnv {
   @IsIP(undefined, { message: 'BIND_ADDRESS must be an IPv4 or IPv6 address' })
   BIND_ADDRESS = '127.0.0.1';
 
+  /** The least severe log lines written: fatal, error, warn, info, debug, trace or silent. */
   @Expose()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
+  /** Kafka's bootstrap brokers, comma-separated host:port. */
   @Expose()
+  @LocalDefault('127.0.0.1:9092')
   @Matches(BROKER_LIST, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
-  KAFKA_BROKERS = '127.0.0.1:9092';
+  KAFKA_BROKERS!: string;
 
+  /** The schema registry's Confluent-compatible API (Apicurio's is at /apis/ccompat/v7). */
   @Expose()
+  @LocalDefault('http://127.0.0.1:8081/apis/ccompat/v7')
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  SCHEMA_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
+  SCHEMA_REGISTRY_URL!: string;
 
   /**
    * How long start-up waits for PostgreSQL, Kafka and the registry before the process exits with
@@ -82,11 +89,13 @@ export class ServiceEnv {
  * only what it consumes (deploy/kafka/access.conf, ADR 0006). There is no anonymous mode.
  */
 export class KafkaIdentityEnv {
+  /** The service's own Kafka user (SASL/SCRAM-SHA-512), e.g. bvs-wallet. */
   @Expose()
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{1,255}$/, { message: 'KAFKA_SASL_USERNAME must name the service\'s Kafka user (letters, digits, dot, dash, underscore)' })
   KAFKA_SASL_USERNAME!: string;
 
+  /** That user's SCRAM password (a secret). */
   @Expose()
   @IsString()
   @Length(1, 1024, { message: 'KAFKA_SASL_PASSWORD must be set (the Kafka user\'s SCRAM password)' })
@@ -95,18 +104,31 @@ export class KafkaIdentityEnv {
 
 /** Variables of a service that owns a database. */
 export class DatabaseServiceEnv extends ServiceEnv {
+  /** The service's own PostgreSQL database, postgres://user:password@host:port/database. */
   @Expose()
   @Matches(/^postgres(ql)?:\/\/.+\/[A-Za-z0-9_]+$/, {
     message: 'DATABASE_URL must be a postgres:// URL that names a database',
   })
   DATABASE_URL!: string;
 
+  /** Connections to it, at most, shared by every request and consumer of the process. */
   @Expose()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(100)
   DATABASE_POOL_SIZE = 10;
+
+  /**
+   * Whether the service applies its own pending migrations at start-up ('true': locally, in compose
+   * and in tests, every replica under one advisory lock). 'false' in Kubernetes: there the
+   * service's migrate Job applies them as the migration role, the service's own role may not change
+   * the schema, and start-up waits, not ready, until every migration of this build is applied.
+   */
+  @Expose()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: "DATABASE_MIGRATE_ON_START must be 'true' or 'false'" })
+  DATABASE_MIGRATE_ON_START = true;
 }
 
 /** Variables of a service the gateway calls over gRPC (auth, wallet, billing). */
@@ -179,6 +201,7 @@ export class AlertingServiceEnv extends BackendServiceEnv {
   @Max(1_000)
   ALERT_WEBHOOK_ATTEMPTS = 20;
 
+  /** How long one send of an alert may take before it counts as failed. */
   @Expose()
   @Type(() => Number)
   @IsInt()

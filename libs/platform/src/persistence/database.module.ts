@@ -12,7 +12,7 @@ export interface DatabaseDefinition {
 }
 
 /** Options shared by the running service and its migration command. Never `synchronize`. */
-export function dataSourceOptions(env: DatabaseServiceEnv, definition: DatabaseDefinition): DataSourceOptions {
+export function dataSourceOptions(env: Pick<DatabaseServiceEnv, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>, definition: DatabaseDefinition): DataSourceOptions {
   return {
     type: 'postgres',
     url: env.DATABASE_URL,
@@ -26,8 +26,10 @@ export function dataSourceOptions(env: DatabaseServiceEnv, definition: DatabaseD
 }
 
 /**
- * The service's TypeORM connection. Pending migrations run before anything else in the service
- * can touch a table, under an advisory lock so replicas that start together migrate once.
+ * The service's TypeORM connection. With DATABASE_MIGRATE_ON_START, pending migrations run before
+ * anything else in the service can touch a table, under an advisory lock so replicas that start
+ * together migrate once. Without it the migrate command has applied them (start-up waited for
+ * that: databaseDependencies), as a role the service's own may not act as.
  */
 export function databaseModule(env: DatabaseServiceEnv, definition: DatabaseDefinition): DynamicModule {
   return TypeOrmModule.forRootAsync({
@@ -35,7 +37,7 @@ export function databaseModule(env: DatabaseServiceEnv, definition: DatabaseDefi
     dataSourceFactory: async (options) => {
       if (!options) throw new Error('databaseModule: no data source options');
       const dataSource = await new DataSource(options).initialize();
-      await migrateWithLock(dataSource);
+      if (env.DATABASE_MIGRATE_ON_START) await migrateWithLock(dataSource);
       return dataSource;
     },
   });

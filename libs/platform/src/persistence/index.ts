@@ -4,3 +4,6 @@ export * from './page-cursor';
 export * from './postgres-dependency';
 export * from './database-unavailable';
 export * from './group-commit';
+export * from './database-dependencies';
+export * from './runtime-access';
+export * from './migration-command';
