@@ -3,7 +3,7 @@
  *
  * Naming: `<owner>.<event>.v<N>`. The owner is the only service that produces to the topic; the
  * event is a past-tense fact in kebab case; `v<N>` changes only for a break the schema registry's
- * BACKWARD rule cannot absorb, and then both topics live side by side while consumers move over.
+ * BACKWARD_TRANSITIVE rule cannot absorb, and then both topics live side by side while consumers move over.
  *
  * Every topic has a dead-letter twin `<topic>.dlq` where a consumer parks a message it could not
  * handle after its bounded retries (the original bytes, key and headers, plus the failure).

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { BackendServiceEnv, ConfigError, DatabaseServiceEnv, loadConfig, ServiceEnv } from '../src';
+import { Expose } from 'class-transformer';
+import { IsInt, Matches } from 'class-validator';
+import { BackendServiceEnv, ConfigError, DatabaseServiceEnv, LocalDefault, loadConfig, RedisEnv, ServiceEnv } from '../src';
 
 describe('loadConfig', () => {
   it('reads and converts valid variables and keeps defaults for the rest', () => {
@@ -45,4 +47,51 @@ describe('loadConfig', () => {
     // 0 means any free port (tests), for each of them.
     expect(loadConfig(BackendServiceEnv, { ...backend, HTTP_PORT: '0', GRPC_PORT: '0', METRICS_PORT: '0' }).METRICS_PORT).toBe(0);
   });
+
+  describe('addresses of dependencies', () => {
+    class ClientEnv extends ServiceEnv {
+      @Expose()
+      @LocalDefault('http://127.0.0.1:3004')
+      @Matches(/^https?:\/\//, { message: 'PEER_URL must be an http(s) URL' })
+      PEER_URL!: string;
+
+      @Expose()
+      @IsInt()
+      UNRELATED = 1;
+    }
+    const deployed = { NODE_ENV: 'production', HTTP_PORT: '3000' };
+
+    it.each([undefined, 'development', 'test'])('default to this machine in the local profile (NODE_ENV %s)', (nodeEnv) => {
+      const config = loadConfig(ClientEnv, { HTTP_PORT: '3000', ...(nodeEnv === undefined ? {} : { NODE_ENV: nodeEnv }) });
+      expect(config).toMatchObject({ KAFKA_BROKERS: '127.0.0.1:9092', SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7', PEER_URL: 'http://127.0.0.1:3004' });
+      expect(loadConfig(RedisEnv, nodeEnv === undefined ? {} : { NODE_ENV: nodeEnv }).REDIS_URL).toBe('redis://127.0.0.1:6379');
+    });
+
+    it('fail start-up outside the local profile, naming each missing variable once and nothing else', () => {
+      const attempt = () => loadConfig(ClientEnv, { ...deployed, SCHEMA_REGISTRY_URL: '' });
+      expect(attempt).toThrow(ConfigError);
+      const problems = captured(attempt).problems;
+      expect(problems).toHaveLength(3);
+      for (const [index, name] of ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'PEER_URL'].entries()) {
+        expect(problems[index]).toMatch(new RegExp(`^${name} must be set \\(with NODE_ENV=production it has no default; \\S+ applies only with NODE_ENV unset, development or test\\)$`));
+      }
+      expect(() => loadConfig(RedisEnv, { NODE_ENV: 'staging' })).toThrow(/REDIS_URL must be set \(with NODE_ENV=staging it has no default/);
+    });
+
+    it('are taken as given outside the local profile, and checked like any variable', () => {
+      const given = { ...deployed, KAFKA_BROKERS: 'kafka:9092', SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7', PEER_URL: 'https://peer.example' };
+      expect(loadConfig(ClientEnv, given)).toMatchObject({ KAFKA_BROKERS: 'kafka:9092', PEER_URL: 'https://peer.example', UNRELATED: 1 });
+      expect(() => loadConfig(ClientEnv, { ...given, PEER_URL: 'ftp://peer' })).toThrow(/PEER_URL must be an http\(s\) URL/);
+    });
+  });
 });
+
+function captured(attempt: () => unknown): ConfigError {
+  try {
+    attempt();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}

@@ -58,7 +58,7 @@ withLocalRegistry('the schema registry lets anyone read and only the deploy step
     expect((await request('PUT', '/config', { compatibility: 'NONE' })).status).toBe(401);
     expect((await request('DELETE', `/subjects/${subject}`)).status).toBe(401);
     const config = (await (await request('GET', `/config/${subject}`)).json()) as { compatibilityLevel?: string };
-    expect(config.compatibilityLevel).toBe('BACKWARD');
+    expect(config.compatibilityLevel).toBe('BACKWARD_TRANSITIVE');
   });
 
   it('lets the deploy step register (the control for the refusals above)', async () => {

@@ -108,17 +108,30 @@ describe('EventSchemaRegistry against the real registry and broker', () => {
       // Soft delete, then permanent: Confluent semantics, which Apicurio's ccompat follows.
       await registryRequest('DELETE', `/subjects/${encodeURIComponent(subject)}`).catch(() => undefined);
       await registryRequest('DELETE', `/subjects/${encodeURIComponent(subject)}?permanent=true`).catch(() => undefined);
+      await registryRequest('DELETE', `/config/${encodeURIComponent(subject)}`).catch(() => undefined);
     }
   }, 30_000);
 
-  it('registers every contract under <topic>-value with BACKWARD compatibility, idempotently', async () => {
+  /** A subject of this run only, deleted afterwards. */
+  function throwawaySubject(purpose: string): string {
+    const subject = `bvs-it.${purpose}-${RUN_ID}-value`;
+    throwawaySubjects.push(subject);
+    return subject;
+  }
+
+  async function compatibilityOf(subject: string): Promise<unknown> {
+    const { json } = await registryRequest('GET', `/config/${encodeURIComponent(subject)}`);
+    return (json as { compatibilityLevel?: unknown }).compatibilityLevel;
+  }
+
+  it('registers every contract under <topic>-value with BACKWARD_TRANSITIVE compatibility, idempotently', async () => {
     const ids = await registry.registerAll();
     expect([...ids.keys()].sort()).toEqual([...ALL_EVENT_TOPICS].sort());
     for (const topic of ALL_EVENT_TOPICS) {
       const id = ids.get(topic);
       expect(id).toBeGreaterThan(0);
       const config = await registryRequest('GET', `/config/${encodeURIComponent(valueSubjectOf(topic))}`);
-      expect(config).toEqual({ status: 200, json: expect.objectContaining({ compatibilityLevel: 'BACKWARD' }) });
+      expect(config).toEqual({ status: 200, json: expect.objectContaining({ compatibilityLevel: 'BACKWARD_TRANSITIVE' }) });
       const latest = await registryRequest('GET', `/subjects/${encodeURIComponent(valueSubjectOf(topic))}/versions/latest`);
       expect(latest.json).toEqual(expect.objectContaining({ id }));
     }
@@ -211,16 +224,12 @@ describe('EventSchemaRegistry against the real registry and broker', () => {
   }, 45_000);
 
   it('refuses an incompatible schema change with SchemaIncompatibleError and accepts a compatible one', async () => {
-    const subject = `bvs-it.compat-${RUN_ID}-value`;
-    throwawaySubjects.push(subject);
+    const subject = throwawaySubject('compat');
     const base = EVENT_CONTRACTS[EVENT_TOPICS.paymentRequested].schema;
     const v1 = await registry.registerSchema(subject, base);
-    expect(await registryRequest('GET', `/config/${encodeURIComponent(subject)}`)).toEqual({
-      status: 200,
-      json: expect.objectContaining({ compatibilityLevel: 'BACKWARD' }),
-    });
+    expect(await compatibilityOf(subject)).toBe('BACKWARD_TRANSITIVE');
 
-    const requiredField = withExtraPayloadField(base, { name: 'feeMinor', type: 'long', doc: 'Fee, required: breaks BACKWARD.' });
+    const requiredField = withExtraPayloadField(base, { name: 'feeMinor', type: 'long', doc: 'Fee, required: old messages have none to read.' });
     const refusal = registry.registerSchema(subject, requiredField);
     await expect(refusal).rejects.toBeInstanceOf(SchemaIncompatibleError);
     await expect(refusal).rejects.toMatchObject({ code: 'SCHEMA_REGISTRY.SCHEMA_INCOMPATIBLE', retriable: false, subject });
@@ -229,7 +238,7 @@ describe('EventSchemaRegistry against the real registry and broker', () => {
       name: 'channel',
       type: ['null', 'string'],
       default: null,
-      doc: 'Optional: BACKWARD compatible.',
+      doc: 'Optional: old messages read as null.',
     });
     const v2 = await registry.registerSchema(subject, optionalField);
     expect(v2).toBeGreaterThan(0);
@@ -243,17 +252,48 @@ describe('EventSchemaRegistry against the real registry and broker', () => {
     await expect(registry.decodeEvent(EVENT_TOPICS.paymentRequested, written)).resolves.toEqual(event);
   });
 
-  it('refuses to register into a subject whose compatibility level differs (created outside the helper)', async () => {
-    const subject = `bvs-it.stray-${RUN_ID}-value`;
-    throwawaySubjects.push(subject);
-    const created = await registryRequest('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
-      schema: JSON.stringify(EVENT_CONTRACTS[EVENT_TOPICS.userRegistered].schema),
-    });
+  it('checks a new version against every earlier one, not only the latest (TRANSITIVE)', async () => {
+    const base = EVENT_CONTRACTS[EVENT_TOPICS.paymentRequested].schema;
+    // v1 has a string `channel`, v2 drops it (a reader ignores what it does not know), v3 brings it
+    // back as a long with a default: it reads v2's messages, and cannot read v1's strings as longs.
+    const history = [
+      withExtraPayloadField(base, { name: 'channel', type: 'string', doc: 'The first version of the field.' }),
+      base,
+      withExtraPayloadField(base, { name: 'channel', type: 'long', default: 0, doc: 'The field again, of another type.' }),
+    ] as const;
+
+    const transitive = throwawaySubject('transitive');
+    await registry.registerSchema(transitive, history[0]);
+    await registry.registerSchema(transitive, history[1]);
+    await expect(registry.registerSchema(transitive, history[2])).rejects.toBeInstanceOf(SchemaIncompatibleError);
+
+    // The control: plain BACKWARD, which checks against the latest version only, takes it.
+    const latestOnly = throwawaySubject('latest-only');
+    const backward = new EventSchemaRegistry(REGISTRY_URL, { compatibility: 'BACKWARD', requestTimeoutMs: 5_000, retries: 2, ...(DEPLOY_AUTH ? { auth: DEPLOY_AUTH } : {}) });
+    for (const schema of history) await backward.registerSchema(latestOnly, schema);
+    expect((await registryRequest('GET', `/subjects/${encodeURIComponent(latestOnly)}/versions`)).json).toEqual([1, 2, 3]);
+  });
+
+  it('raises a subject created under a looser level before registering, as the deploy step does for subjects made under BACKWARD', async () => {
+    for (const looser of ['BACKWARD', 'NONE']) {
+      const subject = throwawaySubject(`raised-${looser.toLowerCase()}`);
+      const schema = EVENT_CONTRACTS[EVENT_TOPICS.userRegistered].schema;
+      expect((await registryRequest('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema: JSON.stringify(schema) })).status).toBe(200);
+      await registryRequest('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: looser });
+
+      await registry.registerSchema(subject, schema);
+      expect(await compatibilityOf(subject)).toBe('BACKWARD_TRANSITIVE');
+    }
+  });
+
+  it('refuses to register into a subject under a level its own does not include, rather than loosen it', async () => {
+    const subject = throwawaySubject('stray');
+    const schema = EVENT_CONTRACTS[EVENT_TOPICS.userRegistered].schema;
+    const created = await registryRequest('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema: JSON.stringify(schema) });
     expect(created.status).toBe(200);
-    await registryRequest('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: 'NONE' });
-    await expect(registry.registerSchema(subject, EVENT_CONTRACTS[EVENT_TOPICS.userRegistered].schema)).rejects.toBeInstanceOf(
-      SubjectCompatibilityMismatchError,
-    );
+    await registryRequest('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: 'FORWARD' });
+    await expect(registry.registerSchema(subject, schema)).rejects.toBeInstanceOf(SubjectCompatibilityMismatchError);
+    expect(await compatibilityOf(subject)).toBe('FORWARD');
   });
 
   it('names decode failures: unknown schema id, a message of another topic', async () => {

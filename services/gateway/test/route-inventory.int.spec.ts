@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunningService } from '@bvs/platform';
 import { testServiceEnv, testSigningKeys } from '@bvs/platform/testing';
 import { startGateway } from '../src/app';
@@ -45,5 +47,7 @@ describe('the gateway serves exactly the routes it documents', () => {
 
     expect(api.length).toBeGreaterThanOrEqual(15);
     expect(new Set(documented)).toEqual(new Set(api));
+    // And what it serves is the committed docs/openapi.json, which the lint and the unit test read.
+    expect(document).toEqual(JSON.parse(readFileSync(join(__dirname, '../../../docs/openapi.json'), 'utf8')));
   });
 });

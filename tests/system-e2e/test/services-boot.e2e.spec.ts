@@ -110,6 +110,19 @@ describe('every service boots as its own process on the real infrastructure', ()
     expect(output).toContain('DATABASE_URL');
   });
 
+  it('a service deployed without an address refuses to start and names it, rather than look on this machine', async () => {
+    const { code, output } = await ServiceProcess.runToExit('billing', {
+      ...commonEnv(),
+      ...serviceOnlyEnv['billing'],
+      NODE_ENV: 'production',
+      HTTP_PORT: '0',
+      GRPC_PORT: '0',
+      DATABASE_URL: 'postgres://billing@127.0.0.1/bvs_billing',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('PROVIDER_BASE_URL must be set (with NODE_ENV=production it has no default');
+  });
+
   it('a service that cannot reach Kafka by its start-up deadline exits naming Kafka instead of hanging', async () => {
     // A closed port stands in for a broker outage without stopping the broker under the other tests.
     const database = await TestDatabase.create('outage');

@@ -337,7 +337,7 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       requestBody?: { content?: Record<string, { schema?: unknown }> };
       security?: unknown[];
     }
-    type Document = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes?: Record<string, unknown> } };
+    type Document = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes?: Record<string, unknown> }; security?: unknown[] };
 
     it('answers every operation it documents: none falls through to the unknown-route 404', async () => {
       // The converse (every served route is documented) is read from the router itself: services/gateway/test/route-inventory.int.
@@ -374,10 +374,13 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       const registerStatuses = Object.keys(document.paths['/api/users/register']?.['post']?.responses ?? {});
       expect(registerStatuses).toContain('202');
       expect(registerStatuses.filter((status) => ['201', '409'].includes(status))).toEqual([]);
-      for (const path of ['/api/users/logout', '/api/users/me']) {
+      // An operation's own `security` overrides the document's: the bearer token everywhere, none on the public routes.
+      const securityOf = (path: string) => {
         const entry = document.paths[path];
-        expect((entry?.['post'] ?? entry?.['get'])?.security).toEqual([{ bearer: [] }]);
-      }
+        return (entry?.['post'] ?? entry?.['get'])?.security ?? document.security;
+      };
+      for (const path of ['/api/users/logout', '/api/users/me']) expect({ path, security: securityOf(path) }).toEqual({ path, security: [{ bearer: [] }] });
+      for (const path of ['/api/users/register', '/api/users/login', '/api/users/refresh']) expect({ path, security: securityOf(path) }).toEqual({ path, security: [] });
     });
   });
 

@@ -25,7 +25,7 @@ export interface AvroField {
   readonly name: string;
   readonly type: AvroType;
   readonly doc?: string;
-  /** Required for any field added to a schema already in use, or the BACKWARD check refuses it. */
+  /** Required for any field added to a schema already in use, or the BACKWARD_TRANSITIVE check refuses it. */
   readonly default?: AvroDefault;
   readonly aliases?: readonly string[];
 }

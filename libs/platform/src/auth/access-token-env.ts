@@ -9,11 +9,13 @@ export class TokenIdentityEnv {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'JWT_KEY_ID must be 1-64 letters, digits, dots, dashes or underscores' })
   JWT_KEY_ID!: string;
 
+  /** The token's `iss`: who signed it. */
   @Expose()
   @IsString()
   @MinLength(1)
   JWT_ISSUER = 'bvs-auth';
 
+  /** The token's `aud`: whom it is for. */
   @Expose()
   @IsString()
   @MinLength(1)

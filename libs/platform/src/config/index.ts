@@ -1,3 +1,4 @@
 export * from './config-error';
 export * from './load-config';
+export * from './local-default';
 export * from './service-env';

@@ -13,10 +13,19 @@ import type { Resolver, Type } from 'avsc';
 import { avroParseOptions, parseAvroSchema } from './avro-bigint-long';
 import { EventValidationError } from './errors/event-validation.error';
 import { MalformedMessageError } from './errors/malformed-message.error';
+import { SchemaRegistryRequestError } from './errors/schema-registry-request.error';
+import { SchemaRegistryUnavailableError } from './errors/schema-registry-unavailable.error';
+import { SubjectCompatibilityMismatchError } from './errors/subject-compatibility-mismatch.error';
 import { UnexpectedSchemaError } from './errors/unexpected-schema.error';
 import { UnknownSchemaError } from './errors/unknown-schema.error';
 import { translateRegistryError } from './registry-error-translation';
-import { resolveEventSchemaRegistryOptions, type EventSchemaRegistryOptions } from './schema-registry-options';
+import {
+  compatibilityIncludes,
+  isSchemaCompatibility,
+  resolveEventSchemaRegistryOptions,
+  type EventSchemaRegistryOptions,
+  type SchemaCompatibility,
+} from './schema-registry-options';
 import { readWireHeader } from './wire-format';
 
 type ClientArgs = ConstructorParameters<typeof SchemaRegistry>[0];
@@ -42,9 +51,9 @@ const MAX_RESOLVERS_PER_TOPIC = 64;
 
 /**
  * The event contracts' gateway to a Confluent-compatible schema registry (Apicurio locally): finds
- * (or, for the deploy step, registers) every contract schema under `<topic>-value` with BACKWARD
- * compatibility, encodes events into the Confluent wire format, and decodes them back, with Avro
- * `long` as `bigint` throughout.
+ * (or, for the deploy step, registers) every contract schema under `<topic>-value` with
+ * BACKWARD_TRANSITIVE compatibility, encodes events into the Confluent wire format, and decodes
+ * them back, with Avro `long` as `bigint` throughout.
  *
  * Failures come out as the named errors in `./errors` (`SchemaIncompatibleError`,
  * `UnknownSchemaError`, `SchemaRegistryUnavailableError` (the only retriable one), ...).
@@ -145,11 +154,12 @@ export class EventSchemaRegistry {
   }
 
   /**
-   * Registers any Avro record schema under `subject` with this instance's compatibility level (set
-   * on the subject when it is first created). Not cached. For tooling and tests; services use
-   * {@link register}.
+   * Registers any Avro record schema under `subject`, once the subject is under this instance's
+   * compatibility level (see {@link applyCompatibility}), so the registry checks the schema by
+   * that level. Not cached. The contracts go through {@link register}; tooling and tests call this.
    */
   async registerSchema(subject: string, schema: AvroRecordSchema): Promise<number> {
+    await this.applyCompatibility(subject);
     try {
       const { id } = await this.client.register(
         { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
@@ -158,6 +168,70 @@ export class EventSchemaRegistry {
       return id;
     } catch (error) {
       throw translateRegistryError(error, { kind: 'register', subject });
+    }
+  }
+
+  /**
+   * Puts `subject` under this instance's compatibility level before anything is registered in it.
+   * A subject created under a looser level (BACKWARD before 2026-12, or the registry's global rule,
+   * which Apicurio reports for a subject without one of its own) is raised, so from now on each new
+   * version is checked against every earlier one. Only ever tightens: a subject under a level this
+   * one does not include (FORWARD, FULL...) is refused, never loosened silently. Setting the level
+   * is a write, so it needs the deploy step's credentials; a subject already at it needs none.
+   */
+  private async applyCompatibility(subject: string): Promise<void> {
+    const wanted = this.options.compatibility;
+    const current = await this.subjectCompatibility(subject);
+    if (current === wanted) return;
+    if (current !== undefined && !compatibilityIncludes(wanted, current)) {
+      throw new SubjectCompatibilityMismatchError(subject, `it is under ${current}, which ${wanted} does not include; change the subject's level or this registry's on purpose`);
+    }
+    await this.configRequest('PUT', subject, { compatibility: wanted });
+  }
+
+  /** The subject's level; undefined for a subject the registry does not know (it accepts a level for one before its first version). */
+  private async subjectCompatibility(subject: string): Promise<SchemaCompatibility | undefined> {
+    const config = await this.configRequest('GET', subject);
+    if (config === undefined) return undefined;
+    const level = (config as { compatibilityLevel?: unknown }).compatibilityLevel;
+    if (!isSchemaCompatibility(level)) throw new SchemaRegistryRequestError(200, `GET /config/${subject} answered no known compatibility level: ${JSON.stringify(config)}`);
+    return level;
+  }
+
+  /**
+   * `/config/<subject>` by hand: the client library reads and sets it only inside its register(),
+   * and only for a subject it creates. One attempt within the request timeout; the deploy step
+   * retries what is retriable (registerContractSchemas).
+   */
+  private async configRequest(method: 'GET' | 'PUT', subject: string, body?: unknown): Promise<unknown> {
+    const { requestTimeoutMs, clientId, auth } = this.options;
+    const path = `/config/${encodeURIComponent(subject)}`;
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(`${this.registryUrl.replace(/\/+$/, '')}${path}`, {
+        method,
+        headers: {
+          'Content-Type': 'application/vnd.schemaregistry.v1+json',
+          'User-Agent': clientId,
+          ...(auth === undefined ? {} : { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(requestTimeoutMs),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw new SchemaRegistryUnavailableError(undefined, `${method} ${path}: ${errorText(error)}`, { cause: error });
+    }
+    // 40401 is "subject not found"; any other 404 (a wrong URL path) is a refusal like the rest.
+    if (method === 'GET' && status === 404 && /"error_code"\s*:\s*40401\b/.test(text)) return undefined;
+    if (status === 408 || status === 429 || status >= 500) throw new SchemaRegistryUnavailableError(status, `${method} ${path}: ${text}`);
+    if (status < 200 || status >= 300) throw new SchemaRegistryRequestError(status, `${method} ${path}: ${text}`);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new SchemaRegistryRequestError(status, `${method} ${path} answered something other than JSON: ${text.slice(0, 200)}`, { cause: error });
     }
   }
 

@@ -23,9 +23,10 @@ class RegisterSchemasEnv {
 
 /**
  * `npm run schemas:register`, the deploy step's one write to the registry: registers every event
- * contract under `<topic>-value` with BACKWARD compatibility (a schema the registry refuses as
- * incompatible stops the deploy here), and prints the ids. Idempotent, and patient with a registry
- * that has only just started. Services only look the schemas up, so they need no registry credentials.
+ * contract under `<topic>-value` with BACKWARD_TRANSITIVE compatibility, raising subjects created
+ * under BACKWARD (a schema the registry refuses as incompatible stops the deploy here), and prints
+ * the ids. Idempotent, and patient with a registry that has only just started. Services only look
+ * the schemas up, so they need no registry credentials.
  */
 async function main(): Promise<void> {
   const env = loadConfig(RegisterSchemasEnv, process.env);

@@ -12,8 +12,10 @@ export interface EventSchemaRegistryOptions {
   readonly initialRetryDelayMs: number;
   readonly maxRetryDelayMs: number;
   /**
-   * The compatibility level subjects are registered with, and expected to have. The contracts
-   * evolve under BACKWARD: consumers upgrade first, then producers.
+   * The compatibility level every subject is put under before a schema is registered in it. The
+   * contracts evolve under BACKWARD_TRANSITIVE: consumers upgrade first, then producers, and a new
+   * version must read every version before it, not only the latest, because the topics and the
+   * dead-letter topics keep messages written with any of them (a replay can bring back the oldest).
    */
   readonly compatibility: SchemaCompatibility;
   /** Sent as the client id (User-Agent) so the registry's logs tell callers apart. */
@@ -37,12 +39,36 @@ export type SchemaCompatibility =
   | 'FULL_TRANSITIVE'
   | 'NONE';
 
+/**
+ * The levels whose checks each level makes too: BACKWARD_TRANSITIVE checks what BACKWARD checks
+ * (against the latest version) and more (against all of them). Raising a subject from a level to
+ * one that includes it refuses nothing the old level accepted since; any other change would.
+ */
+const INCLUDED_LEVELS: Readonly<Record<SchemaCompatibility, readonly SchemaCompatibility[]>> = {
+  NONE: ['NONE'],
+  BACKWARD: ['NONE', 'BACKWARD'],
+  BACKWARD_TRANSITIVE: ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE'],
+  FORWARD: ['NONE', 'FORWARD'],
+  FORWARD_TRANSITIVE: ['NONE', 'FORWARD', 'FORWARD_TRANSITIVE'],
+  FULL: ['NONE', 'BACKWARD', 'FORWARD', 'FULL'],
+  FULL_TRANSITIVE: ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'],
+};
+
+/** Whether `level` checks at least everything `other` checks. */
+export function compatibilityIncludes(level: SchemaCompatibility, other: SchemaCompatibility): boolean {
+  return INCLUDED_LEVELS[level].includes(other);
+}
+
+export function isSchemaCompatibility(value: unknown): value is SchemaCompatibility {
+  return typeof value === 'string' && Object.hasOwn(INCLUDED_LEVELS, value);
+}
+
 export const DEFAULT_EVENT_SCHEMA_REGISTRY_OPTIONS: EventSchemaRegistryOptions = Object.freeze({
   requestTimeoutMs: 5_000,
   retries: 3,
   initialRetryDelayMs: 100,
   maxRetryDelayMs: 2_000,
-  compatibility: 'BACKWARD',
+  compatibility: 'BACKWARD_TRANSITIVE',
   clientId: 'bill-vending-service',
   registers: false,
 });

@@ -25,6 +25,7 @@ export class AuthEnv extends BackendServiceEnv {
   @Max(3_600)
   ACCESS_TOKEN_TTL_SECONDS = 300;
 
+  /** How long a session lasts without a refresh; each refresh rotates the token and starts it again. */
   @Expose()
   @Type(() => Number)
   @IsInt()

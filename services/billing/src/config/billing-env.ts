@@ -1,6 +1,6 @@
 import { Expose, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateBy } from 'class-validator';
-import { EventConsumingServiceEnv } from '@bvs/platform';
+import { EventConsumingServiceEnv, LocalDefault } from '@bvs/platform';
 import { ProviderCallLimits, shortestSafeLeaseMs } from '../bills/domain/bill-step-budget';
 
 const int = (min: number, max: number) => (target: object, key: string) => {
@@ -40,8 +40,9 @@ function providerCallLimitsOf(env: BillingEnv): ProviderCallLimits | undefined {
 export class BillingEnv extends EventConsumingServiceEnv {
   /** The vending provider's API (the simulator locally; a real provider's adapter in production). */
   @Expose()
+  @LocalDefault('http://127.0.0.1:3004')
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  PROVIDER_BASE_URL = 'http://127.0.0.1:3004';
+  PROVIDER_BASE_URL!: string;
 
   /** The merchant key sent to the provider as a bearer token on every call (a secret; from a Secret in Kubernetes). */
   @Expose()
@@ -73,6 +74,7 @@ export class BillingEnv extends EventConsumingServiceEnv {
   @int(0, 10)
   PROVIDER_RETRIES = 3;
 
+  /** The pause before the first such retry; it doubles for each further one. */
   @int(10, 10_000)
   PROVIDER_RETRY_BASE_MS = 200;
 
@@ -109,6 +111,7 @@ export class BillingEnv extends EventConsumingServiceEnv {
   @int(50, 600_000)
   REQUERY_BASE_MS = 1_000;
 
+  /** The longest pause between two requeries of one pending vend. */
   @int(100, 3_600_000)
   REQUERY_MAX_MS = 60_000;
 
@@ -116,6 +119,7 @@ export class BillingEnv extends EventConsumingServiceEnv {
   @int(1_000, 86_400_000)
   RECONCILE_AFTER_MS = 300_000;
 
+  /** How often the reconciler looks for such bills. */
   @int(100, 3_600_000)
   RECONCILE_INTERVAL_MS = 30_000;
 

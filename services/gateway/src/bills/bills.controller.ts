@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BILL_STATUSES,
   BILLING_ERROR_CODES,
@@ -32,7 +32,6 @@ const notFound = () => new ProblemError(404, BILLING_ERROR_CODES.billNotFound, '
  * it) and always shows the wallet's side next to the provider's.
  */
 @ApiTags('bills')
-@ApiBearerAuth()
 @Controller('bills')
 export class BillsController {
   constructor(private readonly backends: BackendClients) {}

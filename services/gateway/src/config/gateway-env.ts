@@ -1,6 +1,6 @@
 import { Expose, Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
-import { ServiceEnv } from '@bvs/platform';
+import { LocalDefault, ServiceEnv } from '@bvs/platform';
 
 const GRPC_TARGET = /^(ipv4:[0-9.]+:\d{1,5}(,[0-9.]+:\d{1,5})*|dns:\/\/\/[A-Za-z0-9.-]+:\d{1,5}|[A-Za-z0-9.-]+:\d{1,5})$/;
 
@@ -14,21 +14,26 @@ export class GatewayEnv extends ServiceEnv {
   REQUEST_TIMEOUT_MS = 5_000;
 
   /**
-   * Where each service's gRPC server is, as a grpc-js target: `ipv4:127.0.0.1:5002` or a list
-   * (`ipv4:127.0.0.1:5002,127.0.0.1:5012`) locally, `dns:///wallet-grpc:5002` on a headless
+   * Where auth's gRPC server is, as a grpc-js target: `ipv4:127.0.0.1:5001` or a list
+   * (`ipv4:127.0.0.1:5001,127.0.0.1:5101`) locally, `dns:///auth-grpc:5001` on a headless
    * Service in Kubernetes. Calls are spread round-robin over every address it resolves to.
    */
   @Expose()
+  @LocalDefault('ipv4:127.0.0.1:5001')
   @Matches(GRPC_TARGET, { message: 'AUTH_GRPC_TARGET must be a grpc-js target such as ipv4:127.0.0.1:5001 or dns:///auth-grpc:5001' })
-  AUTH_GRPC_TARGET = 'ipv4:127.0.0.1:5001';
+  AUTH_GRPC_TARGET!: string;
 
+  /** Where the wallet's gRPC server is (a grpc-js target, as AUTH_GRPC_TARGET). */
   @Expose()
+  @LocalDefault('ipv4:127.0.0.1:5002')
   @Matches(GRPC_TARGET, { message: 'WALLET_GRPC_TARGET must be a grpc-js target such as ipv4:127.0.0.1:5002 or dns:///wallet-grpc:5002' })
-  WALLET_GRPC_TARGET = 'ipv4:127.0.0.1:5002';
+  WALLET_GRPC_TARGET!: string;
 
+  /** Where billing's gRPC server is (a grpc-js target, as AUTH_GRPC_TARGET). */
   @Expose()
+  @LocalDefault('ipv4:127.0.0.1:5003')
   @Matches(GRPC_TARGET, { message: 'BILLING_GRPC_TARGET must be a grpc-js target such as ipv4:127.0.0.1:5003 or dns:///billing-grpc:5003' })
-  BILLING_GRPC_TARGET = 'ipv4:127.0.0.1:5003';
+  BILLING_GRPC_TARGET!: string;
 
   /**
    * Requests per client address and window on the routes a stranger can call: register, login,
@@ -41,6 +46,7 @@ export class GatewayEnv extends ServiceEnv {
   @Max(10_000)
   AUTH_RATE_LIMIT = 10;
 
+  /** The window of AUTH_RATE_LIMIT. */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -56,6 +62,7 @@ export class GatewayEnv extends ServiceEnv {
   @Max(1_000_000)
   USER_RATE_LIMIT = 60;
 
+  /** The window of USER_RATE_LIMIT. */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -71,6 +78,7 @@ export class GatewayEnv extends ServiceEnv {
   @Max(1_000)
   FAILED_LOGIN_LIMIT = 5;
 
+  /** The window of FAILED_LOGIN_LIMIT, and how long an account's logins stay refused once it is reached. */
   @Expose()
   @Type(() => Number)
   @IsInt()

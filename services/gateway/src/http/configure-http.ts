@@ -1,10 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { GatewayEnv } from '../config/gateway-env';
+import { openApiDocument } from './openapi-document';
 
-export const OPENAPI_JSON_PATH = 'api/docs-json';
+/** Every route of the public API starts with it. */
+export const API_PREFIX = 'api';
+export const OPENAPI_JSON_PATH = `${API_PREFIX}/docs-json`;
 
 /** Security headers, proxy trust, Swagger UI at /api/docs and the OpenAPI document at /api/docs-json. */
 export function configureHttp(env: GatewayEnv) {
@@ -20,18 +23,6 @@ export function configureHttp(env: GatewayEnv) {
         },
       }),
     );
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Bill Vending Service')
-        .setDescription(
-          'Buy prepaid electricity from a funded wallet. Amounts are integer minor units (kobo). ' +
-            'Errors are RFC 9457 problem details (application/problem+json) with a stable `code` and the request id.',
-        )
-        .setVersion('1')
-        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-        .build(),
-    );
-    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH });
+    SwaggerModule.setup(`${API_PREFIX}/docs`, app, openApiDocument(app), { jsonDocumentUrl: OPENAPI_JSON_PATH });
   };
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SessionTokens, UserProfile } from '@bvs/contracts';
 import { CallContext, PublicRoute, RemoteServiceError } from '@bvs/platform';
 import type { Request } from 'express';
@@ -79,7 +79,6 @@ export class UsersController {
 
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'End the session',
     description: 'Revokes the session of this access token at once: its refresh token stops working, and the access token is refused from the next request on.',
@@ -91,7 +90,6 @@ export class UsersController {
   }
 
   @Get('me')
-  @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserProfileDto })
   @ApiProblems({ 401: 'AUTH.UNAUTHENTICATED', 404: 'AUTH.USER_NOT_FOUND' })

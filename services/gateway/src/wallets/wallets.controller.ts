@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CallContext } from '@bvs/platform';
 import type { Response } from 'express';
 import { BackendClients } from '../backends/backend-clients';
@@ -15,7 +15,6 @@ import { toBalanceDto, toTransactionDto } from './money';
 export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';
 
 @ApiTags('wallets')
-@ApiBearerAuth()
 @Controller()
 export class WalletsController {
   constructor(private readonly backends: BackendClients) {}

@@ -11,7 +11,7 @@ const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http
  * `POST /admin/reset` returns to them.
  */
 export class ProviderSimEnv extends DatabaseServiceEnv {
-  /** Unset: the admin endpoints do not exist (404), so a shared deployment cannot be re-tuned by anyone. */
+  /** The bearer token of the admin endpoints (fault injection); unset, they do not exist (404), so a shared deployment cannot be re-tuned by anyone. */
   @Expose()
   @IsOptional()
   @IsString()
@@ -25,6 +25,7 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @MinLength(16, { message: 'API_KEY must be at least 16 characters when set' })
   API_KEY?: string;
 
+  /** The shortest delay before the simulator answers a vend (the delay is drawn between MIN and MAX). */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -32,6 +33,7 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Max(MAX_DELAY_MS)
   SIM_LATENCY_MIN_MS = 0;
 
+  /** The longest such delay. */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -39,6 +41,7 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Max(MAX_DELAY_MS)
   SIM_LATENCY_MAX_MS = 0;
 
+  /** Share of vends declined for good (FAILED, VEND.DECLINED); the four rates together may not exceed 1. */
   @Expose()
   @Type(() => Number)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -46,6 +49,7 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Max(1)
   SIM_FAILURE_RATE = 0;
 
+  /** Share of vends answered 503 before anything is recorded. */
   @Expose()
   @Type(() => Number)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -53,6 +57,7 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Max(1)
   SIM_TRANSIENT_ERROR_RATE = 0;
 
+  /** Share of vends that succeed but whose answer is held back or dropped (SIM_TIMEOUT_MODE). */
   @Expose()
   @Type(() => Number)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -60,6 +65,7 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Max(1)
   SIM_TIMEOUT_RATE = 0;
 
+  /** Share of vends answered PENDING, whose outcome a requery shows after SIM_PENDING_RESOLVE_AFTER_MS. */
   @Expose()
   @Type(() => Number)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -67,7 +73,7 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Max(1)
   SIM_PENDING_RATE = 0;
 
-  /** Longer than any sane client timeout (Flutterwave gives up at about 28 s), so the caller sees a timeout. */
+  /** How long a HOLD timeout keeps the answer back: longer than any sane client timeout (Flutterwave gives up at about 28 s). */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -75,10 +81,12 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Max(MAX_DELAY_MS)
   SIM_TIMEOUT_DELAY_MS = 30_000;
 
+  /** What a timed-out vend gets: HOLD answers after SIM_TIMEOUT_DELAY_MS, DROP closes the connection unanswered. */
   @Expose()
   @IsIn(TIMEOUT_MODES)
   SIM_TIMEOUT_MODE: TimeoutMode = 'HOLD';
 
+  /** How long a PENDING vend stays pending before requeries show its final state. */
   @Expose()
   @Type(() => Number)
   @IsInt()
@@ -86,7 +94,7 @@ export class ProviderSimEnv extends DatabaseServiceEnv {
   @Max(24 * 3_600_000)
   SIM_PENDING_RESOLVE_AFTER_MS = 10_000;
 
-  /** Unset: a random seed is chosen at start-up (and shown by `GET /admin/behaviour`). */
+  /** The seed of the simulator's random draws, for a repeatable run; unset, one is chosen at start-up (and shown by `GET /admin/behaviour`). */
   @Expose()
   @IsOptional()
   @Type(() => Number)

@@ -1,10 +1,11 @@
 import { SchemaRegistryError } from './schema-registry.error';
 
 /**
- * The subject exists with a compatibility level other than the one this helper registers with
- * (BACKWARD by default). Happens when a subject was created outside this helper: Apicurio answers
- * an existing subject without its own rule with the global default (often NONE). Set the subject's
- * level once (`PUT /config/<subject>`) or delete the stray subject; never weaken the rule silently.
+ * The subject is under a compatibility level that the helper's own (BACKWARD_TRANSITIVE by
+ * default) does not include, such as FORWARD or FULL: raising it to the helper's level would let
+ * through changes the subject's level refuses, so the helper does not touch it. Also what the
+ * client library reports when the level changes between the helper setting it and registering.
+ * Decide which level is meant, and set it (`PUT /config/<subject>`) or the helper's on purpose.
  */
 export class SubjectCompatibilityMismatchError extends SchemaRegistryError {
   readonly code = 'SCHEMA_REGISTRY.COMPATIBILITY_MISMATCH';
