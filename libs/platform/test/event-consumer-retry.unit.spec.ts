@@ -42,10 +42,13 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable({ driverError: { code: '57P01' } })).toBe(true);
     expect(isDatabaseUnavailable({ driverError: { code: '08006' } })).toBe(true);
     expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isDatabaseUnavailable({ driverError: { code: '53300', message: 'sorry, too many clients already' } })).toBe(true);
+    expect(isDatabaseUnavailable({ driverError: { code: '55000', message: 'database "bvs_wallet" is not currently accepting connections' } })).toBe(true);
   });
 
   it('leaves errors of the SQL or the data to the bounded retries', () => {
     expect(isDatabaseUnavailable({ driverError: { code: '23505' } })).toBe(false);
+    expect(isDatabaseUnavailable({ driverError: { code: '55000', message: 'currval of sequence "s" is not yet defined in this session' } })).toBe(false);
     expect(isDatabaseUnavailable(new Error('handler refused'))).toBe(false);
   });
 });

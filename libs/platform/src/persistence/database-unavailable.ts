@@ -10,7 +10,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const candidate = (error as { driverError?: unknown }).driverError ?? error;
   const code = (candidate as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, crash, cannot connect now).
-  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, crash, cannot connect now),
+  // 53300 (no connection slot left).
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
+  // A database closed to connections for maintenance (ALLOW_CONNECTIONS false) answers 55000, a class
+  // it shares with errors of the SQL, so only that message counts.
+  if (code === '55000') return /is not currently accepting connections/.test(String((candidate as { message?: unknown }).message));
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code);
 }
