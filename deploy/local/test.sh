@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and every test on a fresh clone: installs Node 24 and the dependencies if
 # missing, builds, starts the real infrastructure when no addresses are given (KAFKA_BROKERS,
-# KAFKA_CREDENTIALS_DIR, SCHEMA_REGISTRY_URL, DATABASE_ADMIN_URL), then lint, type-check, unit, integration and
-# end-to-end tests. Exits non-zero as soon as any of them fails.
+# KAFKA_CREDENTIALS_DIR, SCHEMA_REGISTRY_URL, DATABASE_ADMIN_URL), then lint, type-check, unit, integration,
+# end-to-end and security tests, and the chaos suite's short profile. Exits non-zero as soon as any of them fails.
 #   bash deploy/local/test.sh
 set -euo pipefail
 
@@ -17,6 +17,7 @@ build_services "$ROOT"
 echo "== lint and type-check"
 npx --no-install nx run-many -t lint typecheck --outputStyle=static
 npm run --silent validate:deploy
+npm run --silent lint:openapi
 
 # Jest's global setup would start the infrastructure too; doing it here once keeps its output
 # out of the test report and lets the three runs share it.
@@ -43,6 +44,10 @@ run_kind int --runInBand || status=1
 run_kind e2e --runInBand || status=1
 # The trust boundaries tried from outside, as the security review did (npm run test:security).
 run_kind security --runInBand || status=1
+# Faults injected under load, with the books judged after each (npm run chaos; the full profile
+# runs on demand). It starts its own system with two instances of each service, and stops it.
+echo "== chaos suite (short profile)"
+npm run --silent chaos -- --profile short || status=1
 
 node -e '
   const fs = require("fs"), dir = process.argv[1];

@@ -31,7 +31,12 @@ if [ "${UP_SKIP_BUILD:-0}" != 1 ]; then
 else
   ensure_node "$ROOT"
 fi
-bash "$ROOT/deploy/local/infra.sh" start
+# UP_SKIP_INFRA=1 starts missing service instances only, leaving Kafka, the registry and the
+# registered schemas as they are: the chaos suite restarts a killed instance while another fault
+# (a stopped broker or registry) must stay in place.
+if [ "${UP_SKIP_INFRA:-0}" != 1 ]; then
+  bash "$ROOT/deploy/local/infra.sh" start
+fi
 eval "$(bash "$ROOT/deploy/local/infra.sh" env)"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 
@@ -39,8 +44,10 @@ pg_base=${DATABASE_ADMIN_URL%/*}
 
 # The deploy step's one write to the schema registry (ADR 0007): the services only look the
 # contract schemas up, and the registry refuses their writes.
-SCHEMA_REGISTRY_USERNAME=bvsdeploy SCHEMA_REGISTRY_PASSWORD="$(cat "$SCHEMA_REGISTRY_CREDENTIALS_DIR/bvsdeploy")" \
-  node "$ROOT/dist/libs/platform/src/schema-registry/register-schemas.main.js" >/dev/null
+if [ "${UP_SKIP_INFRA:-0}" != 1 ]; then
+  SCHEMA_REGISTRY_USERNAME=bvsdeploy SCHEMA_REGISTRY_PASSWORD="$(cat "$SCHEMA_REGISTRY_CREDENTIALS_DIR/bvsdeploy")" \
+    node "$ROOT/dist/libs/platform/src/schema-registry/register-schemas.main.js" >/dev/null
+fi
 
 # A development signing key pair, made once per checkout and never committed: auth signs access
 # tokens with the private half, the gateway and every service verify them with the public half.

@@ -22,6 +22,12 @@ export interface BooksReport {
 export interface BooksCheckOptions {
   /** Payments and bills still PENDING after this many seconds are findings; omit while payments may be in flight. */
   readonly pendingWindowSeconds?: number;
+  /**
+   * Judge only the payments and bills of wallets created at or after this instant: a tool run
+   * against a developer's long-lived databases (npm run chaos) checks what it made, not bills that
+   * other test systems' events left in a shared billing database. The money totals stay global.
+   */
+  readonly walletsCreatedSince?: Date;
 }
 
 /** A PAYMENT as the wallet's book has it (amounts as PostgreSQL prints a bigint). */
@@ -57,12 +63,17 @@ export async function checkBooks(walletDatabaseUrl: string, billingDatabaseUrl: 
   await wallet.connect();
   await billing.connect();
   try {
+    // All wallets when no scope is asked for; otherwise the ones made since, read before either snapshot.
+    const walletIds =
+      options.walletsCreatedSince === undefined ? null : (await wallet.query<{ id: string }>('SELECT id FROM wallets WHERE created_at >= $1', [options.walletsCreatedSince])).rows.map((row) => row.id);
     // Billing first: a payment the wallet made after billing's snapshot is only "not yet billed", never a bill without its payment.
     await billing.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const bills = (await billing.query<BillRow>('SELECT id, transaction_id, status, amount::text, created_at FROM bill_payments')).rows;
+    const bills = (await billing.query<BillRow>('SELECT id, transaction_id, status, amount::text, created_at FROM bill_payments WHERE $1::uuid[] IS NULL OR wallet_id = ANY($1)', [walletIds])).rows;
     await billing.query('COMMIT');
     await wallet.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const payments = (await wallet.query<PaymentRow>(`SELECT payment_id, id, status, amount::text, created_at FROM wallet_transactions WHERE type = 'PAYMENT'`)).rows;
+    const payments = (
+      await wallet.query<PaymentRow>(`SELECT payment_id, id, status, amount::text, created_at FROM wallet_transactions WHERE type = 'PAYMENT' AND ($1::uuid[] IS NULL OR wallet_id = ANY($1))`, [walletIds])
+    ).rows;
     const [money] = (
       await wallet.query<{ balances: string; funded: string; spent: string }>(
         `SELECT (SELECT COALESCE(SUM(available + held), 0) FROM wallets)::text AS balances,
