@@ -37,8 +37,17 @@ async function whenDatabaseAnswers(work) {
   }
 }
 
+/** One restart at a time: up.sh starts every missing instance, so two at once would both start the same one. */
+let restarts = Promise.resolve();
+
 /** Starts the instances that are not running (the killed one), leaving infrastructure as the fault left it. */
-async function restartMissingInstances(context, label) {
+function restartMissingInstances(context, label) {
+  const restart = restarts.then(() => startMissingInstances(context, label));
+  restarts = restart.catch(() => undefined);
+  return restart;
+}
+
+async function startMissingInstances(context, label) {
   const log = openSync(join(ROOT, `.infra/logs/chaos-restart-${label}.log`), 'a');
   const child = spawn('bash', [join(ROOT, 'deploy/local/up.sh')], {
     env: { ...process.env, ...context.systemEnv, REPLICAS: String(context.replicas), UP_SKIP_BUILD: '1', UP_SKIP_INFRA: '1', SERVICE_READY_TIMEOUT: String(RESTART_TIMEOUT_MS / 1000) },

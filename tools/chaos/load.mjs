@@ -111,16 +111,17 @@ export class ChaosLoad {
   /**
    * Sends until the answer is not retryable, with the same body (so the same reference) each
    * time, backing off as Retry-After says or doubling from FIRST_RETRY_MS. A 401 (the access
-   * token expired during a long run) logs the user in again, once per chain.
+   * token expired: it lives 5 minutes) renews the session once per chain, as a client does.
    */
   async chain(op, method, path, body, user) {
     const started = Date.now();
-    let relogged = false;
+    let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
-      const answer = await this.attempt(op, method, path, body, user?.token);
-      if (answer.status === 401 && user !== undefined && !relogged) {
-        relogged = true;
-        await this.login(user);
+      const tokenUsed = user?.token;
+      const answer = await this.attempt(op, method, path, body, tokenUsed);
+      if (answer.status === 401 && user !== undefined && !renewed) {
+        renewed = true;
+        await this.renew(user, tokenUsed);
         continue;
       }
       if (!isRetryable(answer.status) || attempt >= MAX_ATTEMPTS || Date.now() - started >= MAX_CHAIN_MS) return { ...answer, attempts: attempt };
@@ -133,6 +134,28 @@ export class ChaosLoad {
     const answer = await this.chain('login', 'POST', '/users/login', { email: user.email, password: PASSWORD });
     if (answer.status !== 200) throw new Error(`login of ${user.email} answered ${answer.status}`);
     user.token = answer.body.accessToken;
+    user.refreshToken = answer.body.refreshToken;
+  }
+
+  /**
+   * A new access token for a user whose token was refused: the refresh token, once for all the
+   * user's calls that were refused together (a refresh token used twice ends the session), and a
+   * login only if the refresh is refused.
+   */
+  async renew(user, refusedToken) {
+    if (user.token !== refusedToken) return;
+    user.renewing ??= (async () => {
+      const refreshed = await this.chain('refresh', 'POST', '/users/refresh', { refreshToken: user.refreshToken });
+      if (refreshed.status === 200) {
+        user.token = refreshed.body.accessToken;
+        user.refreshToken = refreshed.body.refreshToken;
+      } else {
+        await this.login(user);
+      }
+    })().finally(() => {
+      user.renewing = undefined;
+    });
+    await user.renewing;
   }
 
   async newUser() {
@@ -186,9 +209,10 @@ export class ChaosLoad {
   /** Polls a transaction until it is no longer PENDING or the deadline passes; answers its last status. */
   async awaitFinal(user, id, deadline) {
     for (;;) {
-      const read = await this.attempt('read-back', 'GET', `/transactions/${id}`, undefined, user.token);
+      const tokenUsed = user.token;
+      const read = await this.attempt('read-back', 'GET', `/transactions/${id}`, undefined, tokenUsed);
       if (read.status === 401) {
-        await this.login(user);
+        await this.renew(user, tokenUsed);
         continue;
       }
       const status = read.status === 200 ? read.body.status : `HTTP ${read.status}`;
