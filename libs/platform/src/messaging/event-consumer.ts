@@ -186,6 +186,9 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   private producer: Producer | undefined;
   private wakeup = new Wakeup();
   private stopping = false;
+  /** Set by stop() alone: a consumer kafkajs gave up on is started again until then. */
+  private stopped = false;
+  private recovering = false;
 
   private readonly lag: Gauge<'group' | 'topic' | 'partition'> | undefined;
   private readonly deadLetters: Counter<'group' | 'topic'> | undefined;
@@ -215,6 +218,11 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
    * published before its first start is skipped.
    */
   async start(): Promise<void> {
+    this.stopped = false;
+    await this.open();
+  }
+
+  private async open(): Promise<void> {
     if (this.consumer !== undefined) return;
     const { kafka, topics, groupId } = this.options;
     this.stopping = false;
@@ -229,6 +237,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error({ err: payload.error, groupId, restart: payload.restart }, 'Event consumer crashed');
+      if (!payload.restart) void this.recoverFromCrash(consumer);
     });
     // Set before run(): messages may arrive (and need the dead-letter producer) before the group settles.
     this.consumer = consumer;
@@ -248,13 +257,47 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       });
       await waitForConsumerGroup(kafka, groupId, this.options.joinTimeoutMs ?? 60_000);
     } catch (error) {
-      await this.stop().catch(() => undefined);
+      await this.close().catch(() => undefined);
       throw error;
     }
   }
 
   /** Cuts retries short (their messages stay uncommitted and come back), leaves the group, disconnects. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.close();
+  }
+
+  /**
+   * kafkajs stops for good on an error it holds non-retriable, such as the coordinator no longer
+   * knowing the member after a broker restart; left alone, the group would stop consuming while
+   * the service reports ready (the chaos suite saw every payment wait). So the consumer is closed
+   * and opened again, with the handler retries' backoff, until it runs or stop() is called.
+   */
+  private async recoverFromCrash(crashed: Consumer): Promise<void> {
+    if (this.recovering || this.consumer !== crashed) return;
+    this.recovering = true;
+    try {
+      for (let attempt = 1; !this.stopped; attempt += 1) {
+        // Unref'd: a pause must not keep a process that is shutting down alive.
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt, this.retryBaseMs, this.retryMaxMs)).unref());
+        if (this.stopped) return;
+        try {
+          await this.close().catch(() => undefined);
+          if (this.stopped) return;
+          await this.open();
+          this.logger.log({ groupId: this.options.groupId, attempt }, 'Event consumer started again after a crash');
+          return;
+        } catch (error) {
+          this.logger.warn({ err: error, groupId: this.options.groupId, attempt }, 'Event consumer could not start again yet; retrying');
+        }
+      }
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private async close(): Promise<void> {
     const { consumer, producer } = this;
     if (consumer === undefined) return;
     this.stopping = true;
