@@ -2,13 +2,14 @@
 -- idempotent-wallet-command.ts with open-wallet and enqueue-event): open the wallet if new, then
 -- one transaction that looks up the reference, reads the wallet, moves the money to held, records
 -- the PAYMENT, its ledger entry and its outbox row, and notifies the relay. The wallet is updated
--- in place rather than at a read version so that a conflict never aborts a pgbench client; the
+-- in place rather than at a read version so that a conflict never aborts a pgbench client (nor two
+-- clients opening the same wallet at once: either unique key may be the one that conflicts); the
 -- row lock and the round trips cost the same.
 \set w random(1, :wallets)
 -- pgbench substitutes only numbers cleanly, so every id of this payment derives from one random integer.
 \set r random(1, 9000000000000000000)
 INSERT INTO wallets (id, user_id, currency, available) VALUES (md5('wallet-' || :w)::uuid, md5('user-' || :w)::uuid, 'NGN', 9000000000000000)
-  ON CONFLICT (user_id) DO NOTHING;
+  ON CONFLICT DO NOTHING;
 SELECT id FROM wallets WHERE user_id = md5('user-' || :w)::uuid;
 BEGIN;
 SELECT id FROM wallet_transactions WHERE wallet_id = md5('wallet-' || :w)::uuid AND reference = 'pgbench-' || :r;
