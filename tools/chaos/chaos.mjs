@@ -74,7 +74,11 @@ if (!values['no-start']) {
     env: { ...process.env, ...systemEnv, REPLICAS: String(REPLICAS), ...(built ? { UP_SKIP_BUILD: '1' } : {}) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  if (up.status !== 0) process.exit(2);
+  if (up.status !== 0) {
+    // Whatever did start must not outlive the run: the next start would find its ports taken.
+    spawnSync('bash', [join(ROOT, 'deploy/local/down.sh'), 'services'], { stdio: 'inherit' });
+    process.exit(2);
+  }
 }
 for (const service of ['auth', 'wallet', 'billing', 'gateway']) {
   if (instancesOf(service).length !== REPLICAS) throw new Error(`${service} runs ${instancesOf(service).length} instance(s); the suite needs ${REPLICAS} (REPLICAS=${REPLICAS} bash deploy/local/up.sh)`);

@@ -251,17 +251,46 @@ async function distinctFreePorts(count: number, taken: readonly number[] = []): 
   return ports;
 }
 
+/** Where test ports are drawn from: below the kernel's ephemeral range, above well-known services. */
+const TEST_PORT_MIN = 20_000;
+const TEST_PORT_TRIES = 50;
+
 /**
  * A port free right now, for a service other processes must be told about before it starts (the
- * gateway, whose webhook URL the payment-processor simulator needs). Another process may take it
- * in the seconds before the service binds it; that is unlikely on a test machine, and it fails the
- * service's start loudly rather than quietly.
+ * gateway, whose webhook URL the payment-processor simulator needs). Another test process may
+ * take it before the service binds it; that fails the start loudly rather than quietly.
  */
 export function reserveFreePort(): Promise<number> {
   return freePort();
 }
 
-function freePort(): Promise<number> {
+/**
+ * A port free right now, drawn from below the kernel's ephemeral range: a port from that range can
+ * be handed to one of the many outgoing connections (Kafka, PostgreSQL, gRPC) in the moment before
+ * the service binds it, which failed a CI run with EADDRINUSE. Falls back to a kernel-chosen port
+ * where that range is too narrow.
+ */
+async function freePort(): Promise<number> {
+  const ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  if (Number.isInteger(ephemeralStart) && ephemeralStart > TEST_PORT_MIN) {
+    for (let tried = 0; tried < TEST_PORT_TRIES; tried += 1) {
+      const port = TEST_PORT_MIN + Math.floor(Math.random() * (ephemeralStart - TEST_PORT_MIN));
+      if (await canBind(port)) return port;
+    }
+  }
+  return kernelChosenPort();
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function kernelChosenPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
