@@ -24,7 +24,11 @@ const PAYMENT_MINOR = 100_000;
 /** What each user is funded with before paying: 500 payments' worth. */
 const NEW_USER_FUNDING_MINOR = 500 * PAYMENT_MINOR;
 const PROVIDER = 'ikeja-electric-prepaid';
-const SUCCEEDING_METER = '1111111111111';
+/**
+ * An ordinary meter (11 digits, Luhn-valid): the simulator's sandbox meters keep their documented
+ * outcome whatever the fault rates say, so paying one would leave the provider fault idle.
+ */
+const ORDINARY_METER = '47012345675';
 const PASSWORD = 'orange-Kettle-42';
 /** Read-back polls a settling payment at this pace, within the caller's deadline. */
 const READ_BACK_POLL_MS = 250;
@@ -172,7 +176,7 @@ export class ChaosLoad {
     const record = { op, reference, user, amount, accepted: undefined, lastStatus: undefined, attempts: 0 };
     this.references.set(reference, record);
     const path = op === 'pay' ? '/bills/pay' : '/wallets/fund';
-    const body = op === 'pay' ? { provider: PROVIDER, meterNumber: SUCCEEDING_METER, amount, reference } : { amount, reference };
+    const body = op === 'pay' ? { provider: PROVIDER, meterNumber: ORDINARY_METER, amount, reference } : { amount, reference };
     const answer = await this.chain(op, 'POST', path, body, user);
     record.lastStatus = answer.status;
     record.attempts = answer.attempts;
@@ -308,7 +312,7 @@ export class ChaosLoad {
       Array.from({ length: SETUP_CONCURRENCY }, async () => {
         for (let record = queue.shift(); record !== undefined; record = queue.shift()) {
           const path = record.op === 'pay' ? '/bills/pay' : '/wallets/fund';
-          const body = record.op === 'pay' ? { provider: PROVIDER, meterNumber: SUCCEEDING_METER, amount: record.amount, reference: record.reference } : { amount: record.amount, reference: record.reference };
+          const body = record.op === 'pay' ? { provider: PROVIDER, meterNumber: ORDINARY_METER, amount: record.amount, reference: record.reference } : { amount: record.amount, reference: record.reference };
           const again = await this.chain(`${record.op}-again`, 'POST', path, body, record.user);
           if (again.status === 201 || again.status === 202) {
             const id = transactionIdOf(record.op, again.body);
