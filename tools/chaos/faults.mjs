@@ -274,43 +274,80 @@ export function providerFault({ holdMs = 15_000 } = {}) {
  * Events delivered twice and out of order: the latest REPLAY_MESSAGES of each topic, read with
  * the admin identity and sent again newest first, keys and headers unchanged. Consumers must
  * apply each event once (the inbox) whatever the order.
+ *
+ * Paired with a fault that has the broker away, nothing can be replayed until it is back: the
+ * replay then happens while that fault heals, as soon as the broker takes it (within
+ * BROKER_WAIT_MS), as a replaying producer's own retries would deliver it.
  */
 export function replayFault(topics) {
   return {
     name: `replay of ${topics.join(', ')} (twice, out of order)`,
     kind: 'replay',
     target: topics.join(','),
+    deferredUntilBrokerBack: false,
     async inject(context) {
-      const kafka = context.adminKafka();
-      const admin = kafka.admin();
-      await admin.connect();
-      const ranges = [];
       try {
-        for (const topic of topics) {
-          const offsets = await admin.fetchTopicOffsets(topic);
-          const perPartition = Math.ceil(REPLAY_MESSAGES / offsets.length);
-          for (const { partition, low, high } of offsets) {
-            const from = BigInt(high) - BigInt(perPartition) > BigInt(low) ? BigInt(high) - BigInt(perPartition) : BigInt(low);
-            if (BigInt(high) > from) ranges.push({ topic, partition, from, end: BigInt(high) });
-          }
-        }
-      } finally {
-        await admin.disconnect();
+        this.replayed = await replayLatest(context.adminKafka(), topics);
+      } catch (error) {
+        if (!isBrokerAway(error)) throw error;
+        this.deferredUntilBrokerBack = true;
       }
-      const messages = await readRanges(kafka, ranges);
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
-      try {
-        for (const { topic, message } of messages.reverse()) {
-          await producer.send({ topic, acks: -1, messages: [{ key: message.key, value: message.value, headers: message.headers }] });
-        }
-      } finally {
-        await producer.disconnect();
-      }
-      this.replayed = messages.length;
     },
-    async heal() {},
+    async heal(context) {
+      if (!this.deferredUntilBrokerBack) return;
+      const deadline = Date.now() + BROKER_WAIT_MS;
+      for (;;) {
+        try {
+          this.replayed = await replayLatest(context.adminKafka(), topics);
+          return;
+        } catch (error) {
+          if (!isBrokerAway(error) || Date.now() >= deadline) throw error;
+          await sleep(1_000);
+        }
+      }
+    },
   };
+}
+
+/** A replay deferred by a broker outage gives up if the broker is not back this long after the heal began. */
+const BROKER_WAIT_MS = 120_000;
+
+/** Whether kafkajs failed because no broker answered (anywhere in the error's causes). */
+function isBrokerAway(error) {
+  for (let current = error; current; current = current.cause) {
+    if (/Connection|BrokerNotFound|NumberOfRetriesExceeded/.test(String(current.name)) || current.code === 'ECONNREFUSED') return true;
+  }
+  return false;
+}
+
+/** Reads the latest messages of each topic and sends them again, newest first; returns how many. */
+async function replayLatest(kafka, topics) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ranges = [];
+  try {
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const perPartition = Math.ceil(REPLAY_MESSAGES / offsets.length);
+      for (const { partition, low, high } of offsets) {
+        const from = BigInt(high) - BigInt(perPartition) > BigInt(low) ? BigInt(high) - BigInt(perPartition) : BigInt(low);
+        if (BigInt(high) > from) ranges.push({ topic, partition, from, end: BigInt(high) });
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const messages = await readRanges(kafka, ranges);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (const { topic, message } of messages.reverse()) {
+      await producer.send({ topic, acks: -1, messages: [{ key: message.key, value: message.value, headers: message.headers }] });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return messages.length;
 }
 
 const READ_RANGES_TIMEOUT_MS = 30_000;
