@@ -21,6 +21,7 @@ import { jsonBodyMiddleware } from './http/json-body.middleware';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
 import { BillsController } from './bills/bills.controller';
+import { CheckedMeters } from './bills/checked-meters';
 import { UsersController } from './users/users.controller';
 import { WalletsController } from './wallets/wallets.controller';
 import { PaymentProcessorWebhookController } from './webhooks/payment-processor-webhook.controller';
@@ -59,6 +60,7 @@ export class AppModule implements NestModule, OnApplicationShutdown {
         { provide: REDIS, useValue: redis },
         { provide: RateLimiter, useValue: new RateLimiter(redis, shared.keyPrefix) },
         { provide: SessionRevocations, useValue: new SessionRevocations(redis, shared.keyPrefix) },
+        { provide: CheckedMeters, useValue: new CheckedMeters(env.METER_CHECK_CACHE_TTL_MS, env.METER_CHECK_CACHE_MAX_ENTRIES) },
         FailedLogins,
         // In this order: the rate limit of a user policy counts the user the JWT guard verified.
         { provide: APP_GUARD, useClass: JwtAuthGuard },

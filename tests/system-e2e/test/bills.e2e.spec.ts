@@ -237,6 +237,38 @@ describe('paying electricity bills end to end', () => {
     expect(await balance(token)).toMatchObject({ available: 9_000 * NAIRA, held: 0 });
   });
 
+  it('pays a meter the gateway saw check out lately with one call, to the wallet: accepted while billing cannot answer', async () => {
+    const token = await fundedUser(10_000 * NAIRA);
+    // A gateway of its own, so what it remembers comes from this test alone.
+    const gateway = await system.startExtraGateway({ REQUEST_TIMEOUT_MS: '1500' });
+    try {
+      const checked = await call(gateway.url, '/api/bills/validate-meter', { token, body: { provider: PROVIDER, meterNumber: METERS.succeeds } });
+      expect(checked.status).toBe(200);
+      system.service('billing').pause();
+      let acceptedId = '';
+      try {
+        const accepted = await call<Bill>(gateway.url, '/api/bills/pay', {
+          token,
+          body: { provider: PROVIDER, meterNumber: METERS.succeeds, amount: 2_000 * NAIRA, reference: `checked-${randomUUID()}` },
+        });
+        expect({ status: accepted.status, bill: accepted.body.status }).toEqual({ status: 202, bill: 'PENDING' });
+        acceptedId = accepted.body.id;
+        // Outside the remembered limits the gateway must ask billing, which cannot answer now: nothing is held.
+        const tooSmall = await call<Problem>(gateway.url, '/api/bills/pay', {
+          token,
+          body: { provider: PROVIDER, meterNumber: METERS.succeeds, amount: 999 * NAIRA, reference: `small-${randomUUID()}` },
+        });
+        expect({ status: tooSmall.status, code: tooSmall.body.code }).toEqual({ status: 504, code: 'SERVICE.TIMEOUT' });
+      } finally {
+        system.service('billing').resume();
+      }
+      expect(await settled(token, acceptedId)).toMatchObject({ status: 'COMPLETED', transactionStatus: 'COMPLETED' });
+      expect(await balance(token)).toMatchObject({ available: 8_000 * NAIRA, held: 0 });
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('ends 20 concurrent payments on one wallet exact: those the funds cover complete, the rest are refused', async () => {
     const token = await fundedUser(10 * 1_000 * NAIRA);
     const results = await Promise.all(Array.from({ length: 20 }, () => pay(token, METERS.succeeds, 1_000 * NAIRA)));

@@ -23,6 +23,7 @@ import { RateLimited } from '../limits/rate-limit.decorator';
 import { oneOf, toApiAmount } from '../wallets/money';
 import { IDEMPOTENT_REPLAY_HEADER } from '../wallets/wallets.controller';
 import { BillDto, BillPageDto, BillQueryDto, MeterDto, PayBillDto, ProviderListDto, ValidateMeterDto } from './bills.dto';
+import { CheckedMeters } from './checked-meters';
 
 const notFound = () => new ProblemError(404, BILLING_ERROR_CODES.billNotFound, 'Not Found', 'No such bill payment.');
 
@@ -34,7 +35,10 @@ const notFound = () => new ProblemError(404, BILLING_ERROR_CODES.billNotFound, '
 @ApiTags('bills')
 @Controller('bills')
 export class BillsController {
-  constructor(private readonly backends: BackendClients) {}
+  constructor(
+    private readonly backends: BackendClients,
+    private readonly checkedMeters: CheckedMeters,
+  ) {}
 
   @Get('providers')
   @ApiOperation({ summary: 'Electricity distribution companies', description: 'With their meter type, limits and fee; amounts in minor units.' })
@@ -60,7 +64,9 @@ export class BillsController {
   @ApiOkResponse({ type: MeterDto })
   @ApiProblems({ 400: 'BILLING.UNKNOWN_PROVIDER', 401: 'AUTH.UNAUTHENTICATED', 422: 'BILLING.METER_NOT_FOUND', 429: 'RATE_LIMITED' })
   async validateMeter(@Body() body: ValidateMeterDto, @ServiceCall() call: CallContext): Promise<MeterDto> {
-    return toMeterDto(await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber }, call));
+    const meter = await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber }, call);
+    this.checkedMeters.remember(meter);
+    return toMeterDto(meter);
   }
 
   @Post('pay')
@@ -87,12 +93,17 @@ export class BillsController {
     // result, or 409 for another body), whatever the meter check says: a replay must succeed while
     // the provider is down or after the meter was blocked. So a failed check is final only for a
     // reference the wallet has not seen; the wallet is asked that only then, keeping the common
-    // path (a meter that checks out) to two calls.
-    try {
-      await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber, amount: request.amount }, call);
-    } catch (refusal) {
-      const { payment: earlier } = await this.backends.wallet.call('FindPaymentByReference', { reference: body.reference }, call);
-      if (!earlier) throw refusal;
+    // path (a meter that checks out) to two calls, or to one when this gateway saw the meter check
+    // out lately and the amount is within its limits.
+    if (!this.checkedMeters.accepts(body.provider, body.meterNumber, BigInt(request.amount))) {
+      try {
+        this.checkedMeters.remember(
+          await this.backends.billing.call('ValidateMeter', { providerCode: body.provider, meterNumber: body.meterNumber, amount: request.amount }, call),
+        );
+      } catch (refusal) {
+        const { payment: earlier } = await this.backends.wallet.call('FindPaymentByReference', { reference: body.reference }, call);
+        if (!earlier) throw refusal;
+      }
     }
     const initiation = await this.backends.wallet.call('InitiatePayment', request, call);
     response.setHeader(IDEMPOTENT_REPLAY_HEADER, String(initiation.replayed));

@@ -104,4 +104,25 @@ export class GatewayEnv extends ServiceEnv {
   @Min(0)
   @Max(10)
   TRUSTED_PROXY_HOPS = 0;
+
+  /**
+   * How long a meter that checked out stays known to this gateway, so a payment to it skips the
+   * call to billing (a user validates, then pays; clients pay the same meter again). Only
+   * successes are kept, and a meter blocked meanwhile costs no money: billing's vend is refused by
+   * the provider and the payment reversed. 0 asks billing every time.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  METER_CHECK_CACHE_TTL_MS = 60_000;
+
+  /** Meters kept at most by METER_CHECK_CACHE_TTL_MS (least recently used out first); about 200 bytes each. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  METER_CHECK_CACHE_MAX_ENTRIES = 10_000;
 }
