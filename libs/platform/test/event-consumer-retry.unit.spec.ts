@@ -1,4 +1,4 @@
-import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../src/persistence/database-unavailable';
 import { retryDelayMs, Wakeup } from '../src/messaging/wakeup';
 
@@ -45,6 +45,7 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isDatabaseUnavailable({ driverError: { code: '53300', message: 'sorry, too many clients already' } })).toBe(true);
     expect(isDatabaseUnavailable(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isDatabaseUnavailable(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
     expect(isDatabaseUnavailable({ driverError: { code: '55000', message: 'database "bvs_wallet" is not currently accepting connections' } })).toBe(true);
   });
 

@@ -1,4 +1,4 @@
-import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 
 /** What pg-pool throws when no connection frees up within connectionTimeoutMillis. */
 const POOL_WAIT_TIMED_OUT = 'timeout exceeded when trying to connect';
@@ -9,9 +9,9 @@ const POOL_WAIT_TIMED_OUT = 'timeout exceeded when trying to connect';
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof Error && error.message === POOL_WAIT_TIMED_OUT) return true;
-  // TypeORM's answer to a statement (a COMMIT) on a connection the server already dropped: nothing
-  // was committed, so it is the connection's failure, not the work's.
-  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
+  // TypeORM's answers to a statement of a transaction (the next query, or the COMMIT) on a connection
+  // the server already dropped: nothing was committed, so it is the connection's failure, not the work's.
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const candidate = (error as { driverError?: unknown }).driverError ?? error;
   const code = (candidate as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
