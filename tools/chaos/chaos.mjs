@@ -18,7 +18,8 @@
 // the suite starts one and stops its services at the end (--keep leaves them running).
 //
 // Exits 1 if any fault loses or invents money, leaves a payment pending, parks a dead letter
-// without an alert, or leaves a client's reference without exactly one readable outcome; and 2
+// without an alert, answers a request with a server error other than 502/503/504 (which clients
+// send again), or leaves a client's reference without exactly one readable outcome; and 2
 // if a fault could not be injected or the system did not recover. Timings are reported, never
 // asserted. Only loopback addresses and this checkout's processes are touched.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -219,7 +220,14 @@ async function episode(faults, baseline) {
     replayedMessages: faults.reduce((sum, fault) => sum + (fault.replayed ?? 0), 0) || undefined,
     deadLettersParkedSinceStart: money.deadLettersParked,
     books: money.figures,
-    findings: money.findings,
+    // A fault may refuse a request only in a way its client can act on (503/504, sent again with the
+    // same reference); any other server error leaves the client not knowing what became of it.
+    findings: [
+      ...money.findings,
+      ...Object.entries(refused)
+        .filter(([key]) => /^\d+$/.test(key.slice(key.indexOf(' ') + 1)) && !isRetryable(Number(key.slice(key.indexOf(' ') + 1))))
+        .map(([key, count]) => `answered ${count} × ${key}: a server error the client cannot retry`),
+    ],
   };
   console.log(JSON.stringify(result));
   return result;
