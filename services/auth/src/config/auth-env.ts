@@ -40,4 +40,16 @@ export class AuthEnv extends BackendServiceEnv {
   @Min(10)
   @Max(15)
   BCRYPT_COST = 12;
+
+  /**
+   * bcrypt operations (registrations and logins) running or waiting at once; past it a request is
+   * refused at once with 503, to be sent again, rather than queued behind work that cannot finish
+   * before the caller's deadline. Each costs about a quarter of a second of one core at cost 12.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  MAX_PASSWORD_CHECKS_IN_FLIGHT = 32;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { MetricsRegistry } from '@bvs/platform';
+import { MetricsRegistry, ServiceError } from '@bvs/platform';
 import * as bcrypt from 'bcrypt';
 import { Counter } from 'prom-client';
 import { AuthEnv } from '../config/auth-env';
@@ -9,6 +9,10 @@ import { AuthEnv } from '../config/auth-env';
  * Every bcrypt operation of auth, at BCRYPT_COST, counted by kind. bcrypt is auth's main CPU cost,
  * and the count is also how the tests prove that a taken address and an unknown one cost the same
  * work as any other (one hash per registration, one comparison per login) without timing anything.
+ *
+ * At most MAX_PASSWORD_CHECKS_IN_FLIGHT run or wait at once: bcrypt runs on libuv's few threads, so
+ * a login storm would otherwise queue without end and every answer would come after its caller gave
+ * up. Past the bound a request is refused with 503 before any work, whatever the account.
  */
 @Injectable()
 export class PasswordHashing {
@@ -18,6 +22,7 @@ export class PasswordHashing {
    */
   private readonly decoyHash: Promise<string>;
   private readonly operations: Counter<'operation'>;
+  private inFlight = 0;
 
   constructor(
     private readonly env: AuthEnv,
@@ -33,14 +38,25 @@ export class PasswordHashing {
   }
 
   hash(password: string): Promise<string> {
-    this.operations.inc({ operation: 'hash' });
-    return bcrypt.hash(password, this.env.BCRYPT_COST);
+    return this.bounded('hash', () => bcrypt.hash(password, this.env.BCRYPT_COST));
   }
 
   /** Whether `password` matches `storedHash`; with no stored hash (no such account) it does the same work against the decoy and is false. */
   async verify(password: string, storedHash: string | undefined): Promise<boolean> {
-    this.operations.inc({ operation: 'verify' });
-    const matches = await bcrypt.compare(password, storedHash ?? (await this.decoyHash));
+    const matches = await this.bounded('verify', async () => bcrypt.compare(password, storedHash ?? (await this.decoyHash)));
     return matches && storedHash !== undefined;
+  }
+
+  private async bounded<T>(operation: 'hash' | 'verify', work: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= this.env.MAX_PASSWORD_CHECKS_IN_FLIGHT) {
+      throw new ServiceError('SERVICE.UNAVAILABLE', 503, 'Auth has more password checks waiting than it can run in time; try again shortly.');
+    }
+    this.inFlight += 1;
+    this.operations.inc({ operation });
+    try {
+      return await work();
+    } finally {
+      this.inFlight -= 1;
+    }
   }
 }
