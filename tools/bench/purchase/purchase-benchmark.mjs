@@ -1,6 +1,6 @@
 // Purchases at the machine's limit, through the public API of a running system
 // (bash deploy/local/up.sh, or REPLICAS=2 ...). Registers and funds users, sets the provider
-// simulator's latency, then pays at a fixed offered rate (open loop: a stall shows as latency and
+// simulator's latency, vacuums and analyzes the services' databases, then pays at a fixed offered rate (open loop: a stall shows as latency and
 // errors, it cannot slow the offer) or with C clients that each pay again as soon as they get an
 // answer (closed loop). Afterwards it waits for every accepted payment to settle and reports:
 // accepted/s and completed/s, pay -> 202 latency, 202 -> COMPLETED latency (from the wallet's own
@@ -77,6 +77,26 @@ const infra = Object.fromEntries(
 );
 const databaseUrl = (database) => `${infra.DATABASE_ADMIN_URL.replace(/\/[^/]*$/, '')}/${database}`;
 
+/**
+ * VACUUM (ANALYZE) of every service's database before the load. A machine's PostgreSQL may run
+ * with autovacuum off (this project's reference machine does), and then tables grown by earlier
+ * runs keep their dead rows and no statistics: plans and index scans drift from run to run. A
+ * deployed PostgreSQL (CloudNativePG) vacuums and analyzes on its own; this measures that state.
+ */
+async function vacuumServiceDatabases() {
+  const databases = [...new Set(Object.values(SERVICES).map((service) => service.database))].filter((database) => database && database !== '-');
+  for (const database of databases) {
+    const client = new pg.Client({ connectionString: databaseUrl(database) });
+    await client.connect();
+    try {
+      await client.query('VACUUM (ANALYZE)');
+    } finally {
+      await client.end();
+    }
+  }
+  console.error(`bench ${runId}: vacuumed and analyzed ${databases.join(', ')}`);
+}
+
 async function setProviderLatency(minMs, maxMs) {
   const token = readFileSync(join(ROOT, '.infra/provider-sim-admin-token'), 'utf8').trim();
   const response = await fetch(`http://127.0.0.1:${httpPortOf('provider-sim')}/admin/behaviour`, {
@@ -134,6 +154,7 @@ const paymentsPerUser = Math.ceil((expectedPayments * 1.2) / userCount);
 console.error(`bench ${runId}: ${mode} loop, ${mode === 'open' ? `${rate}/s offered` : `${clients} clients`}, ${seconds} s, ${userCount} user(s), provider ${latencyMinMs}-${latencyMaxMs} ms, ${gateways.length} gateway(s)`);
 await setProviderLatency(latencyMinMs, latencyMaxMs);
 const tokens = await inBatches(userCount, SETUP_CONCURRENCY, () => fundedUser(paymentsPerUser));
+await vacuumServiceDatabases();
 console.error(`bench ${runId}: ${tokens.length} user(s) funded; paying`);
 
 const processes = [

@@ -36,13 +36,19 @@ export class LedgerRepository {
     return (await this.lockPayments(manager, [transactionId])).get(transactionId) ?? null;
   }
 
-  /** `lockPayment` for several payments, keyed by transaction id; locked in id order, so two batches queue rather than deadlock. */
+  /**
+   * `lockPayment` for several payments, keyed by transaction id; locked in id order, so two batches
+   * queue rather than deadlock. Found by primary key alone and only then kept if a PAYMENT: with
+   * `type = 'PAYMENT'` in the WHERE clause, a planner whose statistics are stale (a table that grew
+   * since its last ANALYZE) combined the primary key with the partial index of payments and read
+   * every payment's index entry on each call (7.5 ms instead of 0.2, 38% of the wallet's SQL time
+   * at 200 purchases/s).
+   */
   async lockPayments(manager: EntityManager, transactionIds: readonly string[]): Promise<Map<string, StoredTransaction>> {
-    const rows: TransactionRow[] = await manager.query(
-      `SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions WHERE id = ANY($1::uuid[]) AND type = 'PAYMENT' ORDER BY id FOR UPDATE`,
-      [transactionIds],
-    );
-    return new Map(rows.map((row) => [row.id, toStoredTransaction(row)]));
+    const rows: TransactionRow[] = await manager.query(`SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+      transactionIds,
+    ]);
+    return new Map(rows.filter((row) => row.type === 'PAYMENT').map((row) => [row.id, toStoredTransaction(row)]));
   }
 
   async insertTransaction(manager: EntityManager, transaction: NewTransaction): Promise<StoredTransaction> {
