@@ -2,6 +2,7 @@
 // instances are running, and an API client that spreads calls over every gateway. Shared by the
 // measuring tools (tools/failover, tools/bench).
 import { existsSync, readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -49,29 +50,55 @@ export function httpPortOf(name, k = 0) {
 export function apiClient({ timeoutMs, startHint }) {
   const gateways = instancesOf('gateway').map((_, k) => `http://127.0.0.1:${httpPortOf('gateway', k)}/api`);
   if (gateways.length === 0) throw new Error(`no running gateway: start the system with ${startHint}`);
+  // node:http rather than fetch: the load generator shares the cores it measures, and fetch costs
+  // it several times the CPU per call. Connections are kept and reused, as a real client's are.
+  const agent = new Agent({ keepAlive: true });
   let next = 0;
   async function request(method, path, body, token) {
     const started = performance.now();
     const first = next++;
     for (let tried = 0; tried < gateways.length; tried += 1) {
       try {
-        const response = await fetch(`${gateways[(first + tried) % gateways.length]}${path}`, {
-          method,
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        const text = await response.text();
-        return { status: response.status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
+        const { status, text } = await send(agent, method, `${gateways[(first + tried) % gateways.length]}${path}`, body, token, timeoutMs);
+        return { status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
       } catch (error) {
-        if (error?.cause?.code === 'ECONNREFUSED') continue;
-        const status = error.name === 'TimeoutError' ? 'timeout' : `network ${error.cause?.code ?? error.message}`;
+        if (error?.code === 'ECONNREFUSED') continue;
+        const status = error?.code === 'TIMEOUT' ? 'timeout' : `network ${error?.code ?? error?.message}`;
         return { status, body: {}, ms: performance.now() - started };
       }
     }
     return { status: 'refused by every gateway', body: {}, ms: performance.now() - started };
   }
   return { gateways, request };
+}
+
+/** One HTTP call; rejects with code 'TIMEOUT' when the whole exchange takes longer than timeoutMs. */
+function send(agent, method, url, body, token, timeoutMs) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers = { ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  return new Promise((resolve, reject) => {
+    const call = httpRequest(url, { method, headers, agent }, (response) => {
+      const chunks = [];
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode, text: chunks.join('') });
+      });
+      response.on('error', fail);
+    });
+    const timer = setTimeout(() => {
+      const error = new Error(`no answer within ${timeoutMs} ms`);
+      error.code = 'TIMEOUT';
+      call.destroy(error);
+    }, timeoutMs);
+    function fail(error) {
+      clearTimeout(timer);
+      reject(error);
+    }
+    call.on('error', fail);
+    call.end(payload);
+  });
 }
 
 /** Longest wait for one funding to be credited: the processor's webhook normally lands within a second. */
