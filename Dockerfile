@@ -50,4 +50,7 @@ ENV SERVICE=${SERVICE}
 # No HEALTHCHECK: the gateway's health path differs from the others' (/api/health/...), and
 # compose and Kubernetes declare the right probe per service.
 # `exec` makes node PID 1, so SIGTERM reaches it and NestJS shuts down gracefully.
-CMD ["sh", "-c", "exec node dist/services/${SERVICE}/src/main.js"]
+# Memory sizing, as in deploy/local/up.sh (V8_HEAP_FLAGS): a young generation and old-generation growth
+# fitted to a service whose live heap is about 50 MiB.
+ENV MALLOC_ARENA_MAX=2
+CMD ["sh", "-c", "exec node --max-semi-space-size=16 --initial-old-space-size=64 --heap-growing-percent=50 dist/services/${SERVICE}/src/main.js"]

@@ -106,6 +106,18 @@ grpc_port_of() {
   awk -v name="$1" '$1 == name { print $3 }' "$ROOT/deploy/local/services.env"
 }
 
+# How each service's memory is sized, the same here, in the image (Dockerfile) and in Kubernetes
+# (deploy/k8s): on a large host V8 otherwise takes a 128 MiB young generation and lets the old one
+# grow to its first 256 MiB limit before collecting it, so an idle service held about 200 MiB and a
+# loaded one 400-550 MiB with a live heap near 50 MiB (docs/benchmarks.md, "Memory"). A 16 MiB
+# semi-space, a first old-generation limit of 64 MiB and a limit 50% above the live heap after each
+# full collection keep every service under 250 MiB at the machine's limit. Not in NODE_OPTIONS,
+# which refuses --heap-growing-percent. No --enable-source-maps either: it parses the source map
+# of every dependency that ships one and keeps it: 10-45 MiB a process at idle.
+V8_HEAP_FLAGS="--max-semi-space-size=16 --initial-old-space-size=64 --heap-growing-percent=50"
+# glibc gives each thread that allocates its own arena; two are enough for Node's few threads.
+MALLOC_ARENA_MAX=2
+
 start_service() {
   local instance="$1" name="$2" port="$3" grpc_port="$4" database="$5" metrics_port="$6"
   local pid_file="$RUN_DIR/$instance.pid" log="$LOG_DIR/$instance.log"
@@ -143,7 +155,8 @@ start_service() {
         BILLING_GRPC_TARGET="$(grpc_target "$(grpc_port_of billing)")")
       ;;
   esac
-  env "${env[@]}" setsid nohup node --enable-source-maps "$ROOT/dist/services/$name/src/main.js" >>"$log" 2>&1 </dev/null &
+  # V8_HEAP_FLAGS and MALLOC_ARENA_MAX: see where they are set, above start_service.
+  env "${env[@]}" MALLOC_ARENA_MAX="$MALLOC_ARENA_MAX" setsid nohup node $V8_HEAP_FLAGS "$ROOT/dist/services/$name/src/main.js" >>"$log" 2>&1 </dev/null &
   echo $! >"$pid_file"
 }
 
