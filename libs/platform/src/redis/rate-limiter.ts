@@ -13,6 +13,10 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {count, ttl}
 `;
 
+/** The client's name for HIT_SCRIPT once defined on it (ioredis `defineCommand`). */
+const HIT_COMMAND = 'bvsRateLimitHit';
+type RedisWithHit = Redis & { [HIT_COMMAND](key: string, windowMs: string): Promise<[number, number]> };
+
 export interface RateLimitDecision {
   readonly allowed: boolean;
   /** When the window ends; what a refused client is told to wait (Retry-After). */
@@ -29,7 +33,11 @@ export class RateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly namespace: string,
-  ) {}
+  ) {
+    // A defined command is sent as EVALSHA (falling back to EVAL once after a Redis restart), so
+    // each hit carries a 40-character digest instead of the script, which Redis would hash again.
+    if (!(HIT_COMMAND in redis)) redis.defineCommand(HIT_COMMAND, { numberOfKeys: 1, lua: HIT_SCRIPT });
+  }
 
   private keyOf(key: string): string {
     return `${this.namespace}rate:${key}`;
@@ -60,7 +68,7 @@ export class RateLimiter {
 
   async count(key: string, windowMs: number): Promise<{ hits: number; remainingMs: number }> {
     try {
-      const [hits, remainingMs] = (await this.redis.eval(HIT_SCRIPT, 1, this.keyOf(key), String(windowMs))) as [number, number];
+      const [hits, remainingMs] = await (this.redis as RedisWithHit)[HIT_COMMAND](this.keyOf(key), String(windowMs));
       return { hits, remainingMs };
     } catch (error) {
       throw new RedisUnavailableError('count a rate limit', { cause: error });
