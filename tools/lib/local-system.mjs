@@ -47,12 +47,17 @@ export function httpPortOf(name, k = 0) {
  * sent again. Answers { status, body, ms }; status is the HTTP status, 'timeout', 'network <code>',
  * or 'refused by every gateway'.
  */
+/** How long the API client keeps an unused connection: under the gateway's 5 s keep-alive timeout. */
+const IDLE_CONNECTION_MS = 4_000;
+
 export function apiClient({ timeoutMs, startHint }) {
   const gateways = instancesOf('gateway').map((_, k) => `http://127.0.0.1:${httpPortOf('gateway', k)}/api`);
   if (gateways.length === 0) throw new Error(`no running gateway: start the system with ${startHint}`);
   // node:http rather than fetch: the load generator shares the cores it measures, and fetch costs
-  // it several times the CPU per call. Connections are kept and reused, as a real client's are.
-  const agent = new Agent({ keepAlive: true });
+  // it several times the CPU per call. Connections are kept and reused, as a real client's are;
+  // an idle one is closed before the gateway's own keep-alive timeout (Node's 5 s) would close it,
+  // so a call never races the server's close of the connection it picked.
+  const agent = new Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
   let next = 0;
   async function request(method, path, body, token) {
     const started = performance.now();
