@@ -18,6 +18,7 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { GatewayEnv } from './config/gateway-env';
 import { ServicesHealthController } from './health/services-health.controller';
 import { jsonBodyMiddleware } from './http/json-body.middleware';
+import { RequestAdmission, requestAdmissionMiddleware } from './http/request-admission';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
 import { BillsController } from './bills/bills.controller';
@@ -72,7 +73,9 @@ export class AppModule implements NestModule, OnApplicationShutdown {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(jsonBodyMiddleware(this.env.BODY_LIMIT_BYTES)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer
+      .apply(requestAdmissionMiddleware(new RequestAdmission(this.env.MAX_REQUESTS_IN_FLIGHT)), jsonBodyMiddleware(this.env.BODY_LIMIT_BYTES))
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
   async onApplicationShutdown(): Promise<void> {

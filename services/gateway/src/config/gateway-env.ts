@@ -125,4 +125,16 @@ export class GatewayEnv extends ServiceEnv {
   @Min(1)
   @Max(1_000_000)
   METER_CHECK_CACHE_MAX_ENTRIES = 10_000;
+
+  /**
+   * Requests this gateway works on at once (probes aside); past it a request is answered 503
+   * SERVICE.UNAVAILABLE at once instead of queueing behind the others. The default is about five
+   * seconds of a saturated 2-core machine's intake (docs/benchmarks.md).
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_REQUESTS_IN_FLIGHT = 1_024;
 }

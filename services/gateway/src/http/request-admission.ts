@@ -1,0 +1,54 @@
+import { HttpStatus } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { ProblemError } from './problem-error';
+import { writeProblem } from './problem-details.filter';
+
+/** Probes must answer whatever the load: a liveness probe refused for load would restart a busy gateway. */
+const EXEMPT_PATH = /^\/api\/health\//;
+
+/**
+ * The requests this gateway works on at once, bounded. When the machine is out of CPU, an
+ * unbounded number of requests in flight is a queue whose wait grows until every client times out
+ * (docs/benchmarks.md, runs that fell over at 200/s offered); past the bound a request is refused
+ * at once with a 503 the client retries, which costs a fraction of the work of serving it.
+ */
+export class RequestAdmission {
+  private inFlight = 0;
+
+  constructor(readonly maxInFlight: number) {}
+
+  /** True when the request may go on; it must then be released exactly once. */
+  tryAdmit(): boolean {
+    if (this.inFlight >= this.maxInFlight) return false;
+    this.inFlight += 1;
+    return true;
+  }
+
+  release(): void {
+    this.inFlight -= 1;
+  }
+}
+
+/** Route middleware (after the request logger, so refusals are logged like any other answer). */
+export function requestAdmissionMiddleware(admission: RequestAdmission) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if (EXEMPT_PATH.test(request.originalUrl)) return next();
+    if (!admission.tryAdmit()) {
+      writeProblem(response, overloaded(admission.maxInFlight), request);
+      return;
+    }
+    // 'close' follows every response, answered or abandoned by the client, exactly once.
+    response.once('close', () => admission.release());
+    next();
+  };
+}
+
+function overloaded(maxInFlight: number): ProblemError {
+  return new ProblemError(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'SERVICE.UNAVAILABLE',
+    'Service Unavailable',
+    `The gateway is working on its limit of ${maxInFlight} requests. Try again shortly; nothing was done.`,
+    { 'Retry-After': '1' },
+  );
+}

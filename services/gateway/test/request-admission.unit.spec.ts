@@ -1,0 +1,86 @@
+import express from 'express';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RequestAdmission, requestAdmissionMiddleware } from '../src/http/request-admission';
+
+/**
+ * A real HTTP server with the admission middleware in front of a route that answers only when the
+ * test says so, so "a request in flight" is a fact the test controls, not a race against a timer.
+ */
+async function gatewayAdmitting(maxInFlight: number) {
+  const held: { answer: () => void; closed: Promise<unknown> }[] = [];
+  const arrivals: (() => void)[] = [];
+  const app = express();
+  app.use(requestAdmissionMiddleware(new RequestAdmission(maxInFlight)));
+  app.get('/api/health/live', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/api/held', (_request, response) => {
+    held.push({ answer: () => response.json({ answered: true }), closed: once(response, 'close') });
+    arrivals.shift()?.();
+  });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    held,
+    /** Sends GET /api/held and resolves once the route holds it; its answer is awaited separately. */
+    async holdOne(signal?: AbortSignal): Promise<{ readonly response: Promise<Response> }> {
+      const arrived = new Promise<void>((resolve) => arrivals.push(resolve));
+      const response = fetch(`${base}/api/held`, { signal });
+      await arrived;
+      return { response };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('the gateway bounds the requests it works on at once', () => {
+  let gateway: Awaited<ReturnType<typeof gatewayAdmitting>>;
+  beforeEach(async () => {
+    gateway = await gatewayAdmitting(1);
+  });
+  afterEach(async () => {
+    await gateway.close();
+  });
+
+  it('given its one place taken, when another request comes, then it is refused at once with a retryable 503, and admitted once the place is free', async () => {
+    const first = await gateway.holdOne();
+
+    const refused = await fetch(`${gateway.base}/api/held`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(await refused.json()).toMatchObject({ status: 503, code: 'SERVICE.UNAVAILABLE', instance: '/api/held' });
+
+    gateway.held[0]!.answer();
+    expect((await first.response).status).toBe(200);
+    const next = await gateway.holdOne();
+    gateway.held[1]!.answer();
+    expect((await next.response).status).toBe(200);
+  });
+
+  it('given its one place taken, when a probe comes, then it is answered', async () => {
+    const first = await gateway.holdOne();
+
+    const probe = await fetch(`${gateway.base}/api/health/live`);
+    expect(probe.status).toBe(200);
+
+    gateway.held[0]!.answer();
+    await first.response;
+  });
+
+  it('given a client that gave up on its request, when the next one comes, then the place it held is free again', async () => {
+    const abandon = new AbortController();
+    const first = await gateway.holdOne(abandon.signal);
+    abandon.abort();
+    await expect(first.response).rejects.toThrow();
+    await gateway.held[0]!.closed;
+
+    const next = await gateway.holdOne();
+    gateway.held[1]!.answer();
+    expect((await next.response).status).toBe(200);
+  });
+});
