@@ -113,7 +113,7 @@ grpc_port_of() {
 # semi-space, a first old-generation limit of 64 MiB and a limit 50% above the live heap after each
 # full collection keep every service under 250 MiB at the machine's limit. Not in NODE_OPTIONS,
 # which refuses --heap-growing-percent. No --enable-source-maps either: it parses the source map
-# of every dependency that ships one and keeps it: 10-45 MiB a process at idle.
+# of every dependency that ships one and keeps it: 10-47 MiB a process at idle.
 V8_HEAP_FLAGS="--max-semi-space-size=16 --initial-old-space-size=64 --heap-growing-percent=50"
 # glibc gives each thread that allocates its own arena; two are enough for Node's few threads.
 MALLOC_ARENA_MAX=2

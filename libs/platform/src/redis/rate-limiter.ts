@@ -34,8 +34,9 @@ export class RateLimiter {
     private readonly redis: Redis,
     private readonly namespace: string,
   ) {
-    // A defined command is sent as EVALSHA (falling back to EVAL once after a Redis restart), so
-    // each hit carries a 40-character digest instead of the script, which Redis would hash again.
+    // A defined command is sent as EVALSHA (as EVAL on a connection's first use, and again after a
+    // NOSCRIPT when Redis restarted), so each hit carries a 40-character digest instead of the
+    // script, which Redis would hash again.
     if (!(HIT_COMMAND in redis)) redis.defineCommand(HIT_COMMAND, { numberOfKeys: 1, lua: HIT_SCRIPT });
   }
 
