@@ -14,6 +14,7 @@ export * from './schema-registry';
 export * from './messaging';
 export * from './metrics';
 export * from './redis';
+export * from './admission';
 export * from './alerts';
 export * from './scheduling';
 // Not the SDK itself (its entry point is @bvs/platform/tracing): only what code that is traced needs.

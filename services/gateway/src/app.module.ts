@@ -5,20 +5,23 @@ import {
   accessTokenSettingsOf,
   AccessTokenVerifier,
   HealthModule,
+  InFlightLimit,
   loggingModule,
   MetricsModule,
+  MetricsRegistry,
   RateLimiter,
   RedisReadinessCheck,
   SessionRevocations,
 } from '@bvs/platform';
 import type Redis from 'ioredis';
+import { Counter, Gauge } from 'prom-client';
 import { BackendClients, BACKENDS } from './backends/backend-clients';
 import { BackendReadinessCheck } from './health/backend-readiness.check';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { GatewayEnv } from './config/gateway-env';
 import { ServicesHealthController } from './health/services-health.controller';
 import { jsonBodyMiddleware } from './http/json-body.middleware';
-import { RequestAdmission, requestAdmissionMiddleware } from './http/request-admission';
+import { requestAdmissionMiddleware } from './http/request-admission';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { strictValidationPipe } from './http/validation';
 import { BillsController } from './bills/bills.controller';
@@ -37,6 +40,7 @@ export class AppModule implements NestModule, OnApplicationShutdown {
   constructor(
     private readonly env: GatewayEnv,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly metrics: MetricsRegistry,
   ) {}
 
   /** `redis` holds the limits' counters and the revoked sessions, shared with every replica and auth. */
@@ -73,8 +77,25 @@ export class AppModule implements NestModule, OnApplicationShutdown {
   }
 
   configure(consumer: MiddlewareConsumer): void {
+    const admission = new InFlightLimit(this.env.MAX_REQUESTS_IN_FLIGHT);
+    new Gauge({
+      name: 'bvs_gateway_requests_in_flight',
+      help: 'Requests this gateway is working on (probes left out), against its MAX_REQUESTS_IN_FLIGHT',
+      registers: [this.metrics],
+      collect() {
+        this.set(admission.inFlight);
+      },
+    });
+    const refused = new Counter({
+      name: 'bvs_gateway_requests_refused_total',
+      help: 'Requests answered 503 at once because MAX_REQUESTS_IN_FLIGHT were in flight; nothing was done for them',
+      registers: [this.metrics],
+    });
     consumer
-      .apply(requestAdmissionMiddleware(new RequestAdmission(this.env.MAX_REQUESTS_IN_FLIGHT)), jsonBodyMiddleware(this.env.BODY_LIMIT_BYTES))
+      .apply(
+        requestAdmissionMiddleware(admission, () => refused.inc()),
+        jsonBodyMiddleware(this.env.BODY_LIMIT_BYTES),
+      )
       .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 

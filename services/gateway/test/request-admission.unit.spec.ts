@@ -2,7 +2,8 @@ import express from 'express';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RequestAdmission, requestAdmissionMiddleware } from '../src/http/request-admission';
+import { InFlightLimit } from '@bvs/platform';
+import { requestAdmissionMiddleware } from '../src/http/request-admission';
 
 /**
  * A real HTTP server with the admission middleware in front of a route that answers only when the
@@ -11,8 +12,9 @@ import { RequestAdmission, requestAdmissionMiddleware } from '../src/http/reques
 async function gatewayAdmitting(maxInFlight: number) {
   const held: { answer: () => void; closed: Promise<unknown> }[] = [];
   const arrivals: (() => void)[] = [];
+  const refusals = { count: 0 };
   const app = express();
-  app.use(requestAdmissionMiddleware(new RequestAdmission(maxInFlight)));
+  app.use(requestAdmissionMiddleware(new InFlightLimit(maxInFlight), () => (refusals.count += 1)));
   app.get('/api/health/live', (_request, response) => {
     response.json({ status: 'ok' });
   });
@@ -26,6 +28,7 @@ async function gatewayAdmitting(maxInFlight: number) {
   return {
     base,
     held,
+    refusals,
     /** Sends GET /api/held and resolves once the route holds it; its answer is awaited separately. */
     async holdOne(signal?: AbortSignal): Promise<{ readonly response: Promise<Response> }> {
       const arrived = new Promise<void>((resolve) => arrivals.push(resolve));
@@ -54,6 +57,7 @@ describe('the gateway bounds the requests it works on at once', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(await refused.json()).toMatchObject({ status: 503, code: 'SERVICE.UNAVAILABLE', instance: '/api/held' });
+    expect(gateway.refusals.count).toBe(1);
 
     gateway.held[0]!.answer();
     expect((await first.response).status).toBe(200);
@@ -67,6 +71,7 @@ describe('the gateway bounds the requests it works on at once', () => {
 
     const probe = await fetch(`${gateway.base}/api/health/live`);
     expect(probe.status).toBe(200);
+    expect(gateway.refusals.count).toBe(0);
 
     gateway.held[0]!.answer();
     await first.response;

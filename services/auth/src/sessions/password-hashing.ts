@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { MetricsRegistry, ServiceError } from '@bvs/platform';
+import { InFlightLimit, MetricsRegistry, ServiceError } from '@bvs/platform';
 import * as bcrypt from 'bcrypt';
 import { Counter } from 'prom-client';
 import { AuthEnv } from '../config/auth-env';
@@ -22,13 +22,14 @@ export class PasswordHashing {
    */
   private readonly decoyHash: Promise<string>;
   private readonly operations: Counter<'operation'>;
-  private inFlight = 0;
+  private readonly checks: InFlightLimit;
 
   constructor(
     private readonly env: AuthEnv,
     metrics: MetricsRegistry,
   ) {
     this.decoyHash = bcrypt.hash(randomUUID(), env.BCRYPT_COST);
+    this.checks = new InFlightLimit(env.MAX_PASSWORD_CHECKS_IN_FLIGHT);
     this.operations = new Counter({
       name: 'bvs_auth_password_hashing_operations_total',
       help: 'bcrypt operations at BCRYPT_COST by kind: hash (each registration) and verify (each login)',
@@ -48,15 +49,14 @@ export class PasswordHashing {
   }
 
   private async bounded<T>(operation: 'hash' | 'verify', work: () => Promise<T>): Promise<T> {
-    if (this.inFlight >= this.env.MAX_PASSWORD_CHECKS_IN_FLIGHT) {
+    if (!this.checks.tryAcquire()) {
       throw new ServiceError('SERVICE.UNAVAILABLE', 503, 'Auth has more password checks waiting than it can run in time; try again shortly.');
     }
-    this.inFlight += 1;
     this.operations.inc({ operation });
     try {
       return await work();
     } finally {
-      this.inFlight -= 1;
+      this.checks.release();
     }
   }
 }

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { InFlightLimit } from '@bvs/platform';
 import type { NextFunction, Request, Response } from 'express';
 import { ProblemError } from './problem-error';
 import { writeProblem } from './problem-details.filter';
@@ -7,34 +8,20 @@ import { writeProblem } from './problem-details.filter';
 const EXEMPT_PATH = /^\/api\/health\//;
 
 /**
- * The requests this gateway works on at once, bounded. When the machine is out of CPU, an
- * unbounded number of requests in flight is a queue whose wait grows until every client times out
+ * Bounds the requests this gateway works on at once. When the machine is out of CPU, an unbounded
+ * number of requests in flight is a queue whose wait grows until every client times out
  * (docs/benchmarks.md, runs that fell over at 200/s offered); past the bound a request is refused
  * at once with a 503 the client retries, which costs a fraction of the work of serving it.
+ *
+ * Route middleware, after the request logger, so refusals are logged like any other answer;
+ * `onRefused` is told of each one (the gateway counts them for its metrics).
  */
-export class RequestAdmission {
-  private inFlight = 0;
-
-  constructor(readonly maxInFlight: number) {}
-
-  /** True when the request may go on; it must then be released exactly once. */
-  tryAdmit(): boolean {
-    if (this.inFlight >= this.maxInFlight) return false;
-    this.inFlight += 1;
-    return true;
-  }
-
-  release(): void {
-    this.inFlight -= 1;
-  }
-}
-
-/** Route middleware (after the request logger, so refusals are logged like any other answer). */
-export function requestAdmissionMiddleware(admission: RequestAdmission) {
+export function requestAdmissionMiddleware(admission: InFlightLimit, onRefused: () => void = () => undefined) {
   return (request: Request, response: Response, next: NextFunction): void => {
     if (EXEMPT_PATH.test(request.originalUrl)) return next();
-    if (!admission.tryAdmit()) {
-      writeProblem(response, overloaded(admission.maxInFlight), request);
+    if (!admission.tryAcquire()) {
+      onRefused();
+      writeProblem(response, overloaded(admission.limit), request);
       return;
     }
     // 'close' follows every response, answered or abandoned by the client, exactly once.
