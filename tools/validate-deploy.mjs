@@ -20,6 +20,9 @@
 //   - metrics stay on the management port (ADR 0010): compose publishes no service's METRICS_PORT;
 //     every Deployment Prometheus scrapes names a `metrics` container port, its annotation points
 //     at it and its ConfigMap's METRICS_PORT matches; no Service of ours routes to that port.
+//   - every place that starts a service (the Dockerfile, compose, each rendered Deployment) gives
+//     node the same heap flags and MALLOC_ARENA_MAX as deploy/local/up.sh, where they were
+//     measured (tools/deploy/node-settings-checks.mjs).
 // Run: npm run validate:deploy [REPOSITORY] (Node 24: it imports the contracts' TypeScript
 // directly). REPOSITORY defaults to this one; the test points it at a copy with seeded mistakes.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -31,6 +34,7 @@ import { parseAllDocuments } from 'yaml';
 import { ALL_EVENT_TOPICS, deadLetterTopicOf } from '../libs/contracts/src/topics.ts';
 import { crossObjectProblems } from './deploy/cross-object-checks.mjs';
 import { findRenderer, RendererMissingError } from './deploy/kustomize-renderer.mjs';
+import { composeNodeFlagProblems, dockerfileProblems, referenceNodeSettings, renderedNodeSettingProblems } from './deploy/node-settings-checks.mjs';
 import { StrictSchemas } from './deploy/strict-schemas.mjs';
 
 const toolsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -196,7 +200,20 @@ function renderError(error) {
   return /"command failed" err="(.*)"$/s.exec(text)?.[1] ?? text;
 }
 
-function checkRenders(renderer, schemas, externalSecrets) {
+/** up.sh's node settings, and the image's and compose's against them; undefined when up.sh sets none. */
+function checkNodeSettings(compose) {
+  const upSh = join(root, 'deploy/local/up.sh');
+  const reference = referenceNodeSettings(readFileSync(upSh, 'utf8'));
+  if (reference.problem) {
+    fileProblem(upSh, reference.problem);
+    return undefined;
+  }
+  for (const message of dockerfileProblems(readFileSync(join(root, 'Dockerfile'), 'utf8'), reference.settings)) problem('Dockerfile', message);
+  for (const message of composeNodeFlagProblems(compose, reference.settings)) problem('docker-compose.yml', message);
+  return reference.settings;
+}
+
+function checkRenders(renderer, schemas, externalSecrets, nodeSettings) {
   const usedExternalSecrets = new Set();
   let everyRender = true;
   for (const dir of renderTargets()) {
@@ -216,6 +233,7 @@ function checkRenders(renderer, schemas, externalSecrets) {
     for (const name of crossChecked.usedExternalSecrets) usedExternalSecrets.add(name);
     checkKafkaContract(where, objects);
     checkMetricsStayInside(where, objects);
+    if (nodeSettings) for (const message of renderedNodeSettingProblems(objects, nodeSettings)) problem(where, message);
   }
   // A template no render reads documents a Secret nobody needs, and hides a misspelt reference.
   // Unknowable while a render is missing.
@@ -240,8 +258,9 @@ try {
   process.exit(2);
 }
 const schemas = new StrictSchemas(join(k8sDir, 'schemas'));
-checkComposeMetricsStayInside(checkCompose());
-checkRenders(renderer, schemas, readExternalSecrets(schemas));
+const compose = checkCompose();
+checkComposeMetricsStayInside(compose);
+checkRenders(renderer, schemas, readExternalSecrets(schemas), checkNodeSettings(compose));
 checkExamples(schemas);
 if (problems.size > 0) {
   const lines = [...problems].map(([message, places]) => `${[...places].join(', ')}: ${message}`);

@@ -19,6 +19,8 @@ function copyOfDeployTree(): string {
   cpSync(path.join(ROOT, 'deploy/k8s'), path.join(copy, 'deploy/k8s'), { recursive: true });
   cpSync(path.join(ROOT, 'deploy/kafka'), path.join(copy, 'deploy/kafka'), { recursive: true });
   cpSync(path.join(ROOT, 'docker-compose.yml'), path.join(copy, 'docker-compose.yml'));
+  cpSync(path.join(ROOT, 'deploy/local/up.sh'), path.join(copy, 'deploy/local/up.sh'));
+  cpSync(path.join(ROOT, 'Dockerfile'), path.join(copy, 'Dockerfile'));
   return copy;
 }
 
@@ -53,6 +55,11 @@ describe('npm run validate:deploy on a copy of deploy/', () => {
     edit(seededCopy, 'deploy/k8s/overlays/prod/patches/postgres.yaml', '  instances: 3', '  instance: 3');
     edit(seededCopy, 'deploy/k8s/base/wallet/service.yaml', '  selector:\n    app.kubernetes.io/name: wallet', '  selector:\n    app.kubernetes.io/name: walet');
     rmSync(path.join(seededCopy, 'deploy/k8s/secret-templates/provider.yaml'));
+    // The heap flags measured in up.sh, changed there and in the image only: compose and every
+    // Deployment now differ from the reference; the image's arena bound is changed on its own.
+    edit(seededCopy, 'deploy/local/up.sh', 'V8_HEAP_FLAGS="--max-semi-space-size=16 ', 'V8_HEAP_FLAGS="--max-semi-space-size=32 ');
+    edit(seededCopy, 'Dockerfile', 'exec node --max-semi-space-size=16 ', 'exec node --max-semi-space-size=32 ');
+    edit(seededCopy, 'Dockerfile', 'ENV MALLOC_ARENA_MAX=2', 'ENV MALLOC_ARENA_MAX=8');
     edit(seededCopy, 'deploy/k8s/base/network-policies/redis.yaml', 'bvs.io/redis-client: "true"\n      ports', 'bvs.io/redis-clients: "true"\n      ports');
     clean = validate(cleanCopy);
     seeded = validate(seededCopy);
@@ -84,6 +91,11 @@ describe('npm run validate:deploy on a copy of deploy/', () => {
       expect(outcome.output).toContain('Service wallet: selector {"app.kubernetes.io/name":"walet"} matches no pod of any workload');
       expect(outcome.output).toContain('Deployment billing: reads Secret bvs-provider (envFrom of container billing), which is neither in this render nor a template');
       expect(outcome.output).toContain('NetworkPolicy redis: peer podSelector {"bvs.io/redis-clients":"true"} matches no pod of any workload');
+      const reference = 'not deploy/local/up.sh\'s "--max-semi-space-size=32 --initial-old-space-size=64 --heap-growing-percent=50"';
+      expect(outcome.output).toContain(`docker-compose.yml: service gateway starts node with flags "--max-semi-space-size=16 --initial-old-space-size=64 --heap-growing-percent=50", ${reference}`);
+      expect(outcome.output).toContain(`deploy/k8s/base, deploy/k8s/overlays/dev, deploy/k8s/overlays/prod: Deployment wallet (container wallet) starts node with flags "--max-semi-space-size=16 --initial-old-space-size=64 --heap-growing-percent=50", ${reference}`);
+      expect(outcome.output).toContain('Dockerfile: ENV MALLOC_ARENA_MAX is "8", not deploy/local/up.sh\'s "2"');
+      expect(outcome.output).not.toContain('Dockerfile: CMD');
     },
     RUN_TIMEOUT_MS,
   );
