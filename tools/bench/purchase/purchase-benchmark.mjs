@@ -8,8 +8,7 @@
 // errors by status, each process's peak RSS and CPU, the ledger audit, and the same figures as
 // ratios of the limits beside us (pgbench of the wallet's initiation SQL, a raw Kafka round trip).
 //
-//   npm run bench:purchase -- [--mode open|closed] [--rate 200] [--clients 50] [--seconds 60]
-//        [--users 200] [--hot] [--provider-latency 50 | 500-2000] [--amount 100000] [--no-limits]
+//   npm run bench:purchase -- --help    (the options, below in USAGE)
 //
 // Run the system with AUTH_RATE_LIMIT=10000 USER_RATE_LIMIT=1000000 (registering is limited per address,
 // and paying per user; --hot pays hundreds a second as one user).
@@ -41,7 +40,13 @@ const FUNDING_LIMIT_MINOR = 100_000_000;
 const PROVIDER = 'ikeja-electric-prepaid';
 const SUCCEEDING_METER = '1111111111111';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:purchase -- [--mode open|closed] [--rate 200] [--clients 50] [--seconds 60]
+       [--users 200] [--hot] [--provider-latency 50 | 500-2000] [--amount 100000] [--no-limits]
+against a system started with AUTH_RATE_LIMIT=10000 USER_RATE_LIMIT=1000000 bash deploy/local/up.sh
+(docs/benchmarks.md says what each figure means)
+`;
+
+const { values } = parseArgsOrExplain({
   options: {
     mode: { type: 'string', default: 'open' },
     rate: { type: 'string', default: '200' },
@@ -52,8 +57,13 @@ const { values } = parseArgs({
     'provider-latency': { type: 'string', default: '50' },
     amount: { type: 'string', default: '100000' },
     'no-limits': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const mode = values.mode;
 if (!['open', 'closed'].includes(mode)) throw new Error('--mode must be open or closed');
 const rate = Math.min(Number(values.rate), MAX_RATE);
@@ -83,6 +93,16 @@ const databaseUrl = (database) => `${infra.DATABASE_ADMIN_URL.replace(/\/[^/]*$/
  * runs keep their dead rows and no statistics: plans and index scans drift from run to run. A
  * deployed PostgreSQL (CloudNativePG) vacuums and analyzes on its own; this measures that state.
  */
+/** The options, or the usage on stderr and exit status 64 when they cannot be read. */
+function parseArgsOrExplain(config) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    process.stderr.write(`${error.message}\n${USAGE}`);
+    process.exit(64);
+  }
+}
+
 async function vacuumServiceDatabases() {
   const databases = [...new Set(Object.values(SERVICES).map((service) => service.database))].filter((database) => database && database !== '-');
   for (const database of databases) {
