@@ -87,12 +87,6 @@ const infra = Object.fromEntries(
 );
 const databaseUrl = (database) => `${infra.DATABASE_ADMIN_URL.replace(/\/[^/]*$/, '')}/${database}`;
 
-/**
- * VACUUM (ANALYZE) of every service's database before the load. A machine's PostgreSQL may run
- * with autovacuum off (this project's reference machine does), and then tables grown by earlier
- * runs keep their dead rows and no statistics: plans and index scans drift from run to run. A
- * deployed PostgreSQL (CloudNativePG) vacuums and analyzes on its own; this measures that state.
- */
 /** The options, or the usage on stderr and exit status 64 when they cannot be read. */
 function parseArgsOrExplain(config) {
   try {
@@ -103,6 +97,12 @@ function parseArgsOrExplain(config) {
   }
 }
 
+/**
+ * VACUUM (ANALYZE) of every service's database before the load. A machine's PostgreSQL may run
+ * with autovacuum off (this project's reference machine does), and then tables grown by earlier
+ * runs keep their dead rows and no statistics: plans and index scans drift from run to run. A
+ * deployed PostgreSQL (CloudNativePG) vacuums and analyzes on its own; this measures that state.
+ */
 async function vacuumServiceDatabases() {
   const databases = [...new Set(Object.values(SERVICES).map((service) => service.database))].filter((database) => database && database !== '-');
   for (const database of databases) {

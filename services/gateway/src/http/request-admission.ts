@@ -16,7 +16,7 @@ const EXEMPT_PATH = /^\/api\/health\//;
  * Route middleware, after the request logger, so refusals are logged like any other answer;
  * `onRefused` is told of each one (the gateway counts them for its metrics).
  */
-export function requestAdmissionMiddleware(admission: InFlightLimit, onRefused: () => void = () => undefined) {
+export function requestAdmissionMiddleware(admission: InFlightLimit, onRefused: () => void) {
   return (request: Request, response: Response, next: NextFunction): void => {
     if (EXEMPT_PATH.test(request.originalUrl)) return next();
     if (!admission.tryAcquire()) {
