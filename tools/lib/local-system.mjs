@@ -40,6 +40,9 @@ export function httpPortOf(name, k = 0) {
   return SERVICES[name].http + 100 * k;
 }
 
+/** How long the API client keeps an unused connection: under the gateway's 5 s keep-alive timeout. */
+const IDLE_CONNECTION_MS = 4_000;
+
 /**
  * A client of the public API that sends each call to the next running gateway, as a layer-4
  * balancer in front of them would. Like such a balancer, it sends a call whose connection was
@@ -47,9 +50,6 @@ export function httpPortOf(name, k = 0) {
  * sent again. Answers { status, body, ms }; status is the HTTP status, 'timeout', 'network <code>',
  * or 'refused by every gateway'.
  */
-/** How long the API client keeps an unused connection: under the gateway's 5 s keep-alive timeout. */
-const IDLE_CONNECTION_MS = 4_000;
-
 export function apiClient({ timeoutMs, startHint }) {
   const gateways = instancesOf('gateway').map((_, k) => `http://127.0.0.1:${httpPortOf('gateway', k)}/api`);
   if (gateways.length === 0) throw new Error(`no running gateway: start the system with ${startHint}`);
