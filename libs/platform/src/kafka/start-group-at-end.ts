@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { retryRetriableKafkaErrors } from './retry-retriable';
 
 /**
  * Commits the topics' current end offsets for `groupId`, so that the group, once it joins, reads
@@ -12,12 +13,12 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: rea
   try {
     for (const topic of topics) {
       if (options.onlyWhereUncommitted) {
-        const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const committed = await retryRetriableKafkaErrors(() => admin.fetchOffsets({ groupId, topics: [topic] }));
         if (committed.some(({ partitions }) => partitions.some(({ offset }) => offset !== '-1'))) continue;
       }
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await retryRetriableKafkaErrors(() => admin.fetchTopicOffsets(topic));
       try {
-        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+        await retryRetriableKafkaErrors(() => admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) }));
       } catch (error) {
         // Another instance of the service started the group a moment ago: it set every topic's
         // offsets before joining, so there is nothing left to set (instances start together).

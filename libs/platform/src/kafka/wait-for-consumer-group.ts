@@ -1,4 +1,5 @@
 import { Kafka } from 'kafkajs';
+import { retryRetriableKafkaErrors } from './retry-retriable';
 
 const POLL_MS = 200;
 
@@ -13,7 +14,7 @@ export async function waitForConsumerGroup(kafka: Kafka, groupId: string, timeou
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { groups } = await admin.describeGroups([groupId]);
+      const { groups } = await retryRetriableKafkaErrors(() => admin.describeGroups([groupId]));
       const group = groups[0];
       if (group && group.state === 'Stable' && group.members.length > 0) return;
       if (Date.now() > deadline) {
