@@ -31,6 +31,7 @@ import { httpPortOf, instancesOf, ROOT } from '../lib/local-system.mjs';
 import { awaitDrained, judgeMoney, takeBaseline } from './books.mjs';
 import { adminKafka, brokerFault, connectionCutFault, killFault, localPostgresCluster, postgresRestartFault, providerFault, registryFault, relayFault, replayFault } from './faults.mjs';
 import { ChaosLoad, isRetryable } from './load.mjs';
+import { explainServerErrors } from './server-errors.mjs';
 
 const REPLICAS = 2;
 /** The load runs this long before each fault, and this long after the system has recovered. */
@@ -279,6 +280,8 @@ const moneyFindings = [...results.flatMap((result) => result.findings), ...repor
 console.log(`\nclients: ${report.clientReferences} references, outcomes ${JSON.stringify(outcomeCounts)}, ${report.clientProblems.length} problem(s)`);
 for (const problem of report.clientProblems.slice(0, 20)) console.log(`  ${problem}`);
 for (const finding of moneyFindings.slice(0, 20)) console.log(`  finding: ${finding}`);
+const serverErrors = explainServerErrors(load.attempts.map((attempt) => attempt.requestId), runStartedAt);
+if (serverErrors.length > 0) console.log(`\nwhat the services logged about the server errors:\n${serverErrors.join('\n')}`);
 console.log(`final books: ${JSON.stringify(report.finalBooks)}\nreport: ${reportFile}`);
 
 if (!values['no-start'] && !values.keep) spawnSync('bash', [join(ROOT, 'deploy/local/down.sh'), 'services'], { stdio: 'inherit' });

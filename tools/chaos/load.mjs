@@ -67,7 +67,7 @@ export class ChaosLoad {
     this.next = 0;
     this.users = [];
     this.hot = undefined;
-    /** Every attempt: { op, sentAt, doneAt, status }. */
+    /** Every attempt: { op, sentAt, doneAt, status, requestId (of a server error the client cannot retry) }. */
     this.attempts = [];
     /** Every reference tried: { op, reference, user, amount, accepted: { id, status } | undefined, lastStatus, attempts }. */
     this.references = new Map();
@@ -108,7 +108,9 @@ export class ChaosLoad {
   async attempt(op, method, path, body, token) {
     const sentAt = this.clock();
     const answer = await this.call(method, path, body, token);
-    this.attempts.push({ op, sentAt, doneAt: this.clock(), status: answer.status });
+    // The request id of a server error the client cannot retry, so the run can show what the services logged about it.
+    const requestId = typeof answer.status === 'number' && answer.status >= 500 && !isRetryable(answer.status) ? answer.body.requestId : undefined;
+    this.attempts.push({ op, sentAt, doneAt: this.clock(), status: answer.status, ...(requestId ? { requestId } : {}) });
     return answer;
   }
 

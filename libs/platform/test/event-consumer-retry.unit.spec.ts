@@ -49,6 +49,15 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable({ driverError: { code: '55000', message: 'database "bvs_wallet" is not currently accepting connections' } })).toBe(true);
   });
 
+  it('recognises the driver losing a connection in its own words, which carry no code', () => {
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseUnavailable({ driverError: new Error('Connection terminated unexpectedly') })).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Connection terminated due to connection timeout'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
+    // A client the service closed itself (at shutdown) is not the database's failure.
+    expect(isDatabaseUnavailable(new Error('Connection terminated'))).toBe(false);
+  });
+
   it('leaves errors of the SQL or the data to the bounded retries', () => {
     expect(isDatabaseUnavailable({ driverError: { code: '23505' } })).toBe(false);
     expect(isDatabaseUnavailable({ driverError: { code: '55000', message: 'currval of sequence "s" is not yet defined in this session' } })).toBe(false);
