@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RedisUnavailableError } from './redis-client';
+import { RedisUnavailableError, withinRedisDeadline } from './redis-client';
 
 /**
  * Counts one hit and returns the count and the window's remaining time, atomically: the first hit
@@ -52,7 +52,7 @@ export class RateLimiter {
   /** The hits in the current window without adding one (for limits counted after the fact). */
   async peek(key: string): Promise<number> {
     try {
-      return Number((await this.redis.get(this.keyOf(key))) ?? 0);
+      return Number((await withinRedisDeadline(this.redis.get(this.keyOf(key)))) ?? 0);
     } catch (error) {
       throw new RedisUnavailableError('read a rate limit', { cause: error });
     }
@@ -61,7 +61,7 @@ export class RateLimiter {
   /** The window's remaining time for `key`, 0 when it has none. */
   async remainingMs(key: string): Promise<number> {
     try {
-      return Math.max(0, await this.redis.pttl(this.keyOf(key)));
+      return Math.max(0, await withinRedisDeadline(this.redis.pttl(this.keyOf(key))));
     } catch (error) {
       throw new RedisUnavailableError('read a rate limit', { cause: error });
     }
@@ -69,7 +69,7 @@ export class RateLimiter {
 
   async count(key: string, windowMs: number): Promise<{ hits: number; remainingMs: number }> {
     try {
-      const [hits, remainingMs] = await (this.redis as RedisWithHit)[HIT_COMMAND](this.keyOf(key), String(windowMs));
+      const [hits, remainingMs] = await withinRedisDeadline((this.redis as RedisWithHit)[HIT_COMMAND](this.keyOf(key), String(windowMs)));
       return { hits, remainingMs };
     } catch (error) {
       throw new RedisUnavailableError('count a rate limit', { cause: error });

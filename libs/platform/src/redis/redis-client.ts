@@ -2,27 +2,61 @@ import Redis from 'ioredis';
 
 /**
  * Bounds of every Redis call: limits and revocations sit on the request path, so a slow or absent
- * Redis must fail a request fast. A command issued while the client (re)connects waits for the
- * connection, but never longer than the command timeout, so the queue holds at most
- * REDIS_COMMAND_TIMEOUT_MS worth of requests.
+ * Redis must fail a request fast. A caller waits for a command (connected or not) at most
+ * REDIS_COMMAND_TIMEOUT_MS, through `withinRedisDeadline`.
  */
 export const REDIS_CONNECT_TIMEOUT_MS = 2_000;
 export const REDIS_COMMAND_TIMEOUT_MS = 500;
 /** Reconnects back off up to this; ioredis keeps trying for as long as the process lives. */
 export const REDIS_MAX_RECONNECT_DELAY_MS = 2_000;
 
-/** A client for `url` (redis://host:port[/db]) whose commands fail after REDIS_COMMAND_TIMEOUT_MS, connected or not. */
+/** A client for `url` (redis://host:port[/db]); its callers bound each command with `withinRedisDeadline`. */
 export function createRedisClient(url: string, connectionName: string): Redis {
   return new Redis(url, {
     connectionName,
     connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    // No commandTimeout: ioredis's is a plain timer, which fails answered commands on a busy process (see withinRedisDeadline).
     maxRetriesPerRequest: 0,
     // Commands issued in the same turn of the event loop (every request's session check and rate
     // limit under load) leave in one write instead of one each.
     enableAutoPipelining: true,
     enableOfflineQueue: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, REDIS_MAX_RECONNECT_DELAY_MS),
+  });
+}
+
+/**
+ * Waits for a Redis command at most `timeoutMs`, and fails it only if its answer has not been read
+ * by then. A plain timer cannot tell: when the event loop runs late (every core busy, as under
+ * load), the timer and the answer fall due in the same turn, and Node runs timers before it reads
+ * sockets, so the timer would fail a command whose answer was already waiting; the gateway
+ * answered 503 for a Redis that had replied in a millisecond. Here the expired timer looks again
+ * after the sockets were read (setImmediate runs after the poll phase).
+ */
+export function withinRedisDeadline<T>(command: Promise<T>, timeoutMs: number = REDIS_COMMAND_TIMEOUT_MS): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new Error(`Redis command timed out after ${timeoutMs} ms`));
+      });
+    }, timeoutMs);
+    command.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
 }
 
@@ -41,6 +75,6 @@ export class RedisReadinessCheck {
   constructor(private readonly redis: Redis) {}
 
   async probe(): Promise<void> {
-    await this.redis.ping();
+    await withinRedisDeadline(this.redis.ping());
   }
 }

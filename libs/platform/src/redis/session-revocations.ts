@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RedisUnavailableError } from './redis-client';
+import { RedisUnavailableError, withinRedisDeadline } from './redis-client';
 
 
 /**
@@ -20,7 +20,7 @@ export class SessionRevocations {
 
   async revoke(sessionId: string, forMs: number): Promise<void> {
     try {
-      await this.redis.set(`${this.namespace}revoked-session:${sessionId}`, '1', 'PX', Math.max(1, Math.ceil(forMs)));
+      await withinRedisDeadline(this.redis.set(`${this.namespace}revoked-session:${sessionId}`, '1', 'PX', Math.max(1, Math.ceil(forMs))));
     } catch (error) {
       throw new RedisUnavailableError('record a revoked session', { cause: error });
     }
@@ -28,7 +28,7 @@ export class SessionRevocations {
 
   async isRevoked(sessionId: string): Promise<boolean> {
     try {
-      return (await this.redis.exists(`${this.namespace}revoked-session:${sessionId}`)) === 1;
+      return (await withinRedisDeadline(this.redis.exists(`${this.namespace}revoked-session:${sessionId}`))) === 1;
     } catch (error) {
       throw new RedisUnavailableError('check a session', { cause: error });
     }

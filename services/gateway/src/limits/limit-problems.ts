@@ -13,7 +13,10 @@ export function tooManyRequests(retryAfterMs: number, scope: string): ProblemErr
 /** Limits and revocations live in Redis; without it the gateway refuses rather than guess. */
 export function redisUnavailable(error: unknown): unknown {
   if (!(error instanceof RedisUnavailableError)) return error;
-  return new ProblemError(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE.UNAVAILABLE', 'Service Unavailable', 'A store this request needs is unavailable. Try again shortly.', {
+  const problem = new ProblemError(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE.UNAVAILABLE', 'Service Unavailable', 'A store this request needs is unavailable. Try again shortly.', {
     'Retry-After': '1',
   });
+  // Kept for the log line only (the client sees the problem): a timeout and a refused connection call for different fixes.
+  problem.cause = error;
+  return problem;
 }
