@@ -1,26 +1,22 @@
 import { KafkaJSError } from 'kafkajs';
 
-/**
- * kafkajs retries its producer and consumer requests, but not some admin calls (fetchOffsets,
- * setOffsets, describeGroups). Those fail with a retriable protocol error while a broker that has
- * just started loads its group coordinator (GROUP_LOAD_IN_PROGRESS), and a service starting beside
- * it would give up. They are tried this many times, the pause doubling from the base to the cap:
- * about 10 s in all, longer than a fresh broker's coordinator takes to load.
- */
-export const KAFKA_ADMIN_CALL_ATTEMPTS = 8;
-const FIRST_PAUSE_MS = 100;
-const MAX_PAUSE_MS = 2_000;
-
 export interface RetryPolicy {
   readonly attempts: number;
   readonly firstPauseMs: number;
   readonly maxPauseMs: number;
 }
 
-export const KAFKA_ADMIN_RETRY: RetryPolicy = { attempts: KAFKA_ADMIN_CALL_ATTEMPTS, firstPauseMs: FIRST_PAUSE_MS, maxPauseMs: MAX_PAUSE_MS };
+/**
+ * kafkajs retries its producer and consumer requests, but not some admin calls (fetchOffsets,
+ * setOffsets, describeGroups). Those fail with a retriable protocol error while a broker that has
+ * just started loads its group coordinator (GROUP_LOAD_IN_PROGRESS), and a service starting beside
+ * it would give up. They are tried 8 times, the pause doubling from 100 ms to at most 2 s: about
+ * 7 s of pauses in all, longer than a fresh broker's coordinator takes to load.
+ */
+const KAFKA_ADMIN_RETRY: RetryPolicy = { attempts: 8, firstPauseMs: 100, maxPauseMs: 2_000 };
 
 /** Whether kafkajs says the same call may succeed unchanged later (a loading or moving coordinator, a dropped connection). */
-export function isRetriableKafkaError(error: unknown): boolean {
+function isRetriableKafkaError(error: unknown): boolean {
   return error instanceof KafkaJSError && error.retriable;
 }
 

@@ -3,7 +3,9 @@ import Redis from 'ioredis';
 /**
  * Bounds of every Redis call: limits and revocations sit on the request path, so a slow or absent
  * Redis must fail a request fast. A caller waits for a command (connected or not) at most
- * REDIS_COMMAND_TIMEOUT_MS, through `withinRedisDeadline`.
+ * REDIS_COMMAND_TIMEOUT_MS, through `withinRedisDeadline`. Commands issued while the client
+ * reconnects are dropped at each failed attempt (maxRetriesPerRequest 0), so that queue holds at
+ * most REDIS_MAX_RECONNECT_DELAY_MS worth of requests.
  */
 export const REDIS_CONNECT_TIMEOUT_MS = 2_000;
 export const REDIS_COMMAND_TIMEOUT_MS = 500;
