@@ -27,14 +27,14 @@ async function gatewayAdmitting(maxInFlight: number) {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     base,
-    held,
     refusals,
-    /** Sends GET /api/held and resolves once the route holds it; its answer is awaited separately. */
-    async holdOne(signal?: AbortSignal): Promise<{ readonly response: Promise<Response> }> {
+    /** Sends GET /api/held and resolves once the route holds it, with the held request; its answer is awaited separately. */
+    async holdOne(signal?: AbortSignal): Promise<{ readonly response: Promise<Response>; readonly answer: () => void; readonly closed: Promise<unknown> }> {
       const arrived = new Promise<void>((resolve) => arrivals.push(resolve));
       const response = fetch(`${base}/api/held`, { signal });
       await arrived;
-      return { response };
+      const { answer, closed } = held[held.length - 1] as (typeof held)[number];
+      return { response, answer, closed };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -59,10 +59,10 @@ describe('the gateway bounds the requests it works on at once', () => {
     expect(await refused.json()).toMatchObject({ status: 503, code: 'SERVICE.UNAVAILABLE', instance: '/api/held' });
     expect(gateway.refusals.count).toBe(1);
 
-    gateway.held[0]!.answer();
+    first.answer();
     expect((await first.response).status).toBe(200);
     const next = await gateway.holdOne();
-    gateway.held[1]!.answer();
+    next.answer();
     expect((await next.response).status).toBe(200);
   });
 
@@ -73,7 +73,7 @@ describe('the gateway bounds the requests it works on at once', () => {
     expect(probe.status).toBe(200);
     expect(gateway.refusals.count).toBe(0);
 
-    gateway.held[0]!.answer();
+    first.answer();
     await first.response;
   });
 
@@ -82,10 +82,10 @@ describe('the gateway bounds the requests it works on at once', () => {
     const first = await gateway.holdOne(abandon.signal);
     abandon.abort();
     await expect(first.response).rejects.toThrow();
-    await gateway.held[0]!.closed;
+    await first.closed;
 
     const next = await gateway.holdOne();
-    gateway.held[1]!.answer();
+    next.answer();
     expect((await next.response).status).toBe(200);
   });
 });
