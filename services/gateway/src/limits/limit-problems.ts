@@ -16,7 +16,19 @@ export function redisUnavailable(error: unknown): unknown {
   const problem = new ProblemError(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE.UNAVAILABLE', 'Service Unavailable', 'A store this request needs is unavailable. Try again shortly.', {
     'Retry-After': '1',
   });
-  // Kept for the log line only (the client sees the problem): a timeout and a refused connection call for different fixes.
-  problem.cause = error;
+  // For the log line only (the client sees the problem): a timeout and a refused connection call for
+  // different fixes. Messages only: an ioredis reply error carries the command's arguments, and a
+  // revocation key names a session.
+  problem.cause = new Error(messagesOf(error));
   return problem;
 }
+
+/** An error's message followed by its causes' messages. */
+function messagesOf(error: unknown): string {
+  const messages: string[] = [];
+  for (let link: unknown = error; link instanceof Error && messages.length < MAX_CAUSES; link = link.cause) messages.push(link.message);
+  return messages.join(': ');
+}
+
+/** How many links of a cause chain a log line names. */
+const MAX_CAUSES = 4;
