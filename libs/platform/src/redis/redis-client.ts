@@ -9,15 +9,21 @@ import Redis from 'ioredis';
  */
 export const REDIS_CONNECT_TIMEOUT_MS = 2_000;
 export const REDIS_COMMAND_TIMEOUT_MS = 500;
+/**
+ * ioredis's own timer, kept as a backstop so that no command on this client waits without end,
+ * whoever sends it. It is a plain timer (see withinRedisDeadline), so it sits well past the
+ * deadline callers use: it fails an answered command only when the event loop is this late.
+ */
+const REDIS_COMMAND_BACKSTOP_MS = 10 * REDIS_COMMAND_TIMEOUT_MS;
 /** Reconnects back off up to this; ioredis keeps trying for as long as the process lives. */
 export const REDIS_MAX_RECONNECT_DELAY_MS = 2_000;
 
-/** A client for `url` (redis://host:port[/db]); its callers bound each command with `withinRedisDeadline`. */
+/** A client for `url` (redis://host:port[/db]); callers on the request path bound each command with `withinRedisDeadline`. */
 export function createRedisClient(url: string, connectionName: string): Redis {
   return new Redis(url, {
     connectionName,
     connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-    // No commandTimeout: ioredis's is a plain timer, which fails answered commands on a busy process (see withinRedisDeadline).
+    commandTimeout: REDIS_COMMAND_BACKSTOP_MS,
     maxRetriesPerRequest: 0,
     // Commands issued in the same turn of the event loop (every request's session check and rate
     // limit under load) leave in one write instead of one each.
