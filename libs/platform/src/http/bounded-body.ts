@@ -1,28 +1,52 @@
+import type { Readable } from 'node:stream';
+
 /** What bounded reading needs of a fetch answer; both Node's fetch and undici's answer fit. */
-interface ReadableAnswer {
+interface FetchAnswer {
   readonly headers: { get(name: string): string | null };
   readonly body: (AsyncIterable<Uint8Array> & { cancel(reason?: unknown): Promise<void> }) | null;
 }
 
+/** What bounded reading needs of an answer from undici's `request()`: its headers as an object and its body as a stream. */
+interface StreamAnswer {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Readable;
+}
+
 /**
- * The body of a third party's answer as text, unless it is larger than `maxBytes`: then it is not
- * read further and undefined comes back. A peer that streams without end cannot fill our memory,
- * whatever its Content-Length says.
+ * The body of a third party's fetch answer as text, unless it is larger than `maxBytes`: then it
+ * is not read further and undefined comes back. A peer that streams without end cannot fill our
+ * memory, whatever its Content-Length says.
  */
-export async function readBoundedText(response: ReadableAnswer, maxBytes: number): Promise<string | undefined> {
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
-    await response.body?.cancel();
+export function readBoundedText(response: FetchAnswer, maxBytes: number): Promise<string | undefined> {
+  const body = response.body;
+  return readWithin(response.headers.get('content-length'), body ?? [], () => body?.cancel(), maxBytes);
+}
+
+/** readBoundedText for an answer of undici's `request()`; a body left unread is destroyed, which frees its connection. */
+export function readBoundedStreamText(answer: StreamAnswer, maxBytes: number): Promise<string | undefined> {
+  const declared = answer.headers['content-length'];
+  return readWithin(typeof declared === 'string' ? declared : null, answer.body, () => void answer.body.destroy(), maxBytes);
+}
+
+async function readWithin(
+  declaredLength: string | null,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  stopReading: () => Promise<void> | void,
+  maxBytes: number,
+): Promise<string | undefined> {
+  if (Number(declaredLength ?? 0) > maxBytes) {
+    await stopReading();
     return undefined;
   }
-  const chunks: Uint8Array[] = [];
+  const read: Uint8Array[] = [];
   let bytes = 0;
-  for await (const chunk of response.body ?? []) {
+  for await (const chunk of chunks) {
     bytes += chunk.byteLength;
     if (bytes > maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
+      await Promise.resolve(stopReading()).catch(() => undefined);
       return undefined;
     }
-    chunks.push(chunk);
+    read.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(read).toString('utf8');
 }
