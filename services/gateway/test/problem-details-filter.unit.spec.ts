@@ -66,12 +66,17 @@ const RETRY_LATER_REFUSALS: readonly (readonly [code: string, status: number])[]
 
 describe('the gateway answering errors as problem details', () => {
   let loggedErrors: jest.SpyInstance;
+  let loggedWarnings: jest.SpyInstance;
 
   beforeEach(() => {
     loggedErrors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    loggedWarnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
 
-  afterEach(() => loggedErrors.mockRestore());
+  afterEach(() => {
+    loggedErrors.mockRestore();
+    loggedWarnings.mockRestore();
+  });
 
   describe('a service refusal', () => {
     it.each(SERVICE_REFUSALS)('given a service refuses with %s (%i), then the client gets that status and code as problem+json', (code, status) => {
@@ -96,6 +101,32 @@ describe('the gateway answering errors as problem details', () => {
 
       expect(answer).toMatchObject({ status, body: { code, status, title: 'Service Unavailable', type: `urn:bvs:problem:${code}` } });
       expect(answer.headers['retry-after']).toBe(String(RETRY_AFTER_SECONDS));
+    });
+
+    it.each(RETRY_LATER_REFUSALS)('given a service refuses with %s (%i), then its cause is logged as a warning, not an error', (code, status) => {
+      const thrown = refusal({ code, status, message: 'Try again shortly.' });
+
+      problemAnswerTo(thrown);
+
+      expect(loggedWarnings).toHaveBeenCalledTimes(1);
+      expect(loggedWarnings.mock.calls[0]?.[0]).toEqual({ err: thrown });
+      expect(loggedErrors).not.toHaveBeenCalled();
+    });
+
+    it("given the gateway's own 503 (a store it needs did not answer), then its cause is logged as a warning, not an error", () => {
+      const thrown = new ProblemError(503, 'SERVICE.UNAVAILABLE', 'Service Unavailable', 'A store this request needs is unavailable. Try again shortly.', { 'Retry-After': '1' });
+
+      expect(problemAnswerTo(thrown).status).toBe(503);
+      expect(loggedWarnings.mock.calls).toEqual([[{ err: thrown }, 'Request refused for now']]);
+      expect(loggedErrors).not.toHaveBeenCalled();
+    });
+
+    it('given a service fails on its side (500), then the failure is logged as an error', () => {
+      const thrown = refusal({ code: 'INTERNAL.UNEXPECTED', status: 500, message: 'The request failed on our side.' });
+
+      expect(problemAnswerTo(thrown).status).toBe(500);
+      expect(loggedErrors.mock.calls).toEqual([[{ err: thrown }, 'Request failed']]);
+      expect(loggedWarnings).not.toHaveBeenCalled();
     });
 
     it('given a refusal that names a field, then the problem lists the field with the message', () => {

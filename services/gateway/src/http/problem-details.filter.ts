@@ -32,10 +32,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = context.getRequest<Request & { id?: unknown }>();
     const response = context.getResponse<Response>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500 && !(exception instanceof ServiceTimeoutError || exception instanceof ServiceUnavailableError)) {
-      this.logger.error({ err: exception }, 'Request failed');
-    }
+    this.logCause(exception, problem);
     writeProblem(response, problem, request);
+  }
+
+  /**
+   * A failure on our side is logged with its cause at error level. A 503 is a refusal, not a
+   * failure: nothing was done and the client was told when to come back (a store out of reach, a
+   * backend shedding load). Under load there are many, each with its cause, so they go at warn
+   * level, and error lines stay the ones someone must read. A backend that timed out or had no
+   * instance says nothing beyond the access log's status.
+   */
+  private logCause(exception: unknown, problem: ProblemError): void {
+    if (problem.status < 500 || exception instanceof ServiceTimeoutError || exception instanceof ServiceUnavailableError) return;
+    if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn({ err: exception }, 'Request refused for now');
+    else this.logger.error({ err: exception }, 'Request failed');
   }
 
   private toProblem(exception: unknown): ProblemError {
