@@ -77,9 +77,11 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     options: Partial<EventConsumerOptions<typeof TOPIC>> = {},
     /** Runs once the group is placed at the topic's end, before the consumer starts. */
     beforeStart: () => Promise<void> = async () => undefined,
+    /** An existing group, which reads on from its committed offsets; by default a new group placed at the topic's end. */
+    existingGroupId?: string,
   ): Promise<{ consumer: EventConsumer<typeof TOPIC>; groupId: string; logger: CapturingLogger; attempts: Map<string, number> }> {
-    const groupId = `${uniqueGroupPrefix()}event-consumer-it`;
-    await startGroupAtEnd(kafka, groupId, [TOPIC]);
+    const groupId = existingGroupId ?? `${uniqueGroupPrefix()}event-consumer-it`;
+    if (existingGroupId === undefined) await startGroupAtEnd(kafka, groupId, [TOPIC]);
     await beforeStart();
     const logger = new CapturingLogger();
     const attempts = new Map<string, number>();
@@ -183,6 +185,41 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     await expect(dataSource.query('SELECT consumer, topic FROM inbox WHERE event_id = $1', [event.metadata.eventId])).resolves.toEqual([
       { consumer: groupId, topic: TOPIC },
     ]);
+  });
+
+  it('given the process died after the events were applied and before their offsets were committed, then the restarted group reads them again and applies none twice', async () => {
+    const walletId = randomUUID();
+    const events = [paymentCompleted(walletId), paymentCompleted(walletId), paymentCompleted(walletId)];
+    const sentinel = paymentCompleted(walletId);
+    const ours = new Set([...events, sentinel].map((event) => event.metadata.eventId));
+    const eventIds = events.map((event) => event.metadata.eventId);
+    const before = await startConsumer(ours);
+    const first = await publish(events[0] as PaymentCompletedEvent);
+    await publishAll(events.slice(1));
+    await until(async () => (await effectsInOrder(eventIds)).length === events.length);
+    await before.consumer.stop();
+
+    // What a kill between the transaction's commit and commitOffsets leaves: the effects are in
+    // the database, the group's offset still points at the first of the events.
+    const admin = kafka.admin();
+    await admin.connect();
+    const committedOffset = async (): Promise<string | undefined> =>
+      (await admin.fetchOffsets({ groupId: before.groupId, topics: [TOPIC] }))[0]?.partitions.find((entry) => entry.partition === first.partition)?.offset;
+    try {
+      await admin.setOffsets({ groupId: before.groupId, topic: TOPIC, partitions: [{ partition: first.partition, offset: first.offset }] });
+      expect(await committedOffset()).toBe(first.offset);
+
+      const after = await startConsumer(ours, () => false, {}, async () => undefined, before.groupId);
+      const { offset: sentinelOffset } = await publish(sentinel);
+      await until(async () => (await effectsOf(sentinel.metadata.eventId)).length === 1);
+      await until(async () => (await committedOffset()) === (BigInt(sentinelOffset) + 1n).toString());
+
+      // The group read from the rewound offset through the sentinel, so it was handed every event again.
+      expect((await effectsInOrder(eventIds)).map((effect) => effect.eventId)).toEqual(eventIds);
+      expect([...after.attempts.keys()]).toEqual([sentinel.metadata.eventId]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('retries a failing handler with backoff and applies the event once it succeeds', async () => {
