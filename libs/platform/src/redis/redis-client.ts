@@ -25,9 +25,12 @@ export function createRedisClient(url: string, connectionName: string): Redis {
     connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
     commandTimeout: REDIS_COMMAND_BACKSTOP_MS,
     maxRetriesPerRequest: 0,
-    // Commands issued in the same turn of the event loop (every request's session check and rate
-    // limit under load) leave in one write instead of one each.
-    enableAutoPipelining: true,
+    // Each command is written when it is issued. ioredis's auto-pipelining would hold it for a
+    // later turn of the event loop, and behind any pipeline still waiting for its answer: on a busy
+    // gateway whose turns take hundreds of milliseconds, a session check or rate-limit hit then
+    // waited two turns and passed withinRedisDeadline: a 503 for a Redis that had answered in a
+    // millisecond. The single write it saved did not show in the gateway's CPU (docs/benchmarks.md).
+    enableAutoPipelining: false,
     enableOfflineQueue: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, REDIS_MAX_RECONNECT_DELAY_MS),
   });
