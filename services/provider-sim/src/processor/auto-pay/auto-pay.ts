@@ -2,8 +2,14 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { ServiceError } from '@bvs/platform';
 import { PayChargeService } from '../checkout/pay-charge.service';
 import { SUCCESSFUL_CARD } from '../domain/sandbox-cards';
+import { webhookRetryDelayMs } from '../domain/webhook-backoff';
 import { PROCESSOR_CONFIG, type ProcessorConfig } from '../processor-config';
 import { ChargeWebhookSender } from '../webhook/charge-webhook-sender';
+
+/** Tries of one automatic payment at most, and the pauses between them (see AutoPay). */
+export const AUTO_PAY_ATTEMPTS = 8;
+const AUTO_PAY_FIRST_RETRY_MS = 250;
+const AUTO_PAY_MAX_RETRY_MS = 4_000;
 
 /**
  * "The sandbox card succeeds at once": when on, each new charge is paid with the sandbox card as
@@ -11,14 +17,23 @@ import { ChargeWebhookSender } from '../webhook/charge-webhook-sender';
  * service, same webhook), for flows nobody stands at a checkout for. Starts at PROCESSOR_AUTO_PAY;
  * `PUT /admin/processor` changes it and `POST /admin/reset` restores it, per process.
  *
- * The payments still running are bounded by the initializes that started them (one each, one
- * short database round trip), and are awaited at shutdown while the database is still there.
+ * A payment that fails on the processor's own side (its database restarting, say) is tried
+ * again, as a customer at the checkout would pay again: at most AUTO_PAY_ATTEMPTS times, the
+ * pauses doubling from AUTO_PAY_FIRST_RETRY_MS to at most AUTO_PAY_MAX_RETRY_MS (about 16 s in
+ * all, past the outages the chaos suite makes). A refusal (the charge ended, expired or unknown)
+ * is final. Without the retries, a charge created as the database went away stayed unpaid, and its
+ * funding pending until the charge expired.
+ *
+ * The payments still running are bounded by the initializes that started them (one each), and
+ * are awaited at shutdown while the database is still there; shutdown cuts their pauses short.
  */
 @Injectable()
 export class AutoPay implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AutoPay.name);
   private on: boolean;
   private readonly running = new Set<Promise<void>>();
+  /** Ends the pause of each payment waiting to try again, at once. */
+  private readonly pausesToEnd = new Set<() => void>();
   private stopping = false;
 
   constructor(
@@ -55,20 +70,42 @@ export class AutoPay implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    for (const end of [...this.pausesToEnd]) end();
     await Promise.all(this.running);
   }
 
   /** Never rejects. */
   private async pay(accessCode: string): Promise<void> {
-    try {
-      this.webhooks.announce(await this.payments.pay(accessCode, { cardNumber: SUCCESSFUL_CARD, amountMinor: null, currency: null }));
-    } catch (error: unknown) {
-      // A customer may have paid at the checkout in between: that is a refusal, not a fault.
-      if (error instanceof ServiceError && error.status === 409) {
-        this.logger.log({ code: error.code }, 'Automatic payment found the charge already ended');
-      } else {
-        this.logger.error({ err: error }, 'Automatic payment failed; the charge stays ongoing');
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        this.webhooks.announce(await this.payments.pay(accessCode, { cardNumber: SUCCESSFUL_CARD, amountMinor: null, currency: null }));
+        return;
+      } catch (error: unknown) {
+        // A customer may have paid at the checkout in between: that is a refusal, not a fault.
+        if (error instanceof ServiceError && error.status === 409) {
+          this.logger.log({ code: error.code }, 'Automatic payment found the charge already ended');
+          return;
+        }
+        const refused = error instanceof ServiceError && error.status < 500;
+        if (refused || attempt >= AUTO_PAY_ATTEMPTS || this.stopping) {
+          this.logger.error({ err: error, attempts: attempt }, 'Automatic payment failed; the charge stays ongoing');
+          return;
+        }
+        this.logger.warn({ err: error, attempt }, 'Automatic payment failed; paying again shortly');
+        await this.pause(webhookRetryDelayMs(attempt, AUTO_PAY_FIRST_RETRY_MS, AUTO_PAY_MAX_RETRY_MS));
       }
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.pausesToEnd.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.pausesToEnd.add(end);
+    });
   }
 }
