@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { ServiceError } from '@bvs/platform';
+import { ServiceError, Wakeup } from '@bvs/platform';
 import { PayChargeService } from '../checkout/pay-charge.service';
 import { SUCCESSFUL_CARD } from '../domain/sandbox-cards';
 import { webhookRetryDelayMs } from '../domain/webhook-backoff';
@@ -32,8 +32,8 @@ export class AutoPay implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AutoPay.name);
   private on: boolean;
   private readonly running = new Set<Promise<void>>();
-  /** Ends the pause of each payment waiting to try again, at once. */
-  private readonly pausesToEnd = new Set<() => void>();
+  /** The pauses between tries; shutdown wakes it so that no payment waits out its pause. */
+  private readonly pauses = new Wakeup();
   private stopping = false;
 
   constructor(
@@ -70,7 +70,7 @@ export class AutoPay implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    for (const end of [...this.pausesToEnd]) end();
+    this.pauses.wake();
     await Promise.all(this.running);
   }
 
@@ -92,20 +92,8 @@ export class AutoPay implements BeforeApplicationShutdown {
           return;
         }
         this.logger.warn({ err: error, attempt }, 'Automatic payment failed; paying again shortly');
-        await this.pause(webhookRetryDelayMs(attempt, AUTO_PAY_FIRST_RETRY_MS, AUTO_PAY_MAX_RETRY_MS));
+        await this.pauses.wait(webhookRetryDelayMs(attempt, AUTO_PAY_FIRST_RETRY_MS, AUTO_PAY_MAX_RETRY_MS));
       }
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const end = (): void => {
-        clearTimeout(timer);
-        this.pausesToEnd.delete(end);
-        resolve();
-      };
-      const timer = setTimeout(end, ms);
-      this.pausesToEnd.add(end);
-    });
   }
 }
