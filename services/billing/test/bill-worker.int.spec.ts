@@ -242,4 +242,16 @@ describe('bill worker with the provider simulator', () => {
     expect(await bill(billId)).toMatchObject({ status: 'COMPLETED', attempts: 2 });
     expect((await requeryAtSimulator(billId)).status).toBe(200);
   });
+
+  it('makes a claimed bill due again only when its lease ends, so the next claim does not read past bills in flight', async () => {
+    const event = paymentRequested();
+    const billId = event.payload.paymentId;
+    await recordPendingBill(event);
+    const repository = new BillRepository(dataSource);
+    expect((await repository.claimDue(60_000, 100)).map((pending) => pending.payment.paymentId)).toContain(billId);
+
+    const [leased] = (await dataSource.query('SELECT next_attempt_at = claimed_until AS due_at_lease_end, next_attempt_at > now() AS due_later FROM bill_payments WHERE id = $1', [billId])) as unknown[];
+    expect(leased).toEqual({ due_at_lease_end: true, due_later: true });
+    expect((await repository.claimDue(60_000, 100)).map((pending) => pending.payment.paymentId)).not.toContain(billId);
+  });
 });

@@ -79,6 +79,12 @@ export class BillRepository {
    * before this claim, which decides its step (vend, or requery first). A worker that dies between
    * the claim and the call leaves a bill marked sent that the provider never got: its next step
    * asks first, hears "not received", and vends then, with the same request id.
+   *
+   * A claimed bill is due again when its lease ends (`next_attempt_at` moves with `claimed_until`):
+   * the next claim's walk of the due index then stops at bills due now, instead of reading past
+   * every bill in flight (hundreds, with a slow provider) and filtering them on `claimed_until`.
+   * A step that ends sets the next time itself (settled, or a requery scheduled), so only a lapsed
+   * lease, a worker gone, leaves the bill due at the lease's end, as before.
    */
   async claimDue(leaseMs: number, limit: number): Promise<PendingBill[]> {
     const [rows]: [(BillRow & { sent_before: Date | null })[], number] = await this.dataSource.query(
@@ -87,7 +93,8 @@ export class BillRepository {
           WHERE status = 'PENDING' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
           ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE bill_payments AS bill
-          SET claimed_until = now() + make_interval(secs => $1::double precision / 1000), attempts = bill.attempts + 1,
+          SET claimed_until = now() + make_interval(secs => $1::double precision / 1000),
+              next_attempt_at = now() + make_interval(secs => $1::double precision / 1000), attempts = bill.attempts + 1,
               vend_sent_at = coalesce(bill.vend_sent_at, now()), updated_at = now()
          FROM due WHERE bill.id = due.id
        RETURNING bill.*, due.sent_before`,
