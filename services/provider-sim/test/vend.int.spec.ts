@@ -93,6 +93,22 @@ describe('provider-sim vending', () => {
     expect(await sim.countVends(requestId)).toBe(1);
   });
 
+  it('answers each of many vends arriving at once with its own record, however they were batched', async () => {
+    const requests = Array.from({ length: 40 }, (_, index) => ({ requestId: newRequestId(), meterNumber: METERS.succeeds, amount: 500_000 + index * 100 }));
+    const answers = await Promise.all(requests.map((request) => sim.vend(request)));
+    answers.forEach((answer, index) => {
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ requestId: requests[index]?.requestId, amount: requests[index]?.amount, status: 'SUCCESS' });
+      expect(answer.headers.get('idempotent-replayed')).toBeNull();
+    });
+    expect(new Set(answers.map((answer) => answer.body.token)).size).toBe(requests.length);
+    expect(new Set(answers.map((answer) => answer.body.providerReference)).size).toBe(requests.length);
+    for (const [index, request] of requests.entries()) {
+      expect(await sim.countVends(request.requestId)).toBe(1);
+      expect((await sim.requery(request.requestId)).body).toEqual(answers[index]?.body);
+    }
+  });
+
   it.each([
     ['below the minimum', 99_999],
     ['above the maximum', 30_000_001],
