@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf, EVENT_TOPICS, type PaymentCompletedEvent } from '@bvs/contracts';
 import { Kafka, type Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   AddOutboxTraceparent1765300000000,
@@ -220,6 +221,37 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('reports lag only for the partitions a member reads: a rebalance and a stop take the others away', async () => {
+    const firstMetrics = new Registry();
+    const secondMetrics = new Registry();
+    const beforeJoin = Array.from({ length: 24 }, () => paymentCompleted());
+    const afterJoin = Array.from({ length: 24 }, () => paymentCompleted());
+    const ours = new Set([...beforeJoin, ...afterJoin].map((event) => event.metadata.eventId));
+    const idsOf = (events: readonly PaymentCompletedEvent[]) => events.map((event) => event.metadata.eventId);
+    const partitionsWithLag = async (metrics: Registry, groupId: string): Promise<Set<string>> => {
+      const lag = await metrics.getSingleMetric('bvs_kafka_consumer_lag_messages')?.get();
+      return new Set((lag?.values ?? []).filter((value) => value.labels['group'] === groupId).map((value) => String(value.labels['partition'])));
+    };
+
+    const first = await startConsumer(ours, () => false, { metrics: firstMetrics });
+    await publishAll(beforeJoin);
+    await until(async () => (await effectsInOrder(idsOf(beforeJoin))).length === beforeJoin.length);
+    // 24 keys over the topic's partitions: the only member read several.
+    expect((await partitionsWithLag(firstMetrics, first.groupId)).size).toBeGreaterThan(1);
+
+    // A second member joins and the group splits the partitions; both read the events written after.
+    await startConsumer(ours, () => false, { metrics: secondMetrics }, async () => undefined, first.groupId);
+    await publishAll(afterJoin);
+    await until(async () => (await effectsInOrder(idsOf(afterJoin))).length === afterJoin.length);
+    const ofFirst = await partitionsWithLag(firstMetrics, first.groupId);
+    const ofSecond = await partitionsWithLag(secondMetrics, first.groupId);
+    expect(ofSecond.size).toBeGreaterThan(0);
+    expect([...ofFirst].filter((partition) => ofSecond.has(partition))).toEqual([]);
+
+    await first.consumer.stop();
+    expect((await partitionsWithLag(firstMetrics, first.groupId)).size).toBe(0);
   });
 
   it('retries a failing handler with backoff and applies the event once it succeeds', async () => {

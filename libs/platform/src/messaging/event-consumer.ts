@@ -117,6 +117,9 @@ const HEARTBEAT_INTERVAL_MS = 1_000;
 type Outcome = { readonly kind: 'applied' | 'interrupted' } | { readonly kind: 'dead-letter'; readonly reason: string; readonly attempts: number; readonly error: unknown };
 
 const MAX_REASON_TEXT = 1_000;
+/** Topic names never hold a NUL, so topic and partition join into one key without ambiguity. */
+const LAG_KEY_SEPARATOR = '\u0000';
+const lagKey = (topic: string, partition: string): string => `${topic}${LAG_KEY_SEPARATOR}${partition}`;
 export const MAX_PARTITIONS_IN_PARALLEL = 64;
 export const MAX_EVENTS_PER_TRANSACTION = 1_000;
 
@@ -191,6 +194,14 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   private recovering = false;
 
   private readonly lag: Gauge<'group' | 'topic' | 'partition'> | undefined;
+  /**
+   * The partitions this member reads now, by the group's last assignment, and those it has a lag
+   * reading for. A partition that moves to another member takes its reading with it: left behind,
+   * the last reading would stand for good (a lag alert on a replica that no longer reads it, and a
+   * partition counted twice in a sum over replicas).
+   */
+  private assigned = new Set<string>();
+  private readonly reportedLag = new Set<string>();
   private readonly deadLetters: Counter<'group' | 'topic'> | undefined;
 
   constructor(private readonly options: EventConsumerOptions<T>) {
@@ -235,6 +246,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       sessionTimeout: this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
     });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error({ err: payload.error, groupId, restart: payload.restart }, 'Event consumer crashed');
       if (!payload.restart) void this.recoverFromCrash(consumer);
@@ -306,6 +318,27 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     await producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
+    this.onAssignment({});
+  }
+
+  /** Keeps the lag readings of the partitions assigned to this member and drops the others'. */
+  private onAssignment(memberAssignment: Readonly<Record<string, readonly number[]>>): void {
+    this.assigned = new Set(Object.entries(memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => lagKey(topic, String(partition)))));
+    for (const key of [...this.reportedLag]) {
+      if (this.assigned.has(key)) continue;
+      const [topic = '', partition = ''] = key.split(LAG_KEY_SEPARATOR);
+      this.lag?.remove({ group: this.options.groupId, topic, partition });
+      this.reportedLag.delete(key);
+    }
+  }
+
+  /** A batch fetched before a rebalance may still be finishing: its partition's reading is no longer ours to give. */
+  private reportLag(labels: { readonly group: string; readonly topic: string; readonly partition: string }, messages: bigint): void {
+    if (this.lag === undefined) return;
+    const key = lagKey(labels.topic, labels.partition);
+    if (!this.assigned.has(key)) return;
+    this.lag.set(labels, Number(messages));
+    this.reportedLag.add(key);
   }
 
   private async processBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
@@ -316,10 +349,10 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     const commitThrough = async (message: KafkaMessage): Promise<void> => {
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       resolveOffset(message.offset);
-      this.lag?.set(labels, Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n));
+      this.reportLag(labels, BigInt(batch.highWatermark) - BigInt(message.offset) - 1n);
     };
     const first = batch.messages[0];
-    if (first) this.lag?.set(labels, Number(BigInt(batch.highWatermark) - BigInt(first.offset)));
+    if (first) this.reportLag(labels, BigInt(batch.highWatermark) - BigInt(first.offset));
     for (let start = 0; start < batch.messages.length; start += this.maxEventsPerTransaction) {
       if (!stillOurs()) return;
       const slice = batch.messages.slice(start, start + this.maxEventsPerTransaction);
