@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { apiClient, fundAndAwaitCredit, httpPortOf, instancesOf, pidOf, ROOT, SERVICES } from '../../lib/local-system.mjs';
 import { kafkaRoundTrip, pgbenchInitiation } from './limits.mjs';
-import { percentiles, ProcessSampler } from './stats.mjs';
+import { percentiles, pidsNamed, ProcessSampler } from './stats.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const DRAIN_TIMEOUT_MS = 300_000;
@@ -182,7 +182,7 @@ const processes = [
   { name: 'provider-sim', pids: () => pidOf('provider-sim') },
   { name: 'kafka', pids: () => pidOf('kafka') },
   { name: 'schema-registry', pids: () => pidOf('schema-registry') },
-  { name: 'postgresql', shared: true, pids: () => execFileSync('pgrep', ['-u', 'postgres', 'postgres'], { encoding: 'utf8' }).trim().split('\n').map(Number) },
+  { name: 'postgresql', shared: true, pids: () => pidsNamed('postgres') },
   // The load generator shares the two cores too: what it takes is CPU the system did not get.
   { name: 'benchmark', pids: () => [process.pid] },
 ];
