@@ -1,5 +1,6 @@
 import { eventKeyOf, type EventByTopic, type EventTopic } from '@bvs/contracts';
 import type { EntityManager } from 'typeorm';
+import { PreparedStatement } from '../persistence/prepared-statement';
 import { activeTraceparent } from '../tracing/trace-context';
 import { EVENT_HEADERS, OUTBOX_CHANNEL } from './messaging-constants';
 import { toOutboxPayload } from './outbox-payload';
@@ -20,6 +21,15 @@ export interface EnqueueEventOptions {
 export type OutboxItem = {
   [T in EventTopic]: { readonly topic: T; readonly event: EventByTopic[T]; readonly options?: EnqueueEventOptions };
 }[EventTopic];
+
+const INSERT_OUTBOX_ROWS = new PreparedStatement(
+  'outbox_insert',
+  `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers, traceparent)
+   SELECT event_id, topic, message_key, event_type, payload::jsonb, headers::jsonb, traceparent
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+          WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, traceparent, position)
+    ORDER BY position`,
+);
 
 /**
  * Records `event` for publication on `topic`, in the caller's transaction: it is published if and
@@ -60,13 +70,7 @@ export async function enqueueEvents(manager: EntityManager, items: readonly Outb
     // As JSON text, cast per row: node-postgres would turn a JS array into a PostgreSQL array, not JSON.
     return { eventId, topic, key: eventKeyOf(topic, event), eventType, payload: JSON.stringify(payload), headers: JSON.stringify(headers), traceparent };
   });
-  await manager.query(
-    `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers, traceparent)
-     SELECT event_id, topic, message_key, event_type, payload::jsonb, headers::jsonb, traceparent
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-            WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, traceparent, position)
-      ORDER BY position`,
-    [
+  await INSERT_OUTBOX_ROWS.run(manager, [
       rows.map((row) => row.eventId),
       rows.map((row) => row.topic),
       rows.map((row) => row.key),

@@ -6,6 +6,7 @@ import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ensureTopics } from '../kafka';
+import { PreparedStatement } from '../persistence/prepared-statement';
 import { markFailed, TRACEPARENT_HEADER, traceparentOfSpan } from '../tracing/trace-context';
 import type { EventSchemaRegistry } from '../schema-registry';
 import { OUTBOX_CHANNEL, OUTBOX_RELAY_LOCK_KEY } from './messaging-constants';
@@ -59,6 +60,11 @@ interface LeaderSession {
 
 const MAX_BATCH_SIZE = 1_000;
 const MAX_ERROR_TEXT = 2_000;
+const PENDING_OUTBOX_ROWS = new PreparedStatement(
+  'outbox_pending',
+  'SELECT id, event_id, topic, message_key, payload, headers, traceparent FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
+);
+const MARK_OUTBOX_ROWS_PUBLISHED = new PreparedStatement('outbox_mark_published', 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])');
 
 /**
  * Publishes committed outbox rows to Kafka, in `id` order, at least once.
@@ -260,10 +266,7 @@ export class OutboxRelay {
     const session = this.session;
     if (session === undefined) throw new Error('OutboxRelay: publishing without holding the relay lock');
     const { client } = session;
-    const { rows } = await client.query<PendingRow>(
-      'SELECT id, event_id, topic, message_key, payload, headers, traceparent FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
-      [this.batchSize],
-    );
+    const { rows } = await PENDING_OUTBOX_ROWS.runOn<PendingRow>(client, [this.batchSize]);
     if (rows.length === 0) return 0;
     const producer = await this.connectedProducer();
     await this.ensureTopicsFor(rows.map((row) => row.topic));
@@ -290,7 +293,7 @@ export class OutboxRelay {
       } finally {
         for (const { span } of ready) span.end();
       }
-      await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+      await MARK_OUTBOX_ROWS_PUBLISHED.runOn(client, [ids]);
       this.published += ready.length;
     }
     if (failed !== undefined) {

@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
+import { PreparedStatement } from '../persistence/prepared-statement';
 import { requireTransaction } from './require-transaction';
+
+const RECORD_INBOX = new PreparedStatement(
+  'inbox_record',
+  `INSERT INTO inbox (consumer, event_id, topic) SELECT $1, event_id, $2 FROM unnest($3::uuid[]) AS given (event_id)
+   ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
+);
 
 /**
  * Marks `eventId` as applied by `consumer` (its consumer group), in the caller's transaction.
@@ -20,11 +27,7 @@ export async function recordInbox(manager: EntityManager, consumer: string, topi
 export async function recordInboxAll(manager: EntityManager, consumer: string, topic: string, eventIds: readonly string[]): Promise<Set<string>> {
   requireTransaction(manager, 'recordInbox');
   if (eventIds.length === 0) return new Set();
-  const inserted: { event_id: string }[] = await manager.query(
-    `INSERT INTO inbox (consumer, event_id, topic) SELECT $1, event_id, $2 FROM unnest($3::uuid[]) AS given (event_id)
-     ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
-    [consumer, topic, eventIds],
-  );
+  const { rows: inserted } = await RECORD_INBOX.run<{ event_id: string }>(manager, [consumer, topic, eventIds]);
   // PostgreSQL answers a uuid in lower case, whatever case the producer wrote it in.
   const insertedIds = new Set(inserted.map((row) => row.event_id));
   return new Set(eventIds.filter((eventId) => insertedIds.has(eventId.toLowerCase())));

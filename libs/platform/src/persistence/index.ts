@@ -7,3 +7,4 @@ export * from './group-commit';
 export * from './database-dependencies';
 export * from './runtime-access';
 export * from './migration-command';
+export * from './prepared-statement';

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PreparedStatement } from '@bvs/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Bill, PendingBill, RequestedPayment, Settlement } from '../domain/bill';
-import { BillRow, toBill } from './bill-row';
+import { billColumns, BillRow, toBill } from './bill-row';
 
 /**
  * The channel a new bill is announced on. PostgreSQL delivers a NOTIFY only when its transaction
@@ -12,6 +13,47 @@ export const BILLS_DUE_CHANNEL = 'bvs_bills_due';
 
 /** Enough of a provider's error text to diagnose a stuck bill, without letting one answer grow the row. */
 const MAX_LAST_ERROR_CHARS = 500;
+
+const BILLS_BY_ID = new PreparedStatement('bills_by_id', `SELECT ${billColumns()} FROM bill_payments WHERE id = ANY($1::uuid[])`);
+const LOCK_BILLS = new PreparedStatement('bills_lock', `SELECT ${billColumns()} FROM bill_payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`);
+const CLAIM_DUE_BILLS = new PreparedStatement(
+  'bills_claim_due',
+  `WITH due AS (
+     SELECT id, vend_sent_at AS sent_before FROM bill_payments
+      WHERE status = 'PENDING' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+      ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+   UPDATE bill_payments AS bill
+      SET claimed_until = now() + make_interval(secs => $1::double precision / 1000),
+          next_attempt_at = now() + make_interval(secs => $1::double precision / 1000), attempts = bill.attempts + 1,
+          vend_sent_at = coalesce(bill.vend_sent_at, now()), updated_at = now()
+     FROM due WHERE bill.id = due.id
+   RETURNING ${billColumns('bill.')}, due.sent_before`,
+);
+const INSERT_PENDING_BILLS = new PreparedStatement(
+  'bills_insert_pending',
+  `WITH inserted AS (
+     INSERT INTO bill_payments (id, user_id, wallet_id, transaction_id, status, amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent)
+     SELECT id, user_id, wallet_id, transaction_id, 'PENDING', amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+            AS given (id, user_id, wallet_id, transaction_id, amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent)
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id)
+   SELECT pg_notify($12, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
+);
+const SETTLE_BILLS = new PreparedStatement(
+  'bills_settle',
+  `UPDATE bill_payments SET status = answer.status,
+          token = CASE WHEN answer.status = 'COMPLETED' THEN answer.token ELSE bill_payments.token END,
+          units = CASE WHEN answer.status = 'COMPLETED' THEN answer.units ELSE bill_payments.units END,
+          failure_code = CASE WHEN answer.status = 'FAILED' THEN answer.failure_code ELSE bill_payments.failure_code END,
+          failure_message = CASE WHEN answer.status = 'FAILED' THEN answer.failure_message ELSE bill_payments.failure_message END,
+          last_error = CASE WHEN answer.status = 'COMPLETED' THEN NULL ELSE bill_payments.last_error END,
+          provider_reference = COALESCE(answer.provider_reference, bill_payments.provider_reference),
+          completed_at = now(), updated_at = now(), claimed_until = NULL
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+          AS answer (id, status, token, units, provider_reference, failure_code, failure_message)
+    WHERE bill_payments.id = answer.id AND bill_payments.status = 'PENDING'`,
+);
 
 /**
  * All SQL on `bill_payments` for the bill's life: recording, claiming, vending, settling and
@@ -24,7 +66,7 @@ export class BillRepository {
 
   /** The bills with these ids that exist, keyed by id. */
   async findAll(manager: EntityManager, billIds: readonly string[]): Promise<Map<string, Bill>> {
-    const rows: BillRow[] = await manager.query('SELECT * FROM bill_payments WHERE id = ANY($1::uuid[])', [billIds]);
+    const { rows } = await BILLS_BY_ID.run<BillRow>(manager, [billIds]);
     return new Map(rows.map((row) => [row.id, toBill(row)]));
   }
 
@@ -33,7 +75,7 @@ export class BillRepository {
    * two replicas' batches over the same bills queue behind each other instead of deadlocking.
    */
   async lockAll(manager: EntityManager, billIds: readonly string[]): Promise<Map<string, Bill>> {
-    const rows: BillRow[] = await manager.query('SELECT * FROM bill_payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [billIds]);
+    const { rows } = await LOCK_BILLS.run<BillRow>(manager, [billIds]);
     return new Map(rows.map((row) => [row.id, toBill(row)]));
   }
 
@@ -44,30 +86,20 @@ export class BillRepository {
   async insertPending(manager: EntityManager, payments: readonly RequestedPayment[]): Promise<void> {
     if (payments.length === 0) return;
     const column = <T>(pick: (payment: RequestedPayment) => T) => payments.map(pick);
-    await manager.query(
-      `WITH inserted AS (
-         INSERT INTO bill_payments (id, user_id, wallet_id, transaction_id, status, amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent)
-         SELECT id, user_id, wallet_id, transaction_id, 'PENDING', amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent
-           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-                AS given (id, user_id, wallet_id, transaction_id, amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING id)
-       SELECT pg_notify($12, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
-      [
-        column((payment) => payment.paymentId),
-        column((payment) => payment.userId),
-        column((payment) => payment.walletId),
-        column((payment) => payment.transactionId),
-        column((payment) => payment.amountMinor.toString()),
-        column((payment) => payment.currency),
-        column((payment) => payment.meterNumber),
-        column((payment) => payment.providerCode),
-        column((payment) => payment.clientReference),
-        column((payment) => payment.correlationId),
-        column((payment) => payment.traceparent),
-        BILLS_DUE_CHANNEL,
-      ],
-    );
+    await INSERT_PENDING_BILLS.run(manager, [
+      column((payment) => payment.paymentId),
+      column((payment) => payment.userId),
+      column((payment) => payment.walletId),
+      column((payment) => payment.transactionId),
+      column((payment) => payment.amountMinor.toString()),
+      column((payment) => payment.currency),
+      column((payment) => payment.meterNumber),
+      column((payment) => payment.providerCode),
+      column((payment) => payment.clientReference),
+      column((payment) => payment.correlationId),
+      column((payment) => payment.traceparent),
+      BILLS_DUE_CHANNEL,
+    ]);
   }
 
   /**
@@ -87,19 +119,7 @@ export class BillRepository {
    * lease, a worker gone, leaves the bill due at the lease's end, as before.
    */
   async claimDue(leaseMs: number, limit: number): Promise<PendingBill[]> {
-    const [rows]: [(BillRow & { sent_before: Date | null })[], number] = await this.dataSource.query(
-      `WITH due AS (
-         SELECT id, vend_sent_at AS sent_before FROM bill_payments
-          WHERE status = 'PENDING' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       UPDATE bill_payments AS bill
-          SET claimed_until = now() + make_interval(secs => $1::double precision / 1000),
-              next_attempt_at = now() + make_interval(secs => $1::double precision / 1000), attempts = bill.attempts + 1,
-              vend_sent_at = coalesce(bill.vend_sent_at, now()), updated_at = now()
-         FROM due WHERE bill.id = due.id
-       RETURNING bill.*, due.sent_before`,
-      [leaseMs, limit],
-    );
+    const { rows } = await CLAIM_DUE_BILLS.run<BillRow & { sent_before: Date | null }>(this.dataSource.manager, [leaseMs, limit]);
     return rows.map(({ sent_before, ...row }) => toPendingBill({ ...row, vend_sent_at: sent_before }));
   }
 
@@ -120,31 +140,17 @@ export class BillRepository {
   async settleAll(manager: EntityManager, answers: readonly { billId: string; settlement: Settlement }[]): Promise<void> {
     if (answers.length === 0) return;
     const column = <T>(pick: (settlement: Settlement) => T) => answers.map((answer) => pick(answer.settlement));
-    const [updated]: [unknown[], number] = await manager.query(
-      `UPDATE bill_payments SET status = answer.status,
-              token = CASE WHEN answer.status = 'COMPLETED' THEN answer.token ELSE bill_payments.token END,
-              units = CASE WHEN answer.status = 'COMPLETED' THEN answer.units ELSE bill_payments.units END,
-              failure_code = CASE WHEN answer.status = 'FAILED' THEN answer.failure_code ELSE bill_payments.failure_code END,
-              failure_message = CASE WHEN answer.status = 'FAILED' THEN answer.failure_message ELSE bill_payments.failure_message END,
-              last_error = CASE WHEN answer.status = 'COMPLETED' THEN NULL ELSE bill_payments.last_error END,
-              provider_reference = COALESCE(answer.provider_reference, bill_payments.provider_reference),
-              completed_at = now(), updated_at = now(), claimed_until = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-              AS answer (id, status, token, units, provider_reference, failure_code, failure_message)
-        WHERE bill_payments.id = answer.id AND bill_payments.status = 'PENDING'
-        RETURNING bill_payments.id`,
-      [
-        answers.map((answer) => answer.billId),
-        column((settlement) => settlement.status),
-        column((settlement) => (settlement.status === 'COMPLETED' ? settlement.token : null)),
-        column((settlement) => (settlement.status === 'COMPLETED' ? settlement.units : null)),
-        column((settlement) => settlement.providerReference),
-        column((settlement) => (settlement.status === 'FAILED' ? settlement.reasonCode : null)),
-        column((settlement) => (settlement.status === 'FAILED' ? settlement.reasonMessage : null)),
-      ],
-    );
-    if (updated.length !== answers.length) {
-      throw new Error(`${answers.length - updated.length} of ${answers.length} bills were not PENDING when settled; settle only bills locked and decided in this transaction`);
+    const { rowCount: updated } = await SETTLE_BILLS.run(manager, [
+      answers.map((answer) => answer.billId),
+      column((settlement) => settlement.status),
+      column((settlement) => (settlement.status === 'COMPLETED' ? settlement.token : null)),
+      column((settlement) => (settlement.status === 'COMPLETED' ? settlement.units : null)),
+      column((settlement) => settlement.providerReference),
+      column((settlement) => (settlement.status === 'FAILED' ? settlement.reasonCode : null)),
+      column((settlement) => (settlement.status === 'FAILED' ? settlement.reasonMessage : null)),
+    ]);
+    if (updated !== answers.length) {
+      throw new Error(`${answers.length - updated} of ${answers.length} bills were not PENDING when settled; settle only bills locked and decided in this transaction`);
     }
   }
 

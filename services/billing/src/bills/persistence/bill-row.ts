@@ -1,6 +1,21 @@
 import type { BillPayment, BillStatus } from '@bvs/contracts';
 import type { Bill, RequestedPayment } from '../domain/bill';
 
+const BILL_COLUMN_NAMES = [
+  'id', 'user_id', 'wallet_id', 'transaction_id', 'status', 'amount', 'currency', 'meter_number', 'provider_code', 'client_reference',
+  'correlation_id', 'traceparent', 'token', 'units', 'provider_reference', 'failure_code', 'failure_message', 'vend_sent_at', 'attempts',
+  'next_attempt_at', 'claimed_until', 'last_error', 'created_at', 'updated_at', 'completed_at',
+] as const satisfies readonly (keyof BillRow)[];
+
+/**
+ * The columns of a `BillRow`, named rather than `*`: a prepared statement keeps its result's shape, and
+ * a column a later migration adds would otherwise fail it ("cached plan must not change result type").
+ * `prefix` qualifies each one, for a statement that joins.
+ */
+export function billColumns(prefix = ''): string {
+  return BILL_COLUMN_NAMES.map((column) => `${prefix}${column}`).join(', ');
+}
+
 /** A `bill_payments` row as `pg` returns it: BIGINT comes back as a string, exact, and becomes a bigint only here. */
 export interface BillRow {
   id: string;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PreparedStatement } from '@bvs/platform';
 import { DataSource } from 'typeorm';
 import { CURRENCY, MeterType } from '../../catalogue/domain/disco';
 import { deliveryFor } from '../domain/decide-vend';
@@ -26,6 +27,29 @@ interface VendRow {
   completed_at: Date | null;
 }
 
+/** Named rather than `*`: a prepared statement keeps its result's shape, and a column added later would fail it. */
+const VEND_COLUMNS = `id, request_id, provider_code, meter_number, amount_kobo, currency, meter_type, customer_name, fee_kobo,
+  tariff_kobo_per_kwh, status, reason_code, token, units_kwh, resolves_to, resolves_with_reason, created_at, completed_at`;
+const INSERT_VEND = new PreparedStatement(
+  'vends_insert',
+  `INSERT INTO vends (request_id, provider_code, meter_number, amount_kobo, currency, meter_type, customer_name,
+                      fee_kobo, tariff_kobo_per_kwh, status, reason_code, token, units_kwh,
+                      resolve_at, resolves_to, resolves_with_reason, completed_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+           CASE WHEN $14::bigint IS NULL THEN NULL ELSE now() + $14::bigint * interval '1 millisecond' END,
+           $15, $16, CASE WHEN $10 = 'PENDING' THEN NULL ELSE now() END)
+   ON CONFLICT (request_id) DO NOTHING
+   RETURNING ${VEND_COLUMNS}`,
+);
+const VEND_BY_REQUEST = new PreparedStatement('vends_by_request', `SELECT ${VEND_COLUMNS} FROM vends WHERE request_id = $1`);
+const RESOLVE_DUE_VEND = new PreparedStatement(
+  'vends_resolve_due',
+  `UPDATE vends
+      SET status = resolves_to, reason_code = resolves_with_reason, token = $2, units_kwh = $3, completed_at = resolve_at
+    WHERE request_id = $1 AND status = 'PENDING' AND resolve_at <= now()
+   RETURNING ${VEND_COLUMNS}`,
+);
+
 /**
  * Vend records. The request id is unique in the table, so two concurrent vends with the same id
  * cannot both be inserted: the loser's insert does nothing and it reads the winner's row.
@@ -37,39 +61,29 @@ export class VendStore {
 
   /** The stored vend, or null when a vend with this request id already exists. */
   async insertIfNew(vend: NewVend): Promise<Vend | null> {
-    const rows = await this.query(
-      `INSERT INTO vends (request_id, provider_code, meter_number, amount_kobo, currency, meter_type, customer_name,
-                          fee_kobo, tariff_kobo_per_kwh, status, reason_code, token, units_kwh,
-                          resolve_at, resolves_to, resolves_with_reason, completed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-               CASE WHEN $14::bigint IS NULL THEN NULL ELSE now() + $14::bigint * interval '1 millisecond' END,
-               $15, $16, CASE WHEN $10 = 'PENDING' THEN NULL ELSE now() END)
-       ON CONFLICT (request_id) DO NOTHING
-       RETURNING *`,
-      [
-        vend.requestId,
-        vend.providerCode,
-        vend.meterNumber,
-        vend.amountKobo.toString(),
-        CURRENCY,
-        vend.meterType,
-        vend.customerName,
-        vend.feeKobo?.toString() ?? null,
-        vend.tariffKoboPerKwh?.toString() ?? null,
-        vend.status,
-        vend.reasonCode,
-        vend.token,
-        vend.unitsKwh,
-        vend.pending?.afterMs ?? null,
-        vend.pending?.status ?? null,
-        vend.pending?.reasonCode ?? null,
-      ],
-    );
+    const { rows } = await INSERT_VEND.run<VendRow>(this.dataSource.manager, [
+      vend.requestId,
+      vend.providerCode,
+      vend.meterNumber,
+      vend.amountKobo.toString(),
+      CURRENCY,
+      vend.meterType,
+      vend.customerName,
+      vend.feeKobo?.toString() ?? null,
+      vend.tariffKoboPerKwh?.toString() ?? null,
+      vend.status,
+      vend.reasonCode,
+      vend.token,
+      vend.unitsKwh,
+      vend.pending?.afterMs ?? null,
+      vend.pending?.status ?? null,
+      vend.pending?.reasonCode ?? null,
+    ]);
     return rows[0] ? toVend(rows[0]) : null;
   }
 
   async find(requestId: string): Promise<Vend | null> {
-    const rows = await this.query('SELECT * FROM vends WHERE request_id = $1', [requestId]);
+    const { rows } = await VEND_BY_REQUEST.run<VendRow>(this.dataSource.manager, [requestId]);
     return rows[0] ? toVend(rows[0]) : null;
   }
 
@@ -85,26 +99,11 @@ export class VendStore {
       vend.resolution.status === 'SUCCESS' && vend.meterType && vend.tariffKoboPerKwh
         ? deliveryFor(vend, vend.meterType, vend.tariffKoboPerKwh)
         : { token: null, unitsKwh: null };
-    const [rows] = await this.update(
-      `UPDATE vends
-          SET status = resolves_to, reason_code = resolves_with_reason, token = $2, units_kwh = $3, completed_at = resolve_at
-        WHERE request_id = $1 AND status = 'PENDING' AND resolve_at <= now()
-       RETURNING *`,
-      [vend.requestId, delivery.token, delivery.unitsKwh],
-    );
+    const { rows } = await RESOLVE_DUE_VEND.run<VendRow>(this.dataSource.manager, [vend.requestId, delivery.token, delivery.unitsKwh]);
     if (rows[0]) return toVend(rows[0]);
     const current = await this.find(vend.requestId);
     if (!current) throw new Error(`Vend ${vend.requestId} disappeared while being resolved`);
     return current;
-  }
-
-  private query(sql: string, parameters: readonly unknown[]): Promise<VendRow[]> {
-    return this.dataSource.query(sql, [...parameters]);
-  }
-
-  /** TypeORM answers an UPDATE with [rows, affected count] rather than the rows alone. */
-  private update(sql: string, parameters: readonly unknown[]): Promise<[VendRow[], number]> {
-    return this.dataSource.query(sql, [...parameters]);
   }
 }
 

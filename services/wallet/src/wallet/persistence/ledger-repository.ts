@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PreparedStatement } from '@bvs/platform';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { NewTransaction, PaymentSettlement } from '../domain/ledger-transaction';
 import type { LedgerEntry } from '../domain/wallet';
@@ -6,6 +7,41 @@ import { toStoredTransaction, TRANSACTION_COLUMNS, type StoredTransaction, type 
 
 const UNIQUE_VIOLATION = '23505';
 const REFERENCE_UNIQUE = 'wallet_transactions_reference_unique';
+
+const TRANSACTIONS_BY_REFERENCES = new PreparedStatement(
+  'transactions_by_references',
+  `SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions
+    WHERE (wallet_id, reference) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
+);
+const LOCK_TRANSACTIONS = new PreparedStatement(
+  'transactions_lock',
+  `SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+);
+const INSERT_TRANSACTIONS = new PreparedStatement(
+  'transactions_insert',
+  `INSERT INTO wallet_transactions (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
+     reverses_transaction_id, available_after, details, created_at, updated_at)
+   SELECT id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
+          reverses_transaction_id, available_after, details::jsonb, clock_timestamp(), clock_timestamp()
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::char(3)[], $8::text[], $9::text[],
+                 $10::uuid[], $11::uuid[], $12::bigint[], $13::text[])
+          WITH ORDINALITY AS given (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
+                                    reverses_transaction_id, available_after, details, position)
+    ORDER BY position
+   RETURNING ${TRANSACTION_COLUMNS}`,
+);
+const INSERT_LEDGER_ENTRIES = new PreparedStatement(
+  'ledger_entries_insert',
+  `INSERT INTO ledger_entries (wallet_id, transaction_id, entry_type, available_delta, held_delta, available_after, held_after, wallet_version)
+   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[])`,
+);
+const SETTLE_PAYMENTS = new PreparedStatement(
+  'payments_settle',
+  `UPDATE wallet_transactions SET status = settled.status, failure_reason = settled.failure_reason,
+          details = wallet_transactions.details || settled.details::jsonb, updated_at = now()
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS settled (id, status, failure_reason, details)
+    WHERE wallet_transactions.id = settled.id`,
+);
 
 /** A client reference on the wallet it was used on: references are unique per wallet, not globally. */
 export interface WalletReference {
@@ -23,11 +59,10 @@ export class LedgerRepository {
   /** The transactions any of these (wallet, client reference) pairs already made, in no particular order. */
   async findByReferences(manager: EntityManager, references: readonly WalletReference[]): Promise<StoredTransaction[]> {
     if (references.length === 0) return [];
-    const rows: TransactionRow[] = await manager.query(
-      `SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions
-        WHERE (wallet_id, reference) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
-      [references.map((one) => one.walletId), references.map((one) => one.reference)],
-    );
+    const { rows } = await TRANSACTIONS_BY_REFERENCES.run<TransactionRow>(manager, [
+      references.map((one) => one.walletId),
+      references.map((one) => one.reference),
+    ]);
     return rows.map(toStoredTransaction);
   }
 
@@ -45,9 +80,7 @@ export class LedgerRepository {
    * at 200 purchases/s).
    */
   async lockPayments(manager: EntityManager, transactionIds: readonly string[]): Promise<Map<string, StoredTransaction>> {
-    const rows: TransactionRow[] = await manager.query(`SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-      transactionIds,
-    ]);
+    const { rows } = await LOCK_TRANSACTIONS.run<TransactionRow>(manager, [transactionIds]);
     return new Map(rows.filter((row) => row.type === 'PAYMENT').map((row) => [row.id, toStoredTransaction(row)]));
   }
 
@@ -64,34 +97,22 @@ export class LedgerRepository {
   async insertTransactions(manager: EntityManager, transactions: readonly NewTransaction[]): Promise<StoredTransaction[]> {
     if (transactions.length === 0) return [];
     const column = <T>(pick: (transaction: NewTransaction) => T) => transactions.map(pick);
-    const rows: TransactionRow[] = await manager.query(
-      `INSERT INTO wallet_transactions (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
-         reverses_transaction_id, available_after, details, created_at, updated_at)
-       SELECT id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
-              reverses_transaction_id, available_after, details::jsonb, clock_timestamp(), clock_timestamp()
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::char(3)[], $8::text[], $9::text[],
-                     $10::uuid[], $11::uuid[], $12::bigint[], $13::text[])
-              WITH ORDINALITY AS given (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
-                                        reverses_transaction_id, available_after, details, position)
-        ORDER BY position
-       RETURNING ${TRANSACTION_COLUMNS}`,
-      [
-        column((one) => one.id),
-        column((one) => one.walletId),
-        column((one) => one.userId),
-        column((one) => one.type),
-        column((one) => one.status),
-        column((one) => one.amount.toString()),
-        column((one) => one.currency),
-        column((one) => one.reference),
-        column((one) => one.requestFingerprint),
-        column((one) => one.paymentId),
-        column((one) => one.reversesTransactionId),
-        column((one) => one.availableAfter.toString()),
-        // As JSON text, cast per row: an array parameter carries text, not objects.
-        column((one) => JSON.stringify(one.details)),
-      ],
-    );
+    const { rows } = await INSERT_TRANSACTIONS.run<TransactionRow>(manager, [
+      column((one) => one.id),
+      column((one) => one.walletId),
+      column((one) => one.userId),
+      column((one) => one.type),
+      column((one) => one.status),
+      column((one) => one.amount.toString()),
+      column((one) => one.currency),
+      column((one) => one.reference),
+      column((one) => one.requestFingerprint),
+      column((one) => one.paymentId),
+      column((one) => one.reversesTransactionId),
+      column((one) => one.availableAfter.toString()),
+      // As JSON text, cast per row: an array parameter carries text, not objects.
+      column((one) => JSON.stringify(one.details)),
+    ]);
     const byId = new Map(rows.map((row) => [row.id, toStoredTransaction(row)]));
     return transactions.map((transaction) => {
       const stored = byId.get(transaction.id);
@@ -108,20 +129,16 @@ export class LedgerRepository {
   async recordEntries(manager: EntityManager, entries: readonly LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const column = <T>(pick: (entry: LedgerEntry) => T) => entries.map(pick);
-    await manager.query(
-      `INSERT INTO ledger_entries (wallet_id, transaction_id, entry_type, available_delta, held_delta, available_after, held_after, wallet_version)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[])`,
-      [
-        column((one) => one.walletId),
-        column((one) => one.transactionId),
-        column((one) => one.entryType),
-        column((one) => one.availableDelta.toString()),
-        column((one) => one.heldDelta.toString()),
-        column((one) => one.availableAfter.toString()),
-        column((one) => one.heldAfter.toString()),
-        column((one) => one.walletVersion),
-      ],
-    );
+    await INSERT_LEDGER_ENTRIES.run(manager, [
+      column((one) => one.walletId),
+      column((one) => one.transactionId),
+      column((one) => one.entryType),
+      column((one) => one.availableDelta.toString()),
+      column((one) => one.heldDelta.toString()),
+      column((one) => one.availableAfter.toString()),
+      column((one) => one.heldAfter.toString()),
+      column((one) => one.walletVersion),
+    ]);
   }
 
   async settlePayment(manager: EntityManager, settlement: PaymentSettlement): Promise<void> {
@@ -130,18 +147,12 @@ export class LedgerRepository {
 
   async settlePayments(manager: EntityManager, settlements: readonly PaymentSettlement[]): Promise<void> {
     if (settlements.length === 0) return;
-    await manager.query(
-      `UPDATE wallet_transactions SET status = settled.status, failure_reason = settled.failure_reason,
-              details = wallet_transactions.details || settled.details::jsonb, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS settled (id, status, failure_reason, details)
-        WHERE wallet_transactions.id = settled.id`,
-      [
-        settlements.map((settlement) => settlement.transactionId),
-        settlements.map((settlement) => settlement.status),
-        settlements.map((settlement) => settlement.failureReason),
-        settlements.map((settlement) => JSON.stringify(settlement.details)),
-      ],
-    );
+    await SETTLE_PAYMENTS.run(manager, [
+      settlements.map((settlement) => settlement.transactionId),
+      settlements.map((settlement) => settlement.status),
+      settlements.map((settlement) => settlement.failureReason),
+      settlements.map((settlement) => JSON.stringify(settlement.details)),
+    ]);
   }
 }
 

@@ -1,7 +1,26 @@
 import { Injectable } from '@nestjs/common';
+import { PreparedStatement } from '@bvs/platform';
 import type { EntityManager } from 'typeorm';
 import type { BalanceChange, LedgerEntry } from '../domain/wallet';
 import { toStoredWallet, WALLET_COLUMNS, type StoredWallet, type WalletRow } from './rows';
+
+const INSERT_WALLETS = new PreparedStatement(
+  'wallets_insert',
+  `INSERT INTO wallets (id, user_id, currency) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::char(3)[])
+    ON CONFLICT (user_id) DO NOTHING`,
+);
+const WALLETS_OF_USERS = new PreparedStatement('wallets_of_users', `SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = ANY($1::uuid[])`);
+const WALLET_BY_ID = new PreparedStatement('wallet_by_id', `SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1`);
+const LOCK_WALLETS = new PreparedStatement('wallets_lock', `SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`);
+const SAVE_BALANCES = new PreparedStatement(
+  'wallets_save_balances',
+  `UPDATE wallets SET available = moved.available, held = moved.held, version = moved.version, updated_at = now()
+     FROM (SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::bigint[], $5::int[]) AS given (id, read_version, available, held, version)
+            ORDER BY id) AS moved
+    WHERE wallets.id = moved.id AND wallets.version = moved.read_version
+      AND wallets.id IN (SELECT id FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
+    RETURNING wallets.id`,
+);
 
 /** A wallet about to be opened: empty, at version 0. */
 export interface NewWallet {
@@ -32,11 +51,7 @@ export class WalletRepository {
     );
     const missing = wallets.filter((wallet) => !found.has(wallet.userId));
     if (missing.length === 0) return found;
-    await manager.query(
-      `INSERT INTO wallets (id, user_id, currency) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::char(3)[])
-        ON CONFLICT (user_id) DO NOTHING`,
-      [missing.map((wallet) => wallet.id), missing.map((wallet) => wallet.userId), missing.map((wallet) => wallet.currency)],
-    );
+    await INSERT_WALLETS.run(manager, [missing.map((wallet) => wallet.id), missing.map((wallet) => wallet.userId), missing.map((wallet) => wallet.currency)]);
     const opened = await this.findByUsers(
       manager,
       missing.map((wallet) => wallet.userId),
@@ -50,13 +65,13 @@ export class WalletRepository {
   }
 
   private async findByUsers(manager: EntityManager, userIds: readonly string[]): Promise<Map<string, StoredWallet>> {
-    const rows: WalletRow[] = await manager.query(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = ANY($1::uuid[])`, [userIds]);
+    const { rows } = await WALLETS_OF_USERS.run<WalletRow>(manager, [userIds]);
     return new Map(rows.map((row) => [row.user_id, toStoredWallet(row)]));
   }
 
   /** Reads the wallet without locking it: a change made from this read is saved only if nobody changed the wallet since. */
   async load(manager: EntityManager, walletId: string): Promise<StoredWallet> {
-    const rows: WalletRow[] = await manager.query(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1`, [walletId]);
+    const { rows } = await WALLET_BY_ID.run<WalletRow>(manager, [walletId]);
     const row = rows[0];
     if (!row) throw new Error(`wallet ${walletId} does not exist`);
     return toStoredWallet(row);
@@ -68,7 +83,7 @@ export class WalletRepository {
    * save every wallet it decided on; client requests read without locking instead.
    */
   async lockAll(manager: EntityManager, walletIds: readonly string[]): Promise<Map<string, StoredWallet>> {
-    const rows: WalletRow[] = await manager.query(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [walletIds]);
+    const { rows } = await LOCK_WALLETS.run<WalletRow>(manager, [walletIds]);
     return new Map(rows.map((row) => [row.id, toStoredWallet(row)]));
   }
 
@@ -94,22 +109,13 @@ export class WalletRepository {
     if (changes.length === 0) return new Set();
     const ordered = [...changes].sort((one, other) => (one.walletId < other.walletId ? -1 : one.walletId > other.walletId ? 1 : 0));
     const column = <T>(pick: (change: BalanceChange) => T) => ordered.map(pick);
-    // TypeORM answers an UPDATE with [rows, affected count], unlike a SELECT or an INSERT.
-    const [updated]: [{ id: string }[], number] = await manager.query(
-      `UPDATE wallets SET available = moved.available, held = moved.held, version = moved.version, updated_at = now()
-         FROM (SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::bigint[], $5::int[]) AS given (id, read_version, available, held, version)
-                ORDER BY id) AS moved
-        WHERE wallets.id = moved.id AND wallets.version = moved.read_version
-          AND wallets.id IN (SELECT id FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
-        RETURNING wallets.id`,
-      [
-        column((change) => change.walletId),
-        column((change) => change.readVersion),
-        column((change) => change.last.availableAfter.toString()),
-        column((change) => change.last.heldAfter.toString()),
-        column((change) => change.last.walletVersion),
-      ],
-    );
+    const { rows: updated } = await SAVE_BALANCES.run<{ id: string }>(manager, [
+      column((change) => change.walletId),
+      column((change) => change.readVersion),
+      column((change) => change.last.availableAfter.toString()),
+      column((change) => change.last.heldAfter.toString()),
+      column((change) => change.last.walletVersion),
+    ]);
     return new Set(updated.map((row) => row.id));
   }
 }
