@@ -22,13 +22,20 @@ export type OutboxItem = {
   [T in EventTopic]: { readonly topic: T; readonly event: EventByTopic[T]; readonly options?: EnqueueEventOptions };
 }[EventTopic];
 
+/**
+ * The rows and their NOTIFY in one statement, one round trip: `pg_notify` is queued like a NOTIFY
+ * and delivered only on commit. The insert runs whole whether or not the select reads its rows.
+ */
 const INSERT_OUTBOX_ROWS = new PreparedStatement(
   'outbox_insert',
-  `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers, traceparent)
-   SELECT event_id, topic, message_key, event_type, payload::jsonb, headers::jsonb, traceparent
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-          WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, traceparent, position)
-    ORDER BY position`,
+  `WITH inserted AS (
+     INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers, traceparent)
+     SELECT event_id, topic, message_key, event_type, payload::jsonb, headers::jsonb, traceparent
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+            WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, traceparent, position)
+      ORDER BY position
+     RETURNING 1)
+   SELECT pg_notify($8, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
 );
 
 /**
@@ -71,14 +78,13 @@ export async function enqueueEvents(manager: EntityManager, items: readonly Outb
     return { eventId, topic, key: eventKeyOf(topic, event), eventType, payload: JSON.stringify(payload), headers: JSON.stringify(headers), traceparent };
   });
   await INSERT_OUTBOX_ROWS.run(manager, [
-      rows.map((row) => row.eventId),
-      rows.map((row) => row.topic),
-      rows.map((row) => row.key),
-      rows.map((row) => row.eventType),
-      rows.map((row) => row.payload),
-      rows.map((row) => row.headers),
-      rows.map((row) => row.traceparent),
-    ],
-  );
-  await manager.query(`NOTIFY ${OUTBOX_CHANNEL}`);
+    rows.map((row) => row.eventId),
+    rows.map((row) => row.topic),
+    rows.map((row) => row.key),
+    rows.map((row) => row.eventType),
+    rows.map((row) => row.payload),
+    rows.map((row) => row.headers),
+    rows.map((row) => row.traceparent),
+    OUTBOX_CHANNEL,
+  ]);
 }
