@@ -12,12 +12,13 @@ export interface PreparedResult<Row> {
 }
 
 /**
- * A statement of the hot path that each database connection parses, analyzes and plans once, and
- * afterwards only binds and runs. Sent as plain text with parameters, the same statement is parsed
- * and planned on every call: that was about a third of PostgreSQL's CPU per purchase (perf, at 80
- * purchases/s, docs/benchmarks.md). After five runs PostgreSQL keeps a generic plan when it costs
- * no more than the custom ones, so only statements whose plan does not hinge on the values belong
- * here (a key lookup, an unnest join, an insert); statements of a variable shape never do, since a
+ * A statement of the hot path that each database connection parses and analyzes once, and
+ * afterwards only plans, binds and runs. Sent as plain text with parameters, the same statement
+ * is parsed and analyzed on every call: a sixth of PostgreSQL's CPU at 80 purchases/s (perf,
+ * docs/benchmarks.md, ADR 0014). PostgreSQL keeps a generic plan after five runs only when it
+ * costs no more than a custom one, which for a small batch it seldom does, so planning still
+ * happens; the statements here are the ones whose plan does not hinge on the values (a key lookup,
+ * an unnest join, an insert). A statement of a variable shape never belongs here, since a
  * connection keeps every statement it prepared until it closes.
  *
  * A connection pooler in transaction mode must keep prepared statements per client (PgBouncer
