@@ -120,6 +120,7 @@ const MAX_REASON_TEXT = 1_000;
 /** Topic names never hold a NUL, so topic and partition join into one key without ambiguity. */
 const LAG_KEY_SEPARATOR = '\u0000';
 const lagKey = (topic: string, partition: string): string => `${topic}${LAG_KEY_SEPARATOR}${partition}`;
+type LagLabels = { readonly group: string; readonly topic: string; readonly partition: string };
 export const MAX_PARTITIONS_IN_PARALLEL = 64;
 export const MAX_EVENTS_PER_TRANSACTION = 1_000;
 
@@ -201,7 +202,8 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
    * partition counted twice in a sum over replicas).
    */
   private assigned = new Set<string>();
-  private readonly reportedLag = new Set<string>();
+  /** The labels of each lag reading this member has set, by `lagKey`: what to remove when it loses the partition. */
+  private readonly reportedLag = new Map<string, LagLabels>();
   private readonly deadLetters: Counter<'group' | 'topic'> | undefined;
 
   constructor(private readonly options: EventConsumerOptions<T>) {
@@ -324,21 +326,20 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   /** Keeps the lag readings of the partitions assigned to this member and drops the others'. */
   private onAssignment(memberAssignment: Readonly<Record<string, readonly number[]>>): void {
     this.assigned = new Set(Object.entries(memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => lagKey(topic, String(partition)))));
-    for (const key of [...this.reportedLag]) {
+    for (const [key, labels] of [...this.reportedLag]) {
       if (this.assigned.has(key)) continue;
-      const [topic = '', partition = ''] = key.split(LAG_KEY_SEPARATOR);
-      this.lag?.remove({ group: this.options.groupId, topic, partition });
+      this.lag?.remove(labels);
       this.reportedLag.delete(key);
     }
   }
 
   /** A batch fetched before a rebalance may still be finishing: its partition's reading is no longer ours to give. */
-  private reportLag(labels: { readonly group: string; readonly topic: string; readonly partition: string }, messages: bigint): void {
+  private reportLag(labels: LagLabels, messages: bigint): void {
     if (this.lag === undefined) return;
     const key = lagKey(labels.topic, labels.partition);
     if (!this.assigned.has(key)) return;
     this.lag.set(labels, Number(messages));
-    this.reportedLag.add(key);
+    this.reportedLag.set(key, labels);
   }
 
   private async processBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
