@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED, PaymentCompletedEvent, PaymentFailedEvent, PaymentInitiation, WALLET_ERROR_CODES } from '@bvs/contracts';
-import { ServiceError } from '@bvs/platform';
+import { OUTBOX_CHANNEL, ServiceError } from '@bvs/platform';
 import { auditLedger } from '../src/audit/ledger-audit';
 import { WalletEnv } from '../src/config/wallet-env';
+import type { RequestState } from '../src/wallet/domain/client-request';
+import { decidePaymentInitiation } from '../src/wallet/domain/decide-payment-initiation';
+import { decideRequestBatch } from '../src/wallet/domain/decide-request-batch';
+import { AcceptedRequestsStore } from '../src/wallet/persistence/accepted-requests-store';
+import type { StoredTransaction } from '../src/wallet/persistence/rows';
+import { WalletRepository } from '../src/wallet/persistence/wallet-repository';
 import { createWalletUseCases, type WalletUseCases } from '../src/wallet/wallet-use-cases';
 import { LedgerHarness, origin } from './ledger-harness';
 
@@ -217,6 +223,57 @@ describe('wallet ledger on the real PostgreSQL', () => {
       const paymentIds = new Map(answers.map((answer) => [answer.value?.reference, answer.value?.paymentId]));
       for (const answer of answers) expect(answer.value?.paymentId).toBe(paymentIds.get(answer.value?.reference));
       expect(await harness.balanceOf(userId)).toEqual({ available: 10n * PAYMENT, held: 30n * PAYMENT });
+    });
+
+    it('saves a batch only on the wallets still at the version read: a moved wallet gets no transaction, entry or event', async () => {
+      const [fresh, moved] = [randomUUID(), randomUUID()];
+      for (const userId of [fresh, moved]) await harness.useCases.fundWallet.execute({ userId, amount: 10n * PAYMENT, reference: 'seed' }, origin());
+      const manager = harness.dataSource.manager;
+      const walletsByUser = await new WalletRepository().openAll(
+        manager,
+        [fresh, moved].map((userId) => ({ id: randomUUID(), userId, currency: 'NGN' })),
+      );
+      const now = new Date();
+      const { decisions, balanceChanges } = decideRequestBatch(
+        [fresh, moved].map((userId) => ({
+          userId,
+          reference: 'stale-or-not',
+          decide: (state: RequestState<StoredTransaction>) =>
+            decidePaymentInitiation(
+              { userId, amount: PAYMENT, reference: 'stale-or-not', meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' },
+              state,
+              { paymentId: randomUUID(), transactionId: randomUUID(), eventId: randomUUID(), now, origin: origin() },
+            ),
+        })),
+        { walletsByUser, earlierByReference: new Map() },
+      );
+      // Another writer moves one wallet between the read and the write.
+      await harness.useCases.fundWallet.execute({ userId: moved, amount: PAYMENT, reference: 'meanwhile' }, origin());
+      const listener = harness.dataSource.createQueryRunner();
+      const client = (await listener.connect()) as { query(text: string): Promise<unknown>; once(event: 'notification', listener: (message: { channel: string }) => void): void };
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      const notified = new Promise<string>((resolve) => client.once('notification', (message) => resolve(message.channel)));
+
+      const accepted = decisions.flatMap((decision) => (decision.kind === 'ACCEPTED' ? [{ transaction: decision.transaction, entry: decision.entry, event: decision.publish }] : []));
+      expect(accepted).toHaveLength(2);
+      const saved = await new AcceptedRequestsStore().save(manager, balanceChanges, accepted);
+
+      const walletOf = (userId: string) => walletsByUser.get(userId)?.id as string;
+      expect([...saved.movedWallets]).toEqual([walletOf(moved)]);
+      expect([...saved.storedById.values()].map((stored) => [stored.walletId, stored.reference, stored.status])).toEqual([[walletOf(fresh), 'stale-or-not', 'PENDING']]);
+      const rowsOf = async (userId: string) =>
+        (await manager.query(
+          `SELECT (SELECT count(*)::int FROM wallet_transactions WHERE wallet_id = $1 AND reference = 'stale-or-not') AS transactions,
+                  (SELECT count(*)::int FROM ledger_entries e JOIN wallet_transactions t ON t.id = e.transaction_id WHERE t.wallet_id = $1 AND t.reference = 'stale-or-not') AS entries,
+                  (SELECT count(*)::int FROM outbox WHERE message_key = $1::text AND topic = $2) AS events`,
+          [walletOf(userId), EVENT_TOPICS.paymentRequested],
+        )) as { transactions: number; entries: number; events: number }[];
+      expect(await rowsOf(fresh)).toEqual([{ transactions: 1, entries: 1, events: 1 }]);
+      expect(await rowsOf(moved)).toEqual([{ transactions: 0, entries: 0, events: 0 }]);
+      expect(await harness.balanceOf(fresh)).toEqual({ available: 9n * PAYMENT, held: PAYMENT });
+      expect(await harness.balanceOf(moved)).toEqual({ available: 11n * PAYMENT, held: 0n });
+      await expect(notified).resolves.toBe(OUTBOX_CHANNEL);
+      await listener.release();
     });
 
     it('loses nothing when payments settle on the wallet while new ones are being batched', async () => {

@@ -22,21 +22,36 @@ export type OutboxItem = {
   [T in EventTopic]: { readonly topic: T; readonly event: EventByTopic[T]; readonly options?: EnqueueEventOptions };
 }[EventTopic];
 
+/** The outbox's columns, in the order `outboxInsert` reads its parameters. */
+const OUTBOX_INSERT_PARAMETERS = 7;
+
 /**
- * The rows and their NOTIFY in one statement, one round trip: `pg_notify` is queued like a NOTIFY
- * and delivered only on commit. The insert runs whole whether or not the select reads its rows.
+ * The outbox INSERT as a statement of its own or as a data-modifying CTE of a larger one, so that
+ * an event and the rows it announces still commit together in one round trip. It reads one array
+ * per column from `$first` on (`outboxParameters` gives them, in order), then the NOTIFY channel.
+ * With `gate`, one more array follows (`$first + 8`, uuid per row) and only the rows whose gate
+ * value is in `gate.among` (SQL yielding one uuid column) are written: a writer's events for rows
+ * its own statement decided not to write. Rows go in the order given, which is the relay's order.
+ *
+ * The NOTIFY comes from the RETURNING list, evaluated for every row inserted whether or not the
+ * statement reads it. PostgreSQL folds a channel's identical notifications into one per
+ * transaction and delivers it only on commit, so the relay wakes once, when it can see the rows.
  */
-const INSERT_OUTBOX_ROWS = new PreparedStatement(
-  'outbox_insert',
-  `WITH inserted AS (
-     INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers, traceparent)
+export function outboxInsert(first: number, gate?: { readonly among: string }): string {
+  const parameter = (offset: number) => `$${first + offset}`;
+  const arrays = ['uuid', 'text', 'text', 'text', 'text', 'text', 'text'].map((type, offset) => `${parameter(offset)}::${type}[]`);
+  const channel = parameter(OUTBOX_INSERT_PARAMETERS);
+  const gated = gate ? { array: `, ${parameter(OUTBOX_INSERT_PARAMETERS + 1)}::uuid[]`, column: ', gate', where: `WHERE given.gate IN (${gate.among})` } : { array: '', column: '', where: '' };
+  return `INSERT INTO outbox (event_id, topic, message_key, event_type, payload, headers, traceparent)
      SELECT event_id, topic, message_key, event_type, payload::jsonb, headers::jsonb, traceparent
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-            WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, traceparent, position)
+       FROM unnest(${arrays.join(', ')}${gated.array})
+            WITH ORDINALITY AS given (event_id, topic, message_key, event_type, payload, headers, traceparent${gated.column}, position)
+      ${gated.where}
       ORDER BY position
-     RETURNING 1)
-   SELECT pg_notify($8, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
-);
+     RETURNING pg_notify(${channel}::text, '')`;
+}
+
+const INSERT_OUTBOX_ROWS = new PreparedStatement('outbox_insert', outboxInsert(1));
 
 /**
  * Records `event` for publication on `topic`, in the caller's transaction: it is published if and
@@ -63,6 +78,14 @@ export async function enqueueEvent<T extends EventTopic>(
 export async function enqueueEvents(manager: EntityManager, items: readonly OutboxItem[]): Promise<void> {
   requireTransaction(manager, 'enqueueEvents');
   if (items.length === 0) return;
+  await INSERT_OUTBOX_ROWS.run(manager, outboxParameters(items));
+}
+
+/**
+ * The parameters `outboxInsert` reads, from its `first` on: one array per column, each event's
+ * payload validated against its topic's schema (`EventValidationError` otherwise), then the channel.
+ */
+export function outboxParameters(items: readonly OutboxItem[]): unknown[] {
   const active = activeTraceparent();
   const rows = items.map(({ topic, event, options }) => {
     const payload = toOutboxPayload(topic, event);
@@ -77,7 +100,7 @@ export async function enqueueEvents(manager: EntityManager, items: readonly Outb
     // As JSON text, cast per row: node-postgres would turn a JS array into a PostgreSQL array, not JSON.
     return { eventId, topic, key: eventKeyOf(topic, event), eventType, payload: JSON.stringify(payload), headers: JSON.stringify(headers), traceparent };
   });
-  await INSERT_OUTBOX_ROWS.run(manager, [
+  return [
     rows.map((row) => row.eventId),
     rows.map((row) => row.topic),
     rows.map((row) => row.key),
@@ -86,5 +109,5 @@ export async function enqueueEvents(manager: EntityManager, items: readonly Outb
     rows.map((row) => row.headers),
     rows.map((row) => row.traceparent),
     OUTBOX_CHANNEL,
-  ]);
+  ];
 }

@@ -12,6 +12,7 @@ import { PaymentOutcomeApplier } from './consumers/payment-outcome-applier';
 import { PendingFundingReconciler } from './consumers/reconcile-fundings/pending-funding-reconciler';
 import { ReverseFailedPaymentHandler } from './consumers/reverse-failed-payment/reverse-failed-payment.handler';
 import { SettleCompletedPaymentHandler } from './consumers/settle-completed-payment/settle-completed-payment.handler';
+import { AcceptedRequestsStore } from './persistence/accepted-requests-store';
 import { FundingRepository } from './persistence/funding-repository';
 import { LedgerRepository } from './persistence/ledger-repository';
 import { WalletHistoryRepository } from './persistence/wallet-history-repository';
@@ -38,6 +39,7 @@ export function paymentProcessorFor(env: WalletEnv, metrics: MetricsRegistry): P
 export const WALLET_PROVIDERS: Provider[] = [
   WalletRepository,
   LedgerRepository,
+  AcceptedRequestsStore,
   FundingRepository,
   WalletHistoryRepository,
   { provide: PaymentProcessor, useFactory: paymentProcessorFor, inject: [WalletEnv, MetricsRegistry] },
@@ -76,7 +78,7 @@ export function createWalletUseCases(dataSource: DataSource, env: WalletEnv, pro
   const fundings = new FundingRepository();
   const charges = processor ?? paymentProcessorFor(env, metrics);
   const openWallet = new OpenWalletHandler(dataSource, wallets, env);
-  const requests = new IdempotentWalletCommand(dataSource, wallets, ledger, env);
+  const requests = new IdempotentWalletCommand(dataSource, wallets, ledger, new AcceptedRequestsStore(), env);
   // Recorded and logged; a tool run by hand sends no alert anywhere.
   const alerts = new Alerts(dataSource, 'wallet', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 });
   const outcomes = new PaymentOutcomeApplier(wallets, ledger, env, alerts);

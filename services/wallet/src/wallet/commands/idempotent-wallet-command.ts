@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { activeTraceparent, enqueueEvents, GroupCommit, isDatabaseUnavailable, queueFullError, type ItemOutcome } from '@bvs/platform';
+import { activeTraceparent, GroupCommit, isDatabaseUnavailable, queueFullError, type ItemOutcome } from '@bvs/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { WalletEnv } from '../../config/wallet-env';
 import { checkAmount } from '../domain/amount';
-import type { Accepted, ClientRequest, RequestDecision, RequestState } from '../domain/client-request';
+import type { ClientRequest, RequestDecision, RequestState } from '../domain/client-request';
 import { decideRequestBatch, referenceKey } from '../domain/decide-request-batch';
 import { REFUSALS } from '../domain/wallet-refusal';
+import { AcceptedRequestsStore } from '../persistence/accepted-requests-store';
 import { isReferenceTaken, LedgerRepository } from '../persistence/ledger-repository';
 import type { StoredTransaction } from '../persistence/rows';
 import { WalletRepository } from '../persistence/wallet-repository';
@@ -36,13 +37,13 @@ interface QueuedRequest {
  * How a client's money-moving request (fund, pay) reaches the book, once per (wallet, reference).
  * An amount outside its limits is refused before anything is queued.
  *
- * Requests are written by group commit (`GroupCommit`): the requests that arrive while one
- * transaction writes are written together by the next, up to `REQUESTS_PER_TRANSACTION`. One
- * transaction opens any new wallets, reads the wallets and what the references already made,
- * decides every request in arrival order (each sees its wallet as the requests before it left it),
- * saves each moved wallet at the version read, and writes the new transactions, their ledger
- * entries and their outbox events in one statement each: all of it commits, or none of it does. A
- * request is answered only after its batch commits.
+ * Requests are written by group commit (`GroupCommit`): the requests that arrive while one batch
+ * writes are written together by the next, up to `REQUESTS_PER_TRANSACTION`. A batch opens any new
+ * wallets, reads the wallets and what the references already made, decides every request in
+ * arrival order (each sees its wallet as the requests before it left it), then in one statement
+ * saves each moved wallet at the version read and writes the new transactions, their ledger
+ * entries and their outbox events: all of it commits, or none of it does. A request is answered
+ * only after its batch commits.
  *
  * A wallet that another writer (a consumer, another replica) changed after the read is not saved,
  * and its requests are decided again in the next batch, up to `BALANCE_UPDATE_ATTEMPTS` times. A
@@ -58,6 +59,7 @@ export class IdempotentWalletCommand {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly wallets: WalletRepository,
     private readonly ledger: LedgerRepository,
+    private readonly acceptedRequests: AcceptedRequestsStore,
     private readonly env: WalletEnv,
   ) {
     this.batches = new GroupCommit(
@@ -76,7 +78,7 @@ export class IdempotentWalletCommand {
 
   private async write(batch: readonly QueuedRequest[]): Promise<ItemOutcome<RecordedRequest>[]> {
     try {
-      return await this.dataSource.transaction((manager) => this.decideAndSave(manager, batch, new Date()));
+      return await this.decideAndSave(this.dataSource.manager, batch, new Date());
     } catch (error) {
       // Alone, a request loses only to a replica that committed its reference first: deciding again sees that row.
       if (batch.length === 1 && isReferenceTaken(error)) return [{ kind: 'AGAIN' }];
@@ -84,6 +86,12 @@ export class IdempotentWalletCommand {
     }
   }
 
+  /**
+   * Reads, decides, then writes in one statement, with no transaction around them: the write
+   * saves each wallet only at the version read and everything on it only where it did, and a
+   * reference committed meanwhile fails the statement on its unique key. So nothing read needs
+   * to stay locked between the read and the write, and the batch costs three round trips.
+   */
   private async decideAndSave(manager: EntityManager, batch: readonly QueuedRequest[], now: Date): Promise<ItemOutcome<RecordedRequest>[]> {
     // The wallets first, then the references: a reference committed before a wallet version we read is then always seen.
     const walletsByUser = await this.wallets.openAll(
@@ -99,23 +107,15 @@ export class IdempotentWalletCommand {
       batch.map(({ request, decide }) => ({ userId: request.userId, reference: request.reference, decide: (state) => decide(state, now) })),
       { walletsByUser, earlierByReference: new Map(earlier.map((transaction) => [referenceKey(transaction.walletId, transaction.reference ?? ''), transaction])) },
     );
-    const saved = await this.wallets.saveBalances(manager, balanceChanges);
-    const moved = new Set(balanceChanges.filter((change) => !saved.has(change.walletId)).map((change) => change.walletId));
-    const traceOf = new Map(decisions.map((decision, index) => [decision, (batch[index] as QueuedRequest).traceparent]));
-    const written = decisions.filter((decision): decision is Accepted => decision.kind === 'ACCEPTED' && saved.has(decision.entry.walletId));
-    const stored = await this.ledger.insertTransactions(
+    const { storedById, movedWallets: moved } = await this.acceptedRequests.save(
       manager,
-      written.map((decision) => decision.transaction),
+      balanceChanges,
+      decisions.flatMap((decision, index) =>
+        decision.kind === 'ACCEPTED'
+          ? [{ transaction: decision.transaction, entry: decision.entry, event: { ...decision.publish, options: { traceparent: (batch[index] as QueuedRequest).traceparent } } }]
+          : [],
+      ),
     );
-    await this.ledger.recordEntries(
-      manager,
-      written.map((decision) => decision.entry),
-    );
-    await enqueueEvents(
-      manager,
-      written.map((decision) => ({ ...decision.publish, options: { traceparent: traceOf.get(decision) ?? null } })),
-    );
-    const storedById = new Map(stored.map((transaction) => [transaction.id, transaction]));
     return decisions.map((decision, index): ItemOutcome<RecordedRequest> => {
       const queued = batch[index] as QueuedRequest;
       // Every decision on a moved wallet was taken on a state that is gone, refusals included.

@@ -17,24 +17,78 @@ const LOCK_TRANSACTIONS = new PreparedStatement(
   'transactions_lock',
   `SELECT ${TRANSACTION_COLUMNS} FROM wallet_transactions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
 );
-const INSERT_TRANSACTIONS = new PreparedStatement(
-  'transactions_insert',
-  `INSERT INTO wallet_transactions (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
+/**
+ * The INSERT of `insertTransactions`, as a statement or as a CTE of a larger one: reads
+ * `transactionParameters` from `$first` on, keeps the rows `where` admits (a condition on
+ * `given`'s columns, or none), inserts them in the order given and returns them as stored.
+ */
+export function insertTransactionsSql(first: number, where = ''): string {
+  const types = ['uuid', 'uuid', 'uuid', 'text', 'text', 'bigint', 'char(3)', 'text', 'text', 'uuid', 'uuid', 'bigint', 'text'];
+  return `INSERT INTO wallet_transactions (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
      reverses_transaction_id, available_after, details, created_at, updated_at)
    SELECT id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
           reverses_transaction_id, available_after, details::jsonb, clock_timestamp(), clock_timestamp()
-     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::char(3)[], $8::text[], $9::text[],
-                 $10::uuid[], $11::uuid[], $12::bigint[], $13::text[])
+     FROM unnest(${types.map((type, offset) => `$${first + offset}::${type}[]`).join(', ')})
           WITH ORDINALITY AS given (id, wallet_id, user_id, type, status, amount, currency, reference, request_fingerprint, payment_id,
                                     reverses_transaction_id, available_after, details, position)
+    ${where}
     ORDER BY position
-   RETURNING ${TRANSACTION_COLUMNS}`,
-);
-const INSERT_LEDGER_ENTRIES = new PreparedStatement(
-  'ledger_entries_insert',
-  `INSERT INTO ledger_entries (wallet_id, transaction_id, entry_type, available_delta, held_delta, available_after, held_after, wallet_version)
-   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[])`,
-);
+   RETURNING ${TRANSACTION_COLUMNS}`;
+}
+
+/** How many parameters `insertTransactionsSql` reads, for a statement that runs it beside others. */
+export const TRANSACTION_PARAMETERS = 13;
+
+/** What `insertTransactionsSql` reads: one array per column. */
+export function transactionParameters(transactions: readonly NewTransaction[]): unknown[] {
+  const column = <T>(pick: (transaction: NewTransaction) => T) => transactions.map(pick);
+  return [
+    column((one) => one.id),
+    column((one) => one.walletId),
+    column((one) => one.userId),
+    column((one) => one.type),
+    column((one) => one.status),
+    column((one) => one.amount.toString()),
+    column((one) => one.currency),
+    column((one) => one.reference),
+    column((one) => one.requestFingerprint),
+    column((one) => one.paymentId),
+    column((one) => one.reversesTransactionId),
+    column((one) => one.availableAfter.toString()),
+    // As JSON text, cast per row: an array parameter carries text, not objects.
+    column((one) => JSON.stringify(one.details)),
+  ];
+}
+
+/** The INSERT of `recordEntries`, as a statement or a CTE: reads `entryParameters` from `$first` on, keeping the rows `where` admits. */
+export function insertEntriesSql(first: number, where = ''): string {
+  const types = ['uuid', 'uuid', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'int'];
+  return `INSERT INTO ledger_entries (wallet_id, transaction_id, entry_type, available_delta, held_delta, available_after, held_after, wallet_version)
+   SELECT * FROM unnest(${types.map((type, offset) => `$${first + offset}::${type}[]`).join(', ')})
+                 AS given (wallet_id, transaction_id, entry_type, available_delta, held_delta, available_after, held_after, wallet_version)
+    ${where}`;
+}
+
+/** How many parameters `insertEntriesSql` reads, for a statement that runs it beside others. */
+export const ENTRY_PARAMETERS = 8;
+
+/** What `insertEntriesSql` reads: one array per column. */
+export function entryParameters(entries: readonly LedgerEntry[]): unknown[] {
+  const column = <T>(pick: (entry: LedgerEntry) => T) => entries.map(pick);
+  return [
+    column((one) => one.walletId),
+    column((one) => one.transactionId),
+    column((one) => one.entryType),
+    column((one) => one.availableDelta.toString()),
+    column((one) => one.heldDelta.toString()),
+    column((one) => one.availableAfter.toString()),
+    column((one) => one.heldAfter.toString()),
+    column((one) => one.walletVersion),
+  ];
+}
+
+const INSERT_TRANSACTIONS = new PreparedStatement('transactions_insert', insertTransactionsSql(1));
+const INSERT_LEDGER_ENTRIES = new PreparedStatement('ledger_entries_insert', insertEntriesSql(1));
 const SETTLE_PAYMENTS = new PreparedStatement(
   'payments_settle',
   `UPDATE wallet_transactions SET status = settled.status, failure_reason = settled.failure_reason,
@@ -96,23 +150,7 @@ export class LedgerRepository {
    */
   async insertTransactions(manager: EntityManager, transactions: readonly NewTransaction[]): Promise<StoredTransaction[]> {
     if (transactions.length === 0) return [];
-    const column = <T>(pick: (transaction: NewTransaction) => T) => transactions.map(pick);
-    const { rows } = await INSERT_TRANSACTIONS.run<TransactionRow>(manager, [
-      column((one) => one.id),
-      column((one) => one.walletId),
-      column((one) => one.userId),
-      column((one) => one.type),
-      column((one) => one.status),
-      column((one) => one.amount.toString()),
-      column((one) => one.currency),
-      column((one) => one.reference),
-      column((one) => one.requestFingerprint),
-      column((one) => one.paymentId),
-      column((one) => one.reversesTransactionId),
-      column((one) => one.availableAfter.toString()),
-      // As JSON text, cast per row: an array parameter carries text, not objects.
-      column((one) => JSON.stringify(one.details)),
-    ]);
+    const { rows } = await INSERT_TRANSACTIONS.run<TransactionRow>(manager, transactionParameters(transactions));
     const byId = new Map(rows.map((row) => [row.id, toStoredTransaction(row)]));
     return transactions.map((transaction) => {
       const stored = byId.get(transaction.id);
@@ -128,17 +166,7 @@ export class LedgerRepository {
 
   async recordEntries(manager: EntityManager, entries: readonly LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const column = <T>(pick: (entry: LedgerEntry) => T) => entries.map(pick);
-    await INSERT_LEDGER_ENTRIES.run(manager, [
-      column((one) => one.walletId),
-      column((one) => one.transactionId),
-      column((one) => one.entryType),
-      column((one) => one.availableDelta.toString()),
-      column((one) => one.heldDelta.toString()),
-      column((one) => one.availableAfter.toString()),
-      column((one) => one.heldAfter.toString()),
-      column((one) => one.walletVersion),
-    ]);
+    await INSERT_LEDGER_ENTRIES.run(manager, entryParameters(entries));
   }
 
   async settlePayment(manager: EntityManager, settlement: PaymentSettlement): Promise<void> {

@@ -12,15 +12,39 @@ const INSERT_WALLETS = new PreparedStatement(
 const WALLETS_OF_USERS = new PreparedStatement('wallets_of_users', `SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = ANY($1::uuid[])`);
 const WALLET_BY_ID = new PreparedStatement('wallet_by_id', `SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1`);
 const LOCK_WALLETS = new PreparedStatement('wallets_lock', `SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`);
-const SAVE_BALANCES = new PreparedStatement(
-  'wallets_save_balances',
-  `UPDATE wallets SET available = moved.available, held = moved.held, version = moved.version, updated_at = now()
-     FROM (SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::bigint[], $5::int[]) AS given (id, read_version, available, held, version)
+
+/**
+ * The balance update of `saveBalances`, as a statement or as a CTE of a larger one: reads
+ * `balanceParameters` from `$first` on and returns the ids of the wallets it moved.
+ */
+export function saveBalancesSql(first: number): string {
+  const [ids, readVersions, available, held, versions] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
+  return `UPDATE wallets SET available = moved.available, held = moved.held, version = moved.version, updated_at = now()
+     FROM (SELECT * FROM unnest(${ids}::uuid[], ${readVersions}::int[], ${available}::bigint[], ${held}::bigint[], ${versions}::int[])
+                      AS given (id, read_version, available, held, version)
             ORDER BY id) AS moved
     WHERE wallets.id = moved.id AND wallets.version = moved.read_version
-      AND wallets.id IN (SELECT id FROM wallets WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
-    RETURNING wallets.id`,
-);
+      AND wallets.id IN (SELECT id FROM wallets WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE)
+    RETURNING wallets.id`;
+}
+
+/** How many parameters `saveBalancesSql` reads, for a statement that runs it beside others. */
+export const BALANCE_PARAMETERS = 5;
+
+/** What `saveBalancesSql` reads: one array per column, the wallets in id order (the order they are locked in). */
+export function balanceParameters(changes: readonly BalanceChange[]): unknown[] {
+  const ordered = [...changes].sort((one, other) => (one.walletId < other.walletId ? -1 : one.walletId > other.walletId ? 1 : 0));
+  const column = <T>(pick: (change: BalanceChange) => T) => ordered.map(pick);
+  return [
+    column((change) => change.walletId),
+    column((change) => change.readVersion),
+    column((change) => change.last.availableAfter.toString()),
+    column((change) => change.last.heldAfter.toString()),
+    column((change) => change.last.walletVersion),
+  ];
+}
+
+const SAVE_BALANCES = new PreparedStatement('wallets_save_balances', saveBalancesSql(1));
 
 /** A wallet about to be opened: empty, at version 0. */
 export interface NewWallet {
@@ -107,15 +131,7 @@ export class WalletRepository {
    */
   async saveBalances(manager: EntityManager, changes: readonly BalanceChange[]): Promise<Set<string>> {
     if (changes.length === 0) return new Set();
-    const ordered = [...changes].sort((one, other) => (one.walletId < other.walletId ? -1 : one.walletId > other.walletId ? 1 : 0));
-    const column = <T>(pick: (change: BalanceChange) => T) => ordered.map(pick);
-    const { rows: updated } = await SAVE_BALANCES.run<{ id: string }>(manager, [
-      column((change) => change.walletId),
-      column((change) => change.readVersion),
-      column((change) => change.last.availableAfter.toString()),
-      column((change) => change.last.heldAfter.toString()),
-      column((change) => change.last.walletVersion),
-    ]);
+    const { rows: updated } = await SAVE_BALANCES.run<{ id: string }>(manager, balanceParameters(changes));
     return new Set(updated.map((row) => row.id));
   }
 }
