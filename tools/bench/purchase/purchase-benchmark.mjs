@@ -5,7 +5,7 @@
 // answer (closed loop). Afterwards it waits for every accepted payment to settle and reports:
 // accepted/s and completed/s, pay -> 202 latency, 202 -> COMPLETED latency (from the wallet's own
 // timestamps: the PAYMENT row's created_at and the update that completed it, not from polling),
-// errors by status, each process's peak RSS and CPU, the ledger audit, and the same figures as
+// errors by status, each process's peak RSS, CPU and write system calls per payment, the ledger audit, and the same figures as
 // ratios of the limits beside us (pgbench of the wallet's initiation SQL, a raw Kafka round trip).
 //
 //   npm run bench:purchase -- --help    (the options, below in USAGE)
@@ -269,7 +269,12 @@ const report = {
   acceptedToCompletedMs: percentiles(completed.map((row) => Number(row.settle_ms))),
   errorsByStatus: errors,
   paymentOutcomes: outcomes,
-  processes: usage,
+  processes: Object.fromEntries(
+    Object.entries(usage).map(([name, figures]) => [
+      name,
+      { ...figures, writeSyscallsPerAcceptedPayment: accepted.length === 0 ? null : Number((figures.writeSyscalls / accepted.length).toFixed(2)) },
+    ]),
+  ),
 };
 
 await setProviderLatency(0, 0);

@@ -11,7 +11,8 @@ export function percentiles(values) {
 
 /**
  * Samples each process's resident memory and CPU from /proc every `intervalMs`, and keeps the peak
- * memory and the CPU used between start() and stop() (as a share of one core). Memory is RSS, or
+ * memory, the CPU used between start() and stop() (as a share of one core) and the write system
+ * calls made meanwhile. Memory is RSS, or
  * for a group of processes sharing memory (PostgreSQL's backends and shared buffers) PSS, which
  * counts each shared page once across the group.
  *
@@ -28,11 +29,15 @@ export class ProcessSampler {
     this.peakMiB = new Map();
     this.startTicks = new Map();
     this.lastTicks = new Map();
+    this.startWrites = new Map();
   }
 
   start() {
     this.startedAt = performance.now();
-    for (const { name, pids } of this.processes) this.startTicks.set(name, this.ticksOf(pids));
+    for (const { name, pids } of this.processes) {
+      this.startTicks.set(name, this.ticksOf(pids));
+      this.startWrites.set(name, new Map(pids().map((pid) => [pid, writeSyscallsOf(pid)])));
+    }
     this.sample();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
   }
@@ -48,6 +53,7 @@ export class ProcessSampler {
         {
           peakMemoryMiB: this.peakMiB.get(name) ?? null,
           cpuCores: Number(((((this.lastTicks.get(name) ?? 0) - (this.startTicks.get(name) ?? 0)) / ticksPerSecond / seconds) || 0).toFixed(2)),
+          writeSyscalls: this.writesSinceStart(name),
         },
       ]),
     );
@@ -65,6 +71,17 @@ export class ProcessSampler {
       }
       this.lastTicks.set(name, ids.reduce((sum, pid) => sum + cpuTicksOf(pid), 0));
     }
+  }
+
+  /**
+   * write, writev, send... calls since start() (/proc/PID/io `syscw`): on a machine where a system
+   * call costs what a page-table switch costs, each round trip to a socket shows here. Read once at
+   * each end, so a process that ended meanwhile (a PostgreSQL backend) drops out of the sum.
+   */
+  writesSinceStart(name) {
+    const { pids } = this.processes.find((process) => process.name === name);
+    const atStart = this.startWrites.get(name) ?? new Map();
+    return pids().reduce((sum, pid) => sum + writeSyscallsOf(pid) - (atStart.get(pid) ?? 0), 0);
   }
 
   ticksOf(pids) {
@@ -108,6 +125,14 @@ function pssMiBOf(pid) {
 }
 
 /** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
+function writeSyscallsOf(pid) {
+  try {
+    return Number(/syscw: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 function cpuTicksOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
