@@ -50,8 +50,8 @@ describe('settling a bill', () => {
   }
 
   /** Bills counted by bvs_bills_settled_total since `before` (a reading of it), by status. */
-  async function settledCountedSince(before: Readonly<Record<string, number>> = {}): Promise<Record<string, number>> {
-    const values = (await metrics.getSingleMetric('bvs_bills_settled_total')?.get())?.values ?? [];
+  async function settledCountedSince(before: Readonly<Record<string, number>> = {}, registry: MetricsRegistry = metrics): Promise<Record<string, number>> {
+    const values = (await registry.getSingleMetric('bvs_bills_settled_total')?.get())?.values ?? [];
     return Object.fromEntries(values.map(({ labels, value }) => [String(labels['status']), value - (before[String(labels['status'])] ?? 0)]));
   }
 
@@ -73,6 +73,22 @@ describe('settling a bill', () => {
     expect(await outcomeOf(billId)).toEqual(settled);
     // Counted once, by the status that stands, whatever answers came after.
     expect(await settledCountedSince(before)).toEqual({ COMPLETED: 0, FAILED: 0, [settled.status]: 1 });
+  });
+
+  it('settles each bill once when two replicas answer it at once: one event, and the answer that lost counts nothing', async () => {
+    // Another replica: its own queue and its own metrics, on the same database.
+    const replicaMetrics = new MetricsRegistry();
+    const env = loadConfig(BillingEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: database.url });
+    const replica = new SettleBillHandler(dataSource, new BillRepository(dataSource), env, replicaMetrics);
+    const bills = await Promise.all(Array.from({ length: 30 }, () => recordedBill()));
+    const before = await settledCountedSince();
+    await Promise.all(bills.flatMap((billId) => [settleBill.execute(billId, VENDED), replica.execute(billId, DECLINED)]));
+
+    const outcomes = await Promise.all(bills.map(outcomeOf));
+    for (const outcome of outcomes) expect(outcome.topics).toEqual([outcome.status === 'COMPLETED' ? EVENT_TOPICS.paymentCompleted : EVENT_TOPICS.paymentFailed]);
+    // Each replica counts the bills its own answer settled: VENDED here, DECLINED there.
+    expect(await settledCountedSince(before)).toEqual({ COMPLETED: outcomes.filter((outcome) => outcome.status === 'COMPLETED').length, FAILED: 0 });
+    expect(await settledCountedSince({}, replicaMetrics)).toEqual({ COMPLETED: 0, FAILED: outcomes.filter((outcome) => outcome.status === 'FAILED').length });
   });
 
   it('settles answers that arrive together in one transaction, each bill with its own status and one event', async () => {

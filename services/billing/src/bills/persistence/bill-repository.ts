@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PreparedStatement } from '@bvs/platform';
+import { outboxInsert, outboxParameters, PreparedStatement, type OutboxItem } from '@bvs/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Bill, PendingBill, RequestedPayment, Settlement } from '../domain/bill';
 import { billColumns, BillRow, toBill } from './bill-row';
@@ -15,7 +15,6 @@ export const BILLS_DUE_CHANNEL = 'bvs_bills_due';
 const MAX_LAST_ERROR_CHARS = 500;
 
 const BILLS_BY_ID = new PreparedStatement('bills_by_id', `SELECT ${billColumns()} FROM bill_payments WHERE id = ANY($1::uuid[])`);
-const LOCK_BILLS = new PreparedStatement('bills_lock', `SELECT ${billColumns()} FROM bill_payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`);
 const CLAIM_DUE_BILLS = new PreparedStatement(
   'bills_claim_due',
   `WITH due AS (
@@ -40,20 +39,36 @@ const INSERT_PENDING_BILLS = new PreparedStatement(
      RETURNING id)
    SELECT pg_notify($12, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
 );
+/**
+ * The provider's definite answers written on the bills still PENDING, and the outcome event of
+ * each bill written, in one statement (one round trip, atomic on its own, its NOTIFY delivered on
+ * its commit). A bill another settler ended since it was read is left as it is, and so is its event.
+ */
 const SETTLE_BILLS = new PreparedStatement(
   'bills_settle',
-  `UPDATE bill_payments SET status = answer.status,
-          token = CASE WHEN answer.status = 'COMPLETED' THEN answer.token ELSE bill_payments.token END,
-          units = CASE WHEN answer.status = 'COMPLETED' THEN answer.units ELSE bill_payments.units END,
-          failure_code = CASE WHEN answer.status = 'FAILED' THEN answer.failure_code ELSE bill_payments.failure_code END,
-          failure_message = CASE WHEN answer.status = 'FAILED' THEN answer.failure_message ELSE bill_payments.failure_message END,
-          last_error = CASE WHEN answer.status = 'COMPLETED' THEN NULL ELSE bill_payments.last_error END,
-          provider_reference = COALESCE(answer.provider_reference, bill_payments.provider_reference),
-          completed_at = now(), updated_at = now(), claimed_until = NULL
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-          AS answer (id, status, token, units, provider_reference, failure_code, failure_message)
-    WHERE bill_payments.id = answer.id AND bill_payments.status = 'PENDING'`,
+  `WITH settled AS (
+     UPDATE bill_payments SET status = answer.status,
+            token = CASE WHEN answer.status = 'COMPLETED' THEN answer.token ELSE bill_payments.token END,
+            units = CASE WHEN answer.status = 'COMPLETED' THEN answer.units ELSE bill_payments.units END,
+            failure_code = CASE WHEN answer.status = 'FAILED' THEN answer.failure_code ELSE bill_payments.failure_code END,
+            failure_message = CASE WHEN answer.status = 'FAILED' THEN answer.failure_message ELSE bill_payments.failure_message END,
+            last_error = CASE WHEN answer.status = 'COMPLETED' THEN NULL ELSE bill_payments.last_error END,
+            provider_reference = COALESCE(answer.provider_reference, bill_payments.provider_reference),
+            completed_at = now(), updated_at = now(), claimed_until = NULL
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+            AS answer (id, status, token, units, provider_reference, failure_code, failure_message)
+      WHERE bill_payments.id = answer.id AND bill_payments.status = 'PENDING'
+      RETURNING bill_payments.id),
+   events AS (${outboxInsert(8, { among: 'SELECT id FROM settled' })})
+   SELECT id FROM settled`,
 );
+
+/** A definite answer to write on its bill, with the outcome event that announces it. */
+export interface AnnouncedSettlement {
+  readonly billId: string;
+  readonly settlement: Settlement;
+  readonly event: OutboxItem;
+}
 
 /**
  * All SQL on `bill_payments` for the bill's life: recording, claiming, vending, settling and
@@ -67,15 +82,6 @@ export class BillRepository {
   /** The bills with these ids that exist, keyed by id. */
   async findAll(manager: EntityManager, billIds: readonly string[]): Promise<Map<string, Bill>> {
     const { rows } = await BILLS_BY_ID.run<BillRow>(manager, [billIds]);
-    return new Map(rows.map((row) => [row.id, toBill(row)]));
-  }
-
-  /**
-   * The bills with these ids, locked until the transaction ends, keyed by id. Locked in id order, so
-   * two replicas' batches over the same bills queue behind each other instead of deadlocking.
-   */
-  async lockAll(manager: EntityManager, billIds: readonly string[]): Promise<Map<string, Bill>> {
-    const { rows } = await LOCK_BILLS.run<BillRow>(manager, [billIds]);
     return new Map(rows.map((row) => [row.id, toBill(row)]));
   }
 
@@ -137,10 +143,14 @@ export class BillRepository {
    * repeats the domain's decision in the statement itself, so a bill can never be settled twice
    * even if a caller forgot the lock; such a caller gets an error and its transaction rolls back.
    */
-  async settleAll(manager: EntityManager, answers: readonly { billId: string; settlement: Settlement }[]): Promise<void> {
-    if (answers.length === 0) return;
+  /**
+   * Settles the bills still PENDING with their answers and writes their events, needing no
+   * transaction around it; returns the ids of the bills it settled. One answer per bill.
+   */
+  async settle(manager: EntityManager, answers: readonly AnnouncedSettlement[]): Promise<Set<string>> {
+    if (answers.length === 0) return new Set();
     const column = <T>(pick: (settlement: Settlement) => T) => answers.map((answer) => pick(answer.settlement));
-    const { rowCount: updated } = await SETTLE_BILLS.run(manager, [
+    const { rows } = await SETTLE_BILLS.run<{ id: string }>(manager, [
       answers.map((answer) => answer.billId),
       column((settlement) => settlement.status),
       column((settlement) => (settlement.status === 'COMPLETED' ? settlement.token : null)),
@@ -148,10 +158,10 @@ export class BillRepository {
       column((settlement) => settlement.providerReference),
       column((settlement) => (settlement.status === 'FAILED' ? settlement.reasonCode : null)),
       column((settlement) => (settlement.status === 'FAILED' ? settlement.reasonMessage : null)),
+      ...outboxParameters(answers.map((answer) => answer.event)),
+      answers.map((answer) => answer.billId),
     ]);
-    if (updated !== answers.length) {
-      throw new Error(`${answers.length - updated} of ${answers.length} bills were not PENDING when settled; settle only bills locked and decided in this transaction`);
-    }
+    return new Set(rows.map((row) => row.id));
   }
 
   /** The database's clock as of the transaction's start, the same `now()` every statement in it sees. */

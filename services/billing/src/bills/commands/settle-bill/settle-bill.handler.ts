@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED } from '@bvs/contracts';
-import { activeTraceparent, enqueueEvents, GroupCommit, isDatabaseUnavailable, MetricsRegistry, type ItemOutcome, type OutboxItem } from '@bvs/platform';
+import { activeTraceparent, GroupCommit, isDatabaseUnavailable, MetricsRegistry, type ItemOutcome, type OutboxItem } from '@bvs/platform';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { BillingEnv } from '../../../config/billing-env';
@@ -19,12 +19,12 @@ interface TracedAnswer extends BillAnswer {
 
 /**
  * Ends PENDING bills with the provider's definite answers. A bill's final status and its outcome
- * event (payment-completed or payment-failed) commit in one transaction, with the bill locked from
- * the read to the commit: a bill is settled once, and its event is written once.
+ * event (payment-completed or payment-failed) are written by one statement, which takes the bill
+ * only while it is PENDING: a bill is settled once, and its event is written once.
  *
- * Answers are written by group commit (`GroupCommit`): those that come back while one transaction
- * writes are settled together by the next, up to `SETTLEMENTS_PER_TRANSACTION`, with one lock, one
- * update and one outbox insert for the whole batch.
+ * Answers are written by group commit (`GroupCommit`): those that come back while one batch writes
+ * are settled together by the next, up to `SETTLEMENTS_PER_TRANSACTION`, with one read and one
+ * statement for the whole batch.
  *
  * Each bill it settles is counted by its final status (bvs_bills_settled_total) once the batch has
  * committed: the counter, not a COUNT over bill_payments, is how bills by outcome are watched.
@@ -63,22 +63,34 @@ export class SettleBillHandler {
     this.report(billId, settlement, decision);
   }
 
-  private write(answers: readonly TracedAnswer[]): Promise<ItemOutcome<SettlementDecision>[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const bills = await this.bills.lockAll(
-        manager,
-        answers.map((answer) => answer.billId),
-      );
-      const decisions = decideSettlements(bills, answers);
-      const settling = answers.filter((_, index) => decisions[index]?.kind === 'SETTLE');
-      await this.bills.settleAll(manager, settling);
-      await enqueueEvents(
-        manager,
-        settling.map(({ billId, settlement, traceparent }) => ({ ...outcomeEvent((bills.get(billId) as Bill).payment, settlement), options: { traceparent } })),
-      );
-      return decisions.map((decision, index): ItemOutcome<SettlementDecision> =>
-        decision.kind === 'NO_SUCH_BILL' ? { kind: 'FAILED', error: new Error(`No bill ${answers[index]?.billId} to settle`) } : { kind: 'DONE', result: decision },
-      );
+  /**
+   * Reads the bills, decides, then settles and writes the events in one statement, with no lock
+   * held between: the statement takes only bills still PENDING. An answer whose bill another
+   * settler ended meanwhile (the reconciler, a replica after the lease) is decided again on the
+   * next batch's read, and then changes nothing.
+   */
+  private async write(answers: readonly TracedAnswer[]): Promise<ItemOutcome<SettlementDecision>[]> {
+    const manager = this.dataSource.manager;
+    const bills = await this.bills.findAll(
+      manager,
+      answers.map((answer) => answer.billId),
+    );
+    const decisions = decideSettlements(bills, answers);
+    const settled = await this.bills.settle(
+      manager,
+      answers.flatMap(({ billId, settlement, traceparent }, index) =>
+        decisions[index]?.kind === 'SETTLE'
+          ? [{ billId, settlement, event: { ...outcomeEvent((bills.get(billId) as Bill).payment, settlement), options: { traceparent } } }]
+          : [],
+      ),
+    );
+    // Every answer for such a bill was decided on a state that is gone, the batch's later answers included.
+    const lost = new Set(answers.filter(({ billId }, index) => decisions[index]?.kind === 'SETTLE' && !settled.has(billId)).map(({ billId }) => billId));
+    return decisions.map((decision, index): ItemOutcome<SettlementDecision> => {
+      const billId = answers[index]?.billId as string;
+      if (decision.kind === 'NO_SUCH_BILL') return { kind: 'FAILED', error: new Error(`No bill ${billId} to settle`) };
+      if (lost.has(billId)) return { kind: 'AGAIN' };
+      return { kind: 'DONE', result: decision };
     });
   }
 
