@@ -139,13 +139,10 @@ export class BillRepository {
   }
 
   /**
-   * Writes the final status of bills locked with `lockAll`, in one statement. The PENDING condition
-   * repeats the domain's decision in the statement itself, so a bill can never be settled twice
-   * even if a caller forgot the lock; such a caller gets an error and its transaction rolls back.
-   */
-  /**
-   * Settles the bills still PENDING with their answers and writes their events, needing no
-   * transaction around it; returns the ids of the bills it settled. One answer per bill.
+   * Settles the bills still PENDING with their answers and writes the events of those it settled,
+   * needing no transaction around it; returns their ids. The PENDING condition is the domain's
+   * decision repeated in the statement, so a bill read as PENDING but ended since is left alone
+   * and the caller decides its answer again. One answer per bill.
    */
   async settle(manager: EntityManager, answers: readonly AnnouncedSettlement[]): Promise<Set<string>> {
     if (answers.length === 0) return new Set();
