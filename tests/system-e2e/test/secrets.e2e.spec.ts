@@ -97,6 +97,15 @@ describe('secrets stay out of every durable log', () => {
     expect((await call(api, '/users/logout', { method: 'POST', token: second.body.accessToken })).status).toBe(204);
     // A reused refresh token is refused (and logged as a warning): that line must not carry it either.
     expect((await call(api, '/users/refresh', { body: { refreshToken: first.body.refreshToken } })).status).toBe(401);
+    // Registering the address again is answered like a first time, and auth logs it under the request's id.
+    const lastRequestId = `secrets-last-${randomUUID()}`;
+    expect((await call(api, '/users/register', { body: { email, password }, headers: { 'x-request-id': lastRequestId } })).status).toBe(202);
+    // Lines are written in batches: wait for each service's last line of this story, so the scan reads everything before it.
+    await system.gateway.lineContaining(lastRequestId);
+    await system.service('auth').lineContaining(lastRequestId);
+    await system.service('wallet').lineContaining('A funding was credited');
+    await system.service('billing').lineContaining('Bill completed');
+    await system.service('provider-sim').lineContaining('Vend recorded');
 
     // The services' Kafka passwords travel in their environment; they must not travel any further.
     const kafkaPasswords = Object.fromEntries(Object.values(SERVICE_KAFKA_IDENTITIES).map((identity) => [`Kafka password of ${identity}`, kafkaCredentials(identity).password]));

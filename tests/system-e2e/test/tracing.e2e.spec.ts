@@ -116,9 +116,15 @@ describe('tracing one purchase across every service', () => {
     expect(isWithin(completed, step)).toBe(true);
     only('the wallet consuming payment-completed', (span) => span.service === 'wallet' && span.kind === 'CONSUMER' && childOf(completed)(span));
 
-    // Log lines name the trace too: the request's line at the gateway and the settlement's in billing.
+    // Log lines name the trace too: the request's line at the gateway and the settlement's in billing
+    // (written in batches, so waited for).
     const linesOf = (output: string) => output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg?: string; traceId?: string; spanId?: string });
-    expect(linesOf(system.gateway.fullOutput).filter((line) => line.traceId === traceId && line.msg === 'request completed')).toHaveLength(1);
-    expect(linesOf(system.service('billing').fullOutput).find((line) => line.msg === 'Bill completed' && line.traceId === traceId)?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    const requestLines = await eventually(async () => {
+      const lines = linesOf(system.gateway.fullOutput).filter((line) => line.traceId === traceId && line.msg === 'request completed');
+      return lines.length > 0 ? lines : undefined;
+    }, "the gateway's line of the traced request");
+    expect(requestLines).toHaveLength(1);
+    const settled = await eventually(async () => linesOf(system.service('billing').fullOutput).find((line) => line.msg === 'Bill completed' && line.traceId === traceId), "billing's line of the traced settlement");
+    expect(settled.spanId).toMatch(/^[0-9a-f]{16}$/);
   });
 });

@@ -457,10 +457,14 @@ describe('users through the gateway, against the real auth service, Kafka and Po
       const card = '4111111111111111';
       const cardRequestId = `e2e-card-${randomUUID()}`;
       await call(base(), `/api/users/${card}?card=${card}`, { token: refreshed.accessToken, headers: { 'x-request-id': cardRequestId } });
-      await login(email, `${password}-wrong`);
+      const lastRequestId = `e2e-last-${randomUUID()}`;
+      await call(base(), '/api/users/login', { body: { email, password: `${password}-wrong` }, headers: { 'x-request-id': lastRequestId } });
 
       const cardLine = await waitForLogLine(() => system.gateway.fullOutput, (entry) => entryRequestId(entry) === cardRequestId);
       expect(cardLine['req']).toMatchObject({ url: '/api/users/411111******1111' });
+      // Lines are written in batches: the last request's line, and auth's warning, mean everything before them is in.
+      await waitForLogLine(() => system.gateway.fullOutput, (entry) => entryRequestId(entry) === lastRequestId);
+      await system.service('auth').lineContaining('Rotated refresh token presented again');
       const output = system.gateway.fullOutput + system.service('auth').fullOutput;
       for (const secret of [password, tokens.accessToken, tokens.refreshToken, refreshed.accessToken, refreshed.refreshToken, card]) {
         expect(output.includes(secret)).toBe(false);

@@ -2,10 +2,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { eventually } from './eventually';
 import { WORKSPACE_ROOT } from './infrastructure';
 
 const OUTPUT_KEPT_CHARS = 20_000;
 const STOP_GRACE_MS = 15_000;
+/** Well above the services' log flush interval, so a line that was written is always found. */
+const LOG_LINE_WAIT_MS = 5_000;
 
 /**
  * One file per running service process, named by pid and holding its entry point. Each suite
@@ -120,6 +123,14 @@ export class ServiceProcess {
   /** Everything the process wrote since it started, for tests that read its log lines. */
   get fullOutput(): string {
     return this.chunks.join('');
+  }
+
+  /**
+   * The first line it wrote that contains `text`, waited for: services write their log lines in
+   * batches, a moment after the work they describe (libs/platform logging). Throws after `timeoutMs`.
+   */
+  async lineContaining(text: string, timeoutMs = LOG_LINE_WAIT_MS): Promise<string> {
+    return eventually(async () => this.fullOutput.split('\n').find((line) => line.includes(text)), `a line of ${this.name} containing "${text}"`, timeoutMs);
   }
 
   /** SIGKILL, as a crash or an OOM kill: no shutdown hooks, no leaving the consumer group. */
