@@ -25,13 +25,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const require = createRequire(join(ROOT, 'package.json'));
 const { pinoHttp } = require('pino-http');
 const pino = require('pino');
-const { loggingModule } = require(join(ROOT, 'dist/libs/platform/src/logging/logging.module.js'));
+const { loggingModule, LOG_WRITE_BATCH_BYTES, LOG_FLUSH_INTERVAL_MS } = require(join(ROOT, 'dist/libs/platform/src/logging/logging.module.js'));
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '50000' }, seconds: { type: 'string', default: '8' } } });
 const requests = Number(values.requests);
 const seconds = Number(values.seconds);
-/** What loggingModule's destination batches by (kept in step with LOG_WRITE_BATCH_BYTES and LOG_FLUSH_INTERVAL_MS). */
-const BATCHED = { minLength: 4096, periodicFlush: 200 };
+/** What loggingModule's destination batches by. */
+const BATCHED = { minLength: LOG_WRITE_BATCH_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS };
 const WARM_UP_REQUESTS = 5_000;
 const USER_ID = '8b0f0a4e-3c4d-4a1b-9a55-0f6c2a1e2d33';
 

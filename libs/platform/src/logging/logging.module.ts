@@ -19,9 +19,9 @@ const MAX_UNWRITTEN_LOG_BYTES = 16 * 1024 * 1024;
  * a batched line (tools/bench/logging/log-cost.mjs), and a service under load writes several lines
  * per payment.
  */
-const LOG_WRITE_BATCH_BYTES = 4096;
+export const LOG_WRITE_BATCH_BYTES = 4096;
 /** How long a line may wait for others before it is written anyway: a quiet service's lines still appear promptly. */
-const LOG_FLUSH_INTERVAL_MS = 200;
+export const LOG_FLUSH_INTERVAL_MS = 200;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
