@@ -67,7 +67,7 @@ export class AppModule implements NestModule, OnApplicationShutdown {
         { provide: SessionRevocations, useValue: new SessionRevocations(redis, shared.keyPrefix) },
         { provide: CheckedMeters, useValue: new CheckedMeters(env.METER_CHECK_CACHE_TTL_MS, env.METER_CHECK_CACHE_MAX_ENTRIES) },
         FailedLogins,
-        // In this order: the rate limit of a user policy counts the user the JWT guard verified.
+        // The JWT guard counts user policies (with its session check), RateLimitGuard address policies.
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -18,9 +18,14 @@ export class SessionRevocations {
     private readonly namespace: string,
   ) {}
 
+  /** The key that exists while `sessionId` is revoked. */
+  keyOf(sessionId: string): string {
+    return `${this.namespace}revoked-session:${sessionId}`;
+  }
+
   async revoke(sessionId: string, forMs: number): Promise<void> {
     try {
-      await withinRedisDeadline(this.redis.set(`${this.namespace}revoked-session:${sessionId}`, '1', 'PX', Math.max(1, Math.ceil(forMs))));
+      await withinRedisDeadline(this.redis.set(this.keyOf(sessionId), '1', 'PX', Math.max(1, Math.ceil(forMs))));
     } catch (error) {
       throw new RedisUnavailableError('record a revoked session', { cause: error });
     }
@@ -28,7 +33,7 @@ export class SessionRevocations {
 
   async isRevoked(sessionId: string): Promise<boolean> {
     try {
-      return (await withinRedisDeadline(this.redis.exists(`${this.namespace}revoked-session:${sessionId}`))) === 1;
+      return (await withinRedisDeadline(this.redis.exists(this.keyOf(sessionId)))) === 1;
     } catch (error) {
       throw new RedisUnavailableError('check a session', { cause: error });
     }

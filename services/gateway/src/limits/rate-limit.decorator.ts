@@ -3,7 +3,8 @@ import { SetMetadata } from '@nestjs/common';
 /**
  * What a route's requests are counted as. Address policies count per client address (routes a
  * stranger can call); user policies count per signed-in user (the calls that move money or hit the
- * provider), so one noisy user cannot crowd out another behind the same address.
+ * provider), so one noisy user cannot crowd out another behind the same address. The JWT guard
+ * counts user policies with its session check, so they belong on routes that need a token only.
  */
 export const ADDRESS_POLICIES = ['register', 'login', 'refresh', 'services-health'] as const;
 export const USER_POLICIES = ['fund', 'pay', 'validate-meter'] as const;
