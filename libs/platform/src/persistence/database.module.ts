@@ -9,6 +9,13 @@ type ClassOrSchema = MixedList<string | (abstract new (...args: never[]) => unkn
 export interface DatabaseDefinition {
   readonly entities: ClassOrSchema;
   readonly migrations: ClassOrSchema;
+  /**
+   * Commit without waiting for the WAL to reach disk (`synchronous_commit = off`) on every
+   * connection. A crash of PostgreSQL itself (not of the service, and not a clean restart) may then
+   * lose the last few hundred milliseconds of commits. Only for a database that may forget them:
+   * never one that holds money, events or anything a service has answered for.
+   */
+  readonly asynchronousCommit?: boolean;
 }
 
 /** Options shared by the running service and its migration command. Never `synchronize`. */
@@ -21,7 +28,12 @@ export function dataSourceOptions(env: Pick<DatabaseServiceEnv, 'DATABASE_URL' |
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: env.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5_000, statement_timeout: 15_000 },
+    extra: {
+      max: env.DATABASE_POOL_SIZE,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 15_000,
+      ...(definition.asynchronousCommit === true ? { options: '-c synchronous_commit=off' } : {}),
+    },
   };
 }
 
