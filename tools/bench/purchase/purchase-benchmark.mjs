@@ -5,7 +5,8 @@
 // answer (closed loop). Afterwards it waits for every accepted payment to settle and reports:
 // accepted/s and completed/s, pay -> 202 latency, 202 -> COMPLETED latency (from the wallet's own
 // timestamps: the PAYMENT row's created_at and the update that completed it, not from polling),
-// errors by status, each process's peak RSS, CPU and write system calls per payment, the ledger audit, and the same figures as
+// errors by status, each process's peak RSS, CPU and write system calls per payment, PostgreSQL's WAL
+// flushes and bytes per payment, the ledger audit, and the same figures as
 // ratios of the limits beside us (pgbench of the wallet's initiation SQL, a raw Kafka round trip).
 //
 //   npm run bench:purchase -- --help    (the options, below in USAGE)
@@ -127,6 +128,22 @@ async function setProviderLatency(minMs, maxMs) {
   if (!response.ok) throw new Error(`the simulator refused the latency: ${response.status} ${await response.text()}`);
 }
 
+/**
+ * The cluster's WAL so far (pg_stat_wal): how often it was flushed to disk, and how much was
+ * written. Every commit that waits for the disk needs a flush, and concurrent commits queue behind
+ * each one, so flushes per payment are a cost of the design that CPU figures do not show.
+ */
+async function walSoFar() {
+  const admin = new pg.Client({ connectionString: infra.DATABASE_ADMIN_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query('SELECT wal_sync, wal_bytes FROM pg_stat_wal');
+    return { flushes: Number(rows[0].wal_sync), bytes: Number(rows[0].wal_bytes) };
+  } finally {
+    await admin.end();
+  }
+}
+
 /** A registered, logged-in user whose wallet holds enough for `payments` payments. */
 async function fundedUser(payments) {
   const email = `bench-${randomUUID()}@example.com`;
@@ -204,6 +221,7 @@ async function payOnce() {
   results.push({ status: result.status, ms: result.ms });
 }
 
+const walAtStart = await walSoFar();
 const sampler = new ProcessSampler(processes);
 sampler.start();
 const loadStartedAt = new Date();
@@ -227,6 +245,7 @@ if (mode === 'open') {
 }
 const loadSeconds = (performance.now() - t0) / 1000;
 const loadEndedAt = new Date();
+const walAtEnd = await walSoFar();
 
 // --- drain and read the services' own timestamps ---------------------------------------------
 const wallet = new pg.Client({ connectionString: databaseUrl(SERVICES.wallet.database) });
@@ -269,6 +288,13 @@ const report = {
   acceptedToCompletedMs: percentiles(completed.map((row) => Number(row.settle_ms))),
   errorsByStatus: errors,
   paymentOutcomes: outcomes,
+  postgresqlWal:
+    accepted.length === 0
+      ? null
+      : {
+          flushesPerAcceptedPayment: Number(((walAtEnd.flushes - walAtStart.flushes) / accepted.length).toFixed(2)),
+          kibPerAcceptedPayment: Number(((walAtEnd.bytes - walAtStart.bytes) / 1024 / accepted.length).toFixed(1)),
+        },
   processes: Object.fromEntries(
     Object.entries(usage).map(([name, figures]) => [
       name,
