@@ -388,6 +388,30 @@ describe('wallet ledger on the real PostgreSQL', () => {
         [userId],
       )) as { wallet_version: number }[];
       expect(versions.map((row) => row.wallet_version)).toEqual(Array.from({ length: 13 }, (_, index) => index + 1));
+      const reversedEvents = (await harness.dataSource.query(
+        `SELECT payload -> 'payload' ->> 'paymentId' AS payment FROM outbox WHERE topic = $1 AND payload -> 'payload' ->> 'paymentId' = ANY($2)`,
+        [EVENT_TOPICS.paymentReversed, payments.map((payment) => payment.paymentId)],
+      )) as { payment: string }[];
+      expect(reversedEvents.map((row) => row.payment).sort()).toEqual(payments.slice(4).map((payment) => payment.paymentId).sort());
+    });
+
+    it('applies a slice spanning several wallets: each wallet moves by its own outcomes only', async () => {
+      const owners = [randomUUID(), randomUUID(), randomUUID()];
+      for (const userId of owners) await harness.useCases.fundWallet.execute({ userId, amount: 10_000n, reference: 'seed' }, origin());
+      const payments = await Promise.all(owners.map((userId) => pay(userId, randomUUID(), 2_500n)));
+      const [first, second, third] = payments as [PaymentInitiation, PaymentInitiation, PaymentInitiation];
+      const [firstOwner, secondOwner, thirdOwner] = owners as [string, string, string];
+      await apply(async (manager) => {
+        await harness.useCases.settleCompletedPayment.handleAll(manager, untraced([completed(first, firstOwner), completed(third, thirdOwner)]));
+        await harness.useCases.reverseFailedPayment.handleAll(manager, untraced([failed(second, secondOwner)]));
+      });
+      expect(await Promise.all(owners.map((userId) => harness.balanceOf(userId)))).toEqual([
+        { available: 7_500n, held: 0n },
+        { available: 10_000n, held: 0n },
+        { available: 7_500n, held: 0n },
+      ]);
+      expect(await Promise.all(payments.map((payment) => statusOf(payment.transactionId)))).toEqual(['COMPLETED', 'REVERSED', 'COMPLETED']);
+      expect(await reversalsOf(second.transactionId)).toEqual([{ amount: '2500' }]);
     });
 
     it('writes nothing of a slice that names a payment not in the book, so each event can be applied on its own', async () => {

@@ -13,6 +13,7 @@ import { PendingFundingReconciler } from './consumers/reconcile-fundings/pending
 import { ReverseFailedPaymentHandler } from './consumers/reverse-failed-payment/reverse-failed-payment.handler';
 import { SettleCompletedPaymentHandler } from './consumers/settle-completed-payment/settle-completed-payment.handler';
 import { AcceptedRequestsStore } from './persistence/accepted-requests-store';
+import { SettledOutcomesStore } from './persistence/settled-outcomes-store';
 import { FundingRepository } from './persistence/funding-repository';
 import { LedgerRepository } from './persistence/ledger-repository';
 import { WalletHistoryRepository } from './persistence/wallet-history-repository';
@@ -40,6 +41,7 @@ export const WALLET_PROVIDERS: Provider[] = [
   WalletRepository,
   LedgerRepository,
   AcceptedRequestsStore,
+  SettledOutcomesStore,
   FundingRepository,
   WalletHistoryRepository,
   { provide: PaymentProcessor, useFactory: paymentProcessorFor, inject: [WalletEnv, MetricsRegistry] },
@@ -81,7 +83,7 @@ export function createWalletUseCases(dataSource: DataSource, env: WalletEnv, pro
   const requests = new IdempotentWalletCommand(dataSource, wallets, ledger, new AcceptedRequestsStore(), env);
   // Recorded and logged; a tool run by hand sends no alert anywhere.
   const alerts = new Alerts(dataSource, 'wallet', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 });
-  const outcomes = new PaymentOutcomeApplier(wallets, ledger, env, alerts);
+  const outcomes = new PaymentOutcomeApplier(wallets, ledger, new SettledOutcomesStore(), env, alerts);
   const confirmCharge = new ConfirmChargeHandler(dataSource, wallets, fundings, ledger, charges, env, alerts, metrics);
   return {
     openWallet,

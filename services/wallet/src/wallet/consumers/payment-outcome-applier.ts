@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { PaymentCompletedEvent, PaymentFailedEvent } from '@bvs/contracts';
-import { Alerts, enqueueEvent, enqueueEvents, UnprocessableEventError } from '@bvs/platform';
+import { Alerts, enqueueEvent, UnprocessableEventError } from '@bvs/platform';
 import type { EntityManager } from 'typeorm';
 import { WalletEnv } from '../../config/wallet-env';
 import { decideOutcomeBatch } from '../domain/decide-outcome-batch';
 import type { OutcomeDecision, Settle, SettlementState } from '../domain/decide-payment-outcome';
 import { LedgerRepository } from '../persistence/ledger-repository';
 import { retryWhileVersionMoves, VERSION_MOVED } from '../persistence/retry-while-version-moves';
+import { SettledOutcomesStore } from '../persistence/settled-outcomes-store';
 import { WalletRepository } from '../persistence/wallet-repository';
 
 /** Decides what an outcome does to the payment as loaded (and told the time); pure. */
@@ -38,6 +39,7 @@ export class PaymentOutcomeApplier {
   constructor(
     private readonly wallets: WalletRepository,
     private readonly ledger: LedgerRepository,
+    private readonly settledOutcomes: SettledOutcomesStore,
     private readonly env: WalletEnv,
     private readonly alerts: Alerts,
   ) {}
@@ -62,8 +64,9 @@ export class PaymentOutcomeApplier {
    * `apply` for a consumer's slice of outcomes, in a few statements for the whole slice: the
    * payments are locked, then their wallets (both in id order), every outcome is decided in
    * order on the state the ones before it left, and the balances, entries, reversals, settlements
-   * and events are written one statement each. The wallets are locked rather than read at a
-   * version: a consumer cannot put an event back in a queue, so it must save what it decided.
+   * and events are written in one statement (SettledOutcomesStore). The wallets are locked rather
+   * than read at a version: a consumer cannot put an event back in a queue, so it must save what it
+   * decided.
    * An outcome that names no payment of this book throws before anything is written, and the
    * consumer then applies the slice one event at a time (dead-lettering that one).
    */
@@ -82,26 +85,17 @@ export class PaymentOutcomeApplier {
     const unprocessable = decisions.find((decision) => decision.kind === 'UNPROCESSABLE');
     if (unprocessable) throw new UnprocessableEventError(unprocessable.reason);
     const settled = decisions.filter((decision): decision is Settle => decision.kind === 'SETTLE');
-    const saved = await this.wallets.saveBalances(manager, balanceChanges);
-    if (saved.size !== balanceChanges.length) throw new Error('a locked wallet moved under its lock; the slice is applied again one event at a time');
-    await this.ledger.insertTransactions(
-      manager,
-      settled.flatMap((decision) => (decision.reversal ? [decision.reversal] : [])),
-    );
-    await this.ledger.recordEntries(
-      manager,
-      settled.map((decision) => decision.entry),
-    );
-    await this.ledger.settlePayments(
-      manager,
-      settled.map((decision) => decision.settlement),
-    );
-    await enqueueEvents(
-      manager,
-      decisions.flatMap((decision, index) =>
+    const saved = await this.settledOutcomes.save(manager, {
+      balanceChanges,
+      reversals: settled.flatMap((decision) => (decision.reversal ? [decision.reversal] : [])),
+      entries: settled.map((decision) => decision.entry),
+      settlements: settled.map((decision) => decision.settlement),
+      events: decisions.flatMap((decision, index) =>
         decision.kind === 'SETTLE' && decision.publish ? [{ ...decision.publish, options: { traceparent: (outcomes[index] as OutcomeToApply).traceparent } }] : [],
       ),
-    );
+    });
+    // Thrown before the consumer's transaction commits, so none of the statement's writes stand.
+    if (saved.size !== balanceChanges.length) throw new Error('a locked wallet moved under its lock; the slice is applied again one event at a time');
     for (const [index, { event }] of outcomes.entries()) await this.report(manager, event, decisions[index] as OutcomeDecision);
   }
 

@@ -87,15 +87,32 @@ export function entryParameters(entries: readonly LedgerEntry[]): unknown[] {
   ];
 }
 
+/** The UPDATE of `settlePayments`, as a statement or a CTE: reads `settlementParameters` from `$first` on. */
+export function settlePaymentsSql(first: number): string {
+  const [ids, statuses, failureReasons, details] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
+  return `UPDATE wallet_transactions SET status = settled.status, failure_reason = settled.failure_reason,
+          details = wallet_transactions.details || settled.details::jsonb, updated_at = now()
+     FROM unnest(${ids}::uuid[], ${statuses}::text[], ${failureReasons}::text[], ${details}::text[]) AS settled (id, status, failure_reason, details)
+    WHERE wallet_transactions.id = settled.id`;
+}
+
+/** How many parameters `settlePaymentsSql` reads, for a statement that runs it beside others. */
+export const SETTLEMENT_PARAMETERS = 4;
+
+/** What `settlePaymentsSql` reads: one array per column. */
+export function settlementParameters(settlements: readonly PaymentSettlement[]): unknown[] {
+  return [
+    settlements.map((settlement) => settlement.transactionId),
+    settlements.map((settlement) => settlement.status),
+    settlements.map((settlement) => settlement.failureReason),
+    // As JSON text, cast per row: an array parameter carries text, not objects.
+    settlements.map((settlement) => JSON.stringify(settlement.details)),
+  ];
+}
+
 const INSERT_TRANSACTIONS = new PreparedStatement('transactions_insert', insertTransactionsSql(1));
 const INSERT_LEDGER_ENTRIES = new PreparedStatement('ledger_entries_insert', insertEntriesSql(1));
-const SETTLE_PAYMENTS = new PreparedStatement(
-  'payments_settle',
-  `UPDATE wallet_transactions SET status = settled.status, failure_reason = settled.failure_reason,
-          details = wallet_transactions.details || settled.details::jsonb, updated_at = now()
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS settled (id, status, failure_reason, details)
-    WHERE wallet_transactions.id = settled.id`,
-);
+const SETTLE_PAYMENTS = new PreparedStatement('payments_settle', settlePaymentsSql(1));
 
 /** A client reference on the wallet it was used on: references are unique per wallet, not globally. */
 export interface WalletReference {
@@ -175,12 +192,7 @@ export class LedgerRepository {
 
   async settlePayments(manager: EntityManager, settlements: readonly PaymentSettlement[]): Promise<void> {
     if (settlements.length === 0) return;
-    await SETTLE_PAYMENTS.run(manager, [
-      settlements.map((settlement) => settlement.transactionId),
-      settlements.map((settlement) => settlement.status),
-      settlements.map((settlement) => settlement.failureReason),
-      settlements.map((settlement) => JSON.stringify(settlement.details)),
-    ]);
+    await SETTLE_PAYMENTS.run(manager, settlementParameters(settlements));
   }
 }
 
