@@ -6,7 +6,8 @@
 // accepted/s and completed/s, pay -> 202 latency, 202 -> COMPLETED latency (from the wallet's own
 // timestamps: the PAYMENT row's created_at and the update that completed it, not from polling),
 // errors by status, each process's peak RSS, CPU and write system calls per payment, PostgreSQL's WAL
-// flushes and bytes per payment, the ledger audit, and the same figures as
+// flushes and bytes per payment (with --sample-waits, what PostgreSQL's backends waited on), the
+// ledger audit, and the same figures as
 // ratios of the limits beside us (pgbench of the wallet's initiation SQL, a raw Kafka round trip).
 //
 //   npm run bench:purchase -- --help    (the options, below in USAGE)
@@ -25,7 +26,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { apiClient, fundAndAwaitCredit, httpPortOf, instancesOf, pidOf, ROOT, SERVICES } from '../../lib/local-system.mjs';
 import { kafkaRoundTrip, pgbenchInitiation } from './limits.mjs';
-import { percentiles, pidsNamed, ProcessSampler } from './stats.mjs';
+import { percentiles, pidsNamed, PostgresWaitSampler, ProcessSampler } from './stats.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const DRAIN_TIMEOUT_MS = 300_000;
@@ -43,6 +44,7 @@ const SUCCEEDING_METER = '1111111111111';
 
 const USAGE = `usage: npm run bench:purchase -- [--mode open|closed] [--rate 200] [--clients 50] [--seconds 60]
        [--users 200] [--hot] [--provider-latency 50 | 500-2000] [--amount 100000] [--no-limits]
+       [--sample-waits]
 against a system started with AUTH_RATE_LIMIT=10000 USER_RATE_LIMIT=1000000 bash deploy/local/up.sh
 (docs/benchmarks.md says what each figure means)
 `;
@@ -58,6 +60,7 @@ const { values } = parseArgsOrExplain({
     'provider-latency': { type: 'string', default: '50' },
     amount: { type: 'string', default: '100000' },
     'no-limits': { type: 'boolean', default: false },
+    'sample-waits': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -224,6 +227,10 @@ async function payOnce() {
 const walAtStart = await walSoFar();
 const sampler = new ProcessSampler(processes);
 sampler.start();
+const waitsClient = values['sample-waits'] ? new pg.Client({ connectionString: infra.DATABASE_ADMIN_URL }) : undefined;
+await waitsClient?.connect();
+const waitSampler = waitsClient && new PostgresWaitSampler(waitsClient);
+waitSampler?.start();
 const loadStartedAt = new Date();
 const t0 = performance.now();
 if (mode === 'open') {
@@ -246,6 +253,8 @@ if (mode === 'open') {
 const loadSeconds = (performance.now() - t0) / 1000;
 const loadEndedAt = new Date();
 const walAtEnd = await walSoFar();
+const postgresqlWaits = await waitSampler?.stop();
+await waitsClient?.end();
 
 // --- drain and read the services' own timestamps ---------------------------------------------
 const wallet = new pg.Client({ connectionString: databaseUrl(SERVICES.wallet.database) });
@@ -295,6 +304,7 @@ const report = {
           flushesPerAcceptedPayment: Number(((walAtEnd.flushes - walAtStart.flushes) / accepted.length).toFixed(2)),
           kibPerAcceptedPayment: Number(((walAtEnd.bytes - walAtStart.bytes) / 1024 / accepted.length).toFixed(1)),
         },
+  ...(postgresqlWaits ? { postgresqlWaits } : {}),
   processes: Object.fromEntries(
     Object.entries(usage).map(([name, figures]) => [
       name,

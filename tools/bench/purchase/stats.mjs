@@ -142,3 +142,52 @@ function cpuTicksOf(pid) {
     return 0;
   }
 }
+
+/**
+ * Samples what PostgreSQL's client backends of the services' databases (`bvs_*`) are doing, every
+ * `intervalMs`, from pg_stat_activity on one connection of its own, and reports how many backends
+ * were in each state on average: running, idle in a transaction (waiting for the service's next
+ * statement), or waiting on a lock, a WAL flush or I/O, with the statement they were on. Opt-in
+ * (`--sample-waits`): a query every 10 ms costs the shared cores a little.
+ */
+export class PostgresWaitSampler {
+  constructor(client, intervalMs = 10, top = 25) {
+    this.client = client;
+    this.intervalMs = intervalMs;
+    this.top = top;
+    this.samples = 0;
+    this.counts = new Map();
+    this.running = false;
+  }
+
+  start() {
+    this.running = true;
+    this.loop = this.sampleUntilStopped();
+  }
+
+  async stop() {
+    this.running = false;
+    await this.loop;
+    const averageBackends = [...this.counts]
+      .sort((one, other) => other[1] - one[1])
+      .slice(0, this.top)
+      .map(([what, count]) => ({ what, backends: Number((count / Math.max(this.samples, 1)).toFixed(3)) }));
+    return { samples: this.samples, intervalMs: this.intervalMs, averageBackends };
+  }
+
+  async sampleUntilStopped() {
+    while (this.running) {
+      const { rows } = await this.client.query(
+        `SELECT datname, state, coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS waiting, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS statement
+           FROM pg_stat_activity
+          WHERE backend_type = 'client backend' AND datname LIKE 'bvs\\_%' AND state <> 'idle' AND pid <> pg_backend_pid()`,
+      );
+      this.samples += 1;
+      for (const row of rows) {
+        const what = `${row.datname} | ${row.state} | ${row.waiting} | ${row.statement}`;
+        this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
+    }
+  }
+}
