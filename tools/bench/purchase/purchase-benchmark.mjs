@@ -6,8 +6,8 @@
 // accepted/s and completed/s, pay -> 202 latency, 202 -> COMPLETED latency (from the wallet's own
 // timestamps: the PAYMENT row's created_at and the update that completed it, not from polling),
 // errors by status, each process's peak RSS, CPU and write system calls per payment, PostgreSQL's WAL
-// flushes and bytes per payment (with --sample-waits, what PostgreSQL's backends waited on), the
-// ledger audit, and the same figures as
+// flushes and bytes per payment (with --sample-waits, what PostgreSQL's backends waited on), how
+// much of the time the machine's tasks waited for a core, the ledger audit, and the same figures as
 // ratios of the limits beside us (pgbench of the wallet's initiation SQL, a raw Kafka round trip).
 //
 //   npm run bench:purchase -- --help    (the options, below in USAGE)
@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { apiClient, fundAndAwaitCredit, httpPortOf, instancesOf, pidOf, ROOT, SERVICES } from '../../lib/local-system.mjs';
 import { kafkaRoundTrip, pgbenchInitiation } from './limits.mjs';
-import { percentiles, pidsNamed, PostgresWaitSampler, ProcessSampler } from './stats.mjs';
+import { CpuPressure, percentiles, pidsNamed, PostgresWaitSampler, ProcessSampler } from './stats.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const DRAIN_TIMEOUT_MS = 300_000;
@@ -227,6 +227,8 @@ async function payOnce() {
 const walAtStart = await walSoFar();
 const sampler = new ProcessSampler(processes);
 sampler.start();
+const cpuPressure = new CpuPressure();
+cpuPressure.start();
 const waitsClient = values['sample-waits'] ? new pg.Client({ connectionString: infra.DATABASE_ADMIN_URL }) : undefined;
 await waitsClient?.connect();
 const waitSampler = waitsClient && new PostgresWaitSampler(waitsClient);
@@ -253,6 +255,7 @@ if (mode === 'open') {
 const loadSeconds = (performance.now() - t0) / 1000;
 const loadEndedAt = new Date();
 const walAtEnd = await walSoFar();
+const cpuStalledPercent = cpuPressure.stop();
 const postgresqlWaits = await waitSampler?.stop();
 await waitsClient?.end();
 
@@ -297,6 +300,8 @@ const report = {
   acceptedToCompletedMs: percentiles(completed.map((row) => Number(row.settle_ms))),
   errorsByStatus: errors,
   paymentOutcomes: outcomes,
+  // Share of the load's time some task on the machine waited for a core: a starved host shows here.
+  cpuStalledPercent,
   postgresqlWal:
     accepted.length === 0
       ? null

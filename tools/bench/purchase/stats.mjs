@@ -191,3 +191,32 @@ export class PostgresWaitSampler {
     }
   }
 }
+
+/**
+ * How starved of CPU the machine was between start() and stop(): the share of the time some task
+ * was runnable but waiting for a core, from the kernel's pressure stall information
+ * (/proc/pressure/cpu, `some` total in microseconds). It counts every process on the machine, ours
+ * or not, so a run on a busy host says so in its own report. Null where the kernel has no PSI.
+ */
+export class CpuPressure {
+  start() {
+    this.startedAt = process.hrtime.bigint();
+    this.stalledAtStart = stalledMicroseconds();
+  }
+
+  stop() {
+    const stalledAtEnd = stalledMicroseconds();
+    if (this.stalledAtStart === null || stalledAtEnd === null) return null;
+    const elapsedMicroseconds = Number((process.hrtime.bigint() - this.startedAt) / 1000n);
+    return Number((((stalledAtEnd - this.stalledAtStart) / elapsedMicroseconds) * 100).toFixed(1));
+  }
+}
+
+function stalledMicroseconds() {
+  try {
+    const some = /^some .*total=(\d+)$/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return some ? Number(some[1]) : null;
+  } catch {
+    return null;
+  }
+}
