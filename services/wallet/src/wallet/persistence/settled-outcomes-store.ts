@@ -24,8 +24,9 @@ const FIRST_EVENT = FIRST_SETTLEMENT + SETTLEMENT_PARAMETERS;
 /**
  * A slice's settled outcomes in one statement: the balances, the reversals, the ledger entries,
  * the payments' final states and the events. Foreign keys from the entries to the reversals
- * inserted beside them hold: PostgreSQL checks them when the whole statement has run. Every table
- * is reached by primary key or by insert, so no plan depends on statistics.
+ * inserted beside them hold: PostgreSQL checks them when the whole statement has run. The rows
+ * updated are found by primary key; only while `wallet_transactions` is a few pages with no
+ * statistics yet may a cached generic plan scan it instead, until the first ANALYZE replans it.
  */
 const SAVE_SETTLED_OUTCOMES = new PreparedStatement(
   'settled_outcomes_save',
