@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS, PAYMENT_COMPLETED, PAYMENT_FAILED, PaymentCompletedEvent, PaymentFailedEvent, PaymentInitiation, WALLET_ERROR_CODES } from '@bvs/contracts';
-import { OUTBOX_CHANNEL, ServiceError } from '@bvs/platform';
+import { MetricsRegistry, OUTBOX_CHANNEL, ServiceError } from '@bvs/platform';
+import { eventually } from '@bvs/platform/testing';
 import { auditLedger } from '../src/audit/ledger-audit';
 import { WalletEnv } from '../src/config/wallet-env';
 import type { RequestState } from '../src/wallet/domain/client-request';
 import { decidePaymentInitiation } from '../src/wallet/domain/decide-payment-initiation';
 import { decideRequestBatch } from '../src/wallet/domain/decide-request-batch';
+import { IdempotentWalletCommand } from '../src/wallet/commands/idempotent-wallet-command';
+import { InitiatePaymentHandler } from '../src/wallet/commands/initiate-payment/initiate-payment.handler';
+import { PendingPaymentsBound } from '../src/wallet/commands/initiate-payment/payment-admission';
+import { LedgerRepository } from '../src/wallet/persistence/ledger-repository';
+import { countPendingPayments } from '../src/wallet/persistence/pending-payments';
 import { AcceptedRequestsStore } from '../src/wallet/persistence/accepted-requests-store';
 import type { StoredTransaction } from '../src/wallet/persistence/rows';
 import { WalletRepository } from '../src/wallet/persistence/wallet-repository';
-import { createWalletUseCases, type WalletUseCases } from '../src/wallet/wallet-use-cases';
+import { createWalletUseCases, pendingPaymentsBoundFor, type WalletUseCases } from '../src/wallet/wallet-use-cases';
 import { LedgerHarness, origin } from './ledger-harness';
 
 const PAYMENT = 5_000n;
@@ -303,6 +309,54 @@ describe('wallet ledger on the real PostgreSQL', () => {
       expect(shed).toHaveLength(17);
       expect(new Set(shed.map((answer) => `${answer.status} ${answer.code}`))).toEqual(new Set(['503 SERVICE.UNAVAILABLE']));
       expect(await harness.balanceOf(userId)).toEqual({ available: 17n * PAYMENT, held: 3n * PAYMENT });
+    });
+  });
+
+  describe('the bound on payments in flight (MAX_PENDING_PAYMENTS), on the real book', () => {
+    const WAIT_MS = 1_500;
+
+    /** The service's payment handler, with the bound the service wires, set `room` payments above what the book holds now. */
+    async function payingWithRoomFor(room: number): Promise<{ pay: (userId: string) => Promise<PaymentInitiation>; bound: PendingPaymentsBound }> {
+      const env = Object.assign(new WalletEnv(), harness.env, {
+        MAX_PENDING_PAYMENTS: (await countPendingPayments(harness.dataSource.manager)) + room,
+        PAYMENT_ADMISSION_WAIT_MS: WAIT_MS,
+        PENDING_PAYMENTS_READ_MS: 10,
+      });
+      const requests = new IdempotentWalletCommand(harness.dataSource, new WalletRepository(), new LedgerRepository(), new AcceptedRequestsStore(), env);
+      const bound = pendingPaymentsBoundFor(harness.dataSource, env, new MetricsRegistry()) as PendingPaymentsBound;
+      const handler = new InitiatePaymentHandler(requests, env, bound);
+      const pay = (userId: string) =>
+        handler.execute({ userId, amount: PAYMENT, reference: randomUUID(), meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' }, origin());
+      return { pay, bound };
+    }
+
+    it('holds a payment past the bound until one settles, then accepts it', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 10n * PAYMENT, reference: 'seed' }, origin());
+      const { pay, bound } = await payingWithRoomFor(2);
+      const first = await pay(userId);
+      await pay(userId);
+      const third = pay(userId);
+      await eventually(async () => (bound.waitingCount === 1 ? true : undefined), 'the third payment waiting for room');
+      expect(await harness.balanceOf(userId)).toEqual({ available: 8n * PAYMENT, held: 2n * PAYMENT });
+
+      await harness.dataSource.transaction((manager) => harness.useCases.settleCompletedPayment.handle(manager, completed(first, userId)));
+      expect(await third).toMatchObject({ status: 'PENDING', amount: String(PAYMENT) });
+      expect(bound.waitingCount).toBe(0);
+      expect(await harness.balanceOf(userId)).toEqual({ available: 7n * PAYMENT, held: 2n * PAYMENT });
+    });
+
+    it('refuses with a retryable 503, holding nothing, a payment that finds no room within PAYMENT_ADMISSION_WAIT_MS', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 10n * PAYMENT, reference: 'seed' }, origin());
+      const { pay, bound } = await payingWithRoomFor(1);
+      await pay(userId);
+      const refused = settle(pay(userId));
+      // It waits first (a refusal at once would be another rule: no room and no wait allowed).
+      await eventually(async () => (bound.waitingCount === 1 ? true : undefined), 'the second payment waiting for room');
+      expect(await refused).toEqual({ code: 'SERVICE.UNAVAILABLE', status: 503 });
+      expect(bound.waitingCount).toBe(0);
+      expect(await harness.balanceOf(userId)).toEqual({ available: 9n * PAYMENT, held: PAYMENT });
     });
   });
 

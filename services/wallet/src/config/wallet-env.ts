@@ -148,4 +148,41 @@ export class WalletEnv extends EventConsumingServiceEnv {
   @Min(1)
   @Max(100_000)
   MAX_QUEUED_REQUESTS = 1_000;
+
+  /**
+   * Payments held and not yet completed or reversed, all replicas together, before a new payment
+   * waits for one to settle: the length of the queue in front of the provider. Past it, accepting
+   * more would only lengthen every purchase's wait for its token. Set it to billing's vends in
+   * flight (VENDS_IN_FLIGHT × billing replicas) and a quarter more for the payments on their way to
+   * and from billing, so that the vend slots stay full and nothing queues behind them (ADR 0016).
+   * Each replica reads the count every PENDING_PAYMENTS_READ_MS, so replicas may overshoot it by
+   * what they admit in that time.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_PENDING_PAYMENTS = 640;
+
+  /**
+   * Longest a payment waits for room under MAX_PENDING_PAYMENTS before the wallet answers 503 (to be
+   * sent again with the same reference). At most 1 500, so that the gateway's three attempts fit in
+   * its 5 s deadline. At most MAX_QUEUED_REQUESTS payments wait at once; past it the next is
+   * refused at once.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_500)
+  PAYMENT_ADMISSION_WAIT_MS = 1_000;
+
+  /** How often a replica reads the count of pending payments (while payments arrive or wait). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(1_000)
+  PENDING_PAYMENTS_READ_MS = 50;
 }

@@ -1,11 +1,14 @@
 import type { Provider } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { Alerts, MetricsRegistry } from '@bvs/platform';
+import { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { WalletEnv } from '../config/wallet-env';
 import { FundWalletHandler } from './commands/fund-wallet/fund-wallet.handler';
 import { IdempotentWalletCommand } from './commands/idempotent-wallet-command';
 import { InitiateChargeHandler } from './commands/initiate-charge/initiate-charge.handler';
 import { InitiatePaymentHandler } from './commands/initiate-payment/initiate-payment.handler';
+import { AdmitEveryPayment, PaymentAdmission, PendingPaymentsBound } from './commands/initiate-payment/payment-admission';
 import { OpenWalletHandler } from './commands/open-wallet/open-wallet.handler';
 import { ConfirmChargeHandler } from './consumers/confirm-charge/confirm-charge.handler';
 import { PaymentOutcomeApplier } from './consumers/payment-outcome-applier';
@@ -15,6 +18,7 @@ import { SettleCompletedPaymentHandler } from './consumers/settle-completed-paym
 import { AcceptedRequestsStore } from './persistence/accepted-requests-store';
 import { SettledOutcomesStore } from './persistence/settled-outcomes-store';
 import { FundingRepository } from './persistence/funding-repository';
+import { countPendingPayments } from './persistence/pending-payments';
 import { LedgerRepository } from './persistence/ledger-repository';
 import { WalletHistoryRepository } from './persistence/wallet-history-repository';
 import { WalletRepository } from './persistence/wallet-repository';
@@ -36,6 +40,25 @@ export function paymentProcessorFor(env: WalletEnv, metrics: MetricsRegistry): P
   );
 }
 
+/** The service's bound on payments in flight (`MAX_PENDING_PAYMENTS`), with a gauge of the payments waiting for room. */
+export function pendingPaymentsBoundFor(dataSource: DataSource, env: WalletEnv, metrics: MetricsRegistry): PaymentAdmission {
+  const bound = new PendingPaymentsBound(() => countPendingPayments(dataSource.manager), {
+    maxPending: env.MAX_PENDING_PAYMENTS,
+    maxWaitMs: env.PAYMENT_ADMISSION_WAIT_MS,
+    maxWaiting: env.MAX_QUEUED_REQUESTS,
+    readEveryMs: env.PENDING_PAYMENTS_READ_MS,
+  });
+  new Gauge({
+    name: 'bvs_wallet_payments_waiting_for_room',
+    help: 'Payments of this replica waiting for the payments in flight to fall under MAX_PENDING_PAYMENTS',
+    registers: [metrics],
+    collect() {
+      this.set(bound.waitingCount);
+    },
+  });
+  return bound;
+}
+
 /** The wallet's use cases and what they stand on, for the application module to provide. */
 export const WALLET_PROVIDERS: Provider[] = [
   WalletRepository,
@@ -45,6 +68,7 @@ export const WALLET_PROVIDERS: Provider[] = [
   FundingRepository,
   WalletHistoryRepository,
   { provide: PaymentProcessor, useFactory: paymentProcessorFor, inject: [WalletEnv, MetricsRegistry] },
+  { provide: PaymentAdmission, useFactory: pendingPaymentsBoundFor, inject: [getDataSourceToken(), WalletEnv, MetricsRegistry] },
   OpenWalletHandler,
   IdempotentWalletCommand,
   InitiateChargeHandler,
@@ -90,7 +114,7 @@ export function createWalletUseCases(dataSource: DataSource, env: WalletEnv, pro
     fundWallet: new FundWalletHandler(requests, new InitiateChargeHandler(dataSource, wallets, ledger, fundings, charges, env), env),
     confirmCharge,
     fundingReconciler: new PendingFundingReconciler(dataSource, fundings, confirmCharge, env),
-    initiatePayment: new InitiatePaymentHandler(requests, env),
+    initiatePayment: new InitiatePaymentHandler(requests, env, new AdmitEveryPayment()),
     settleCompletedPayment: new SettleCompletedPaymentHandler(outcomes),
     reverseFailedPayment: new ReverseFailedPaymentHandler(outcomes),
     queries: new WalletQueries(openWallet, new WalletHistoryRepository(dataSource)),

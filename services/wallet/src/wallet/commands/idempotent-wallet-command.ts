@@ -70,9 +70,11 @@ export class IdempotentWalletCommand {
     );
   }
 
-  run(request: ClientRequest, limitMinor: bigint, decide: DecideRequest): Promise<RecordedRequest> {
+  /** `admit`, when given, runs after the amount is checked and before the request is queued: it may wait, or refuse. */
+  async run(request: ClientRequest, limitMinor: bigint, decide: DecideRequest, admit?: () => Promise<void>): Promise<RecordedRequest> {
     const refusal = checkAmount(request.amount, limitMinor);
-    if (refusal) return Promise.reject(toServiceError(refusal));
+    if (refusal) throw toServiceError(refusal);
+    if (admit) await admit();
     return this.batches.submit({ request, decide, walletMoves: 0, traceparent: activeTraceparent() });
   }
 

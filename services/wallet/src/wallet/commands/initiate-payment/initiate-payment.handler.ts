@@ -6,19 +6,27 @@ import { decidePaymentInitiation, type InitiatePayment } from '../../domain/deci
 import type { Origin } from '../../domain/outbox-event';
 import { toPaymentInitiation } from '../../wallet-views';
 import { IdempotentWalletCommand } from '../idempotent-wallet-command';
+import { PaymentAdmission } from './payment-admission';
 
-/** Holds a bill's amount in the wallet and asks billing to vend it (DESIGN.md §3, step 2). */
+/**
+ * Holds a bill's amount in the wallet and asks billing to vend it (DESIGN.md §3, step 2), once the
+ * admission lets it in (`PendingPaymentsBound`: the payments in flight are bounded).
+ */
 @Injectable()
 export class InitiatePaymentHandler {
   constructor(
     private readonly requests: IdempotentWalletCommand,
     private readonly env: WalletEnv,
+    private readonly admission: PaymentAdmission,
   ) {}
 
   async execute(command: InitiatePayment, origin: Origin): Promise<PaymentInitiation> {
     const ids = { paymentId: randomUUID(), transactionId: randomUUID(), eventId: randomUUID() };
-    const { transaction, replayed } = await this.requests.run(command, BigInt(this.env.MAX_PAYMENT_AMOUNT), (state, now) =>
-      decidePaymentInitiation(command, state, { ...ids, now, origin }),
+    const { transaction, replayed } = await this.requests.run(
+      command,
+      BigInt(this.env.MAX_PAYMENT_AMOUNT),
+      (state, now) => decidePaymentInitiation(command, state, { ...ids, now, origin }),
+      () => this.admission.admit(),
     );
     return toPaymentInitiation(transaction, replayed);
   }
