@@ -143,9 +143,11 @@ start_service() {
       ;;
     auth) env+=(JWT_PRIVATE_KEY="$(cat "$KEY_DIR/private.pem")" JWT_KEY_ID="$JWT_KEY_ID") ;;
     # Money enters as it does in production: a charge at the processor, a signed webhook, a verification.
+    # The bound on payments in flight follows billing's vend slots, which grow with its replicas (ADR 0016).
     wallet)
       env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID"
-        PAYMENT_PROCESSOR_BASE_URL="http://127.0.0.1:$SIM_PORT/processor" PAYMENT_PROCESSOR_SECRET_KEY="$(cat "$PROCESSOR_KEY_FILE")")
+        PAYMENT_PROCESSOR_BASE_URL="http://127.0.0.1:$SIM_PORT/processor" PAYMENT_PROCESSOR_SECRET_KEY="$(cat "$PROCESSOR_KEY_FILE")"
+        MAX_PENDING_PAYMENTS="${MAX_PENDING_PAYMENTS:-$((640 * REPLICAS))}")
       ;;
     billing) env+=(JWT_PUBLIC_KEY="$(cat "$KEY_DIR/public.pem")" JWT_KEY_ID="$JWT_KEY_ID" PROVIDER_API_KEY="$(cat "$SIM_API_KEY_FILE")") ;;
     gateway)

@@ -111,7 +111,8 @@ function recordCompletion(trace, descendantsOf) {
   const step = first((span) => span.service === 'billing' && span.name === 'vend-bill step');
   const providerServed = first((span) => span.service === 'provider-sim' && span.kind === 'SERVER' && span.name === 'POST /vend');
   const providerCall = providerServed && trace.find((span) => span.spanId === providerServed.parentSpanId && span.service === 'billing');
-  const providerInsert = providerServed && descendantsOf(providerServed).find((span) => span.kind === 'CLIENT' && span.name.startsWith('pg.query:INSERT'));
+  // Named after its prepared statement (pg.query:vends_insert) since the simulator prepares it; plain text before.
+  const providerInsert = providerServed && descendantsOf(providerServed).find((span) => span.kind === 'CLIENT' && /^pg\.query:(INSERT|vends_insert)\b/.test(span.name));
   const outcomePublished = first((span) => span.service === 'billing' && span.kind === 'PRODUCER' && span.name.startsWith('send billing.payment-'));
   const outcomeConsumed = first((span) => span.service === 'wallet' && span.kind === 'CONSUMER' && span.name.startsWith('process billing.payment-'));
   const hops = [answered, requestPublished, requestConsumed, step, providerServed, providerCall, providerInsert, outcomePublished, outcomeConsumed];
