@@ -223,6 +223,29 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
     }
   });
 
+  it('given events applied moments before a stop, when it stops, then their offsets are committed before it leaves the group', async () => {
+    const walletId = randomUUID();
+    const events = Array.from({ length: 5 }, () => paymentCompleted(walletId));
+    const eventIds = events.map((event) => event.metadata.eventId);
+    const { consumer, groupId } = await startConsumer(new Set(eventIds));
+    const sent = [];
+    for (const event of events) sent.push(await publish(event));
+    const { partition, offset: last } = sent.at(-1) as { partition: number; offset: string };
+    await until(async () => (await effectsInOrder(eventIds)).length === events.length);
+    // Straight away, mostly well inside OFFSET_COMMIT_INTERVAL_MS of the last slice: then only stop() commits it.
+    await consumer.stop();
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [TOPIC] });
+      const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset;
+      expect(offset).toBe((BigInt(last) + 1n).toString());
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('reports lag only for the partitions a member reads: a rebalance and a stop take the others away', async () => {
     const firstMetrics = new Registry();
     const secondMetrics = new Registry();

@@ -256,7 +256,7 @@ export class EventConsumingServiceEnv extends AlertingServiceEnv {
   @IsIn(NEW_GROUP_STARTS)
   KAFKA_NEW_GROUP_STARTS_AT: NewGroupStart = 'earliest';
 
-  /** Most events applied in one database transaction (one commit, one offset commit). */
+  /** Most events applied in one database transaction (one commit). */
   @Expose()
   @Type(() => Number)
   @IsInt()

@@ -111,6 +111,12 @@ export interface EventConsumerOptions<T extends EventTopic> {
 }
 
 const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+/**
+ * Longest an applied slice's offset waits to be committed to Kafka. Committing after every slice
+ * cost a broker round trip per transaction, in the consumer's loop, before its next slice; a
+ * restart or a rebalance instead redelivers at most this much, which the inbox turns into no-ops.
+ */
+export const OFFSET_COMMIT_INTERVAL_MS = 200;
 /** A third of the session timeout or less, as Kafka requires, with room for a missed beat. */
 const HEARTBEAT_INTERVAL_MS = 1_000;
 
@@ -152,8 +158,9 @@ interface MessageAt {
  * 1. decode the value with the registry into the topic's contract type;
  * 2. in ONE database transaction, record (group, event id) in the inbox and, if it is new, run the
  *    handler with that transaction's manager; a redelivery commits nothing but the no-op;
- * 3. after the commit, commit the Kafka offset (auto-commit is off). A crash in between redelivers
- *    the message, and step 2 turns it into a no-op.
+ * 3. after the commit, commit the Kafka offset (auto-commit is off), within
+ *    OFFSET_COMMIT_INTERVAL_MS (at once after a dead letter, and on stop). A crash in between
+ *    redelivers the message, and step 2 turns it into a no-op.
  *
  * A failing handler is retried in-process with exponential backoff and jitter, up to
  * `maxAttempts`; then the message (original bytes, key and headers, plus `dlq-*` headers saying
@@ -165,9 +172,10 @@ interface MessageAt {
  *
  * Throughput: up to `partitionsInParallel` partitions are worked at once. A partition's fetched
  * batch is applied in slices of up to `maxEventsPerTransaction` events, each slice in ONE
- * transaction (every event with its inbox row, recorded in one statement), and its offsets
- * committed once. With `handleSlice`, the slice's new events go to it in one call, for handlers
- * that write them in a few statements; otherwise `handle` runs for each. Within a slice the
+ * transaction (every event with its inbox row, recorded in one statement); its offsets are
+ * committed together with those of every slice applied in the same OFFSET_COMMIT_INTERVAL_MS.
+ * With `handleSlice`, the slice's new events go to it in one call, for handlers that write them
+ * in a few statements; otherwise `handle` runs for each. Within a slice the
  * events are applied ordered by their key (stable, so one key's events keep their order): two
  * slices in parallel then lock the same aggregates in the same order and cannot deadlock. If the
  * slice's transaction fails for any reason (one bad event, a conflict, the database), nothing of it
@@ -193,6 +201,13 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   /** Set by stop() alone: a consumer kafkajs gave up on is started again until then. */
   private stopped = false;
   private recovering = false;
+  /** Offsets applied and not yet committed, by `lagKey`: the next offset to read of each partition. */
+  private readonly uncommitted = new Map<string, { readonly topic: string; readonly partition: number; readonly offset: string }>();
+  private commitTimer: NodeJS.Timeout | undefined;
+  /** Commits run one after another, so an older offset never lands after a newer one of its partition. */
+  private commits: Promise<void> = Promise.resolve();
+  /** The batches being worked now: close() lets them finish before it commits what they applied. */
+  private readonly activeBatches = new Set<Promise<void>>();
 
   private readonly lag: Gauge<'group' | 'topic' | 'partition'> | undefined;
   /**
@@ -267,7 +282,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.partitionsInParallel,
-        eachBatch: (payload) => this.processBatch(consumer, payload),
+        eachBatch: (payload) => this.trackBatch(this.processBatch(consumer, payload)),
       });
       await waitForConsumerGroup(kafka, groupId, this.options.joinTimeoutMs ?? 60_000);
     } catch (error) {
@@ -316,6 +331,9 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     if (consumer === undefined) return;
     this.stopping = true;
     this.wakeup.wake();
+    // Once stopping, a batch starts no new slice; what the running ones applied is committed before the group is left.
+    await Promise.allSettled([...this.activeBatches]);
+    await this.commitApplied(consumer);
     await consumer.disconnect();
     await producer?.disconnect();
     this.consumer = undefined;
@@ -347,10 +365,13 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     const { topic, partition } = batch;
     const stillOurs = (): boolean => !this.stopping && isRunning() && !isStale();
     const labels = { group: this.options.groupId, topic, partition: String(partition) };
-    const commitThrough = async (message: KafkaMessage): Promise<void> => {
-      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    /** `now`: commit at once (after a dead letter, which must not be parked twice); otherwise within OFFSET_COMMIT_INTERVAL_MS. */
+    const commitThrough = async (message: KafkaMessage, now = false): Promise<void> => {
       resolveOffset(message.offset);
       this.reportLag(labels, BigInt(batch.highWatermark) - BigInt(message.offset) - 1n);
+      this.uncommitted.set(lagKey(topic, String(partition)), { topic, partition, offset: (BigInt(message.offset) + 1n).toString() });
+      if (now) await this.commitApplied(consumer);
+      else this.commitSoon(consumer);
     };
     const first = batch.messages[0];
     if (first) this.reportLag(labels, BigInt(batch.highWatermark) - BigInt(first.offset));
@@ -377,7 +398,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
             markFailed(span, outcome.error);
             await withActiveSpan(span, () => this.deadLetter({ topic, partition, message, heartbeat }, outcome));
           }
-          await commitThrough(message);
+          await commitThrough(message, outcome.kind === 'dead-letter');
           span.end();
           spans.delete(message);
         }
@@ -386,6 +407,44 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         for (const span of spans.values()) span.end();
       }
     }
+  }
+
+  private trackBatch(work: Promise<void>): Promise<void> {
+    this.activeBatches.add(work);
+    const untrack = (): void => {
+      this.activeBatches.delete(work);
+    };
+    work.then(untrack, untrack);
+    return work;
+  }
+
+  private commitSoon(consumer: Consumer): void {
+    if (this.commitTimer !== undefined) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.commitApplied(consumer);
+    }, OFFSET_COMMIT_INTERVAL_MS);
+    // A pending commit must not keep a process alive; close() commits what is left.
+    this.commitTimer.unref();
+  }
+
+  /**
+   * Commits every offset applied so far. A commit that fails (a rebalance took the partition, the
+   * coordinator moved) is not retried: those events come again to whoever reads the partition
+   * next, and the inbox drops them.
+   */
+  private commitApplied(consumer: Consumer): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    if (offsets.length === 0) return this.commits;
+    this.commits = this.commits.then(() =>
+      consumer.commitOffsets(offsets).catch((error: unknown) => {
+        this.logger.warn({ err: error, groupId: this.options.groupId, partitions: offsets.length }, 'Could not commit applied offsets; their events will be delivered again and skipped');
+      }),
+    );
+    return this.commits;
   }
 
   /**
