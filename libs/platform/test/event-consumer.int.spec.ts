@@ -414,6 +414,20 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
       }
     });
 
+    it('given events of many partitions fetched together, then they share one transaction instead of one each', async () => {
+      const events = Array.from({ length: 24 }, () => paymentCompleted());
+      let partitions = 0;
+      await startConsumer(new Set(events.map((event) => event.metadata.eventId)), () => false, {}, async () => {
+        const messages = await Promise.all(events.map(async (event) => ({ key: event.payload.walletId, value: await registry.encode(TOPIC, event) })));
+        partitions = (await producer.send({ topic: TOPIC, acks: -1, messages })).length;
+      });
+      const ids = events.map((event) => event.metadata.eventId);
+      await until(async () => (await effectsInOrder(ids)).length === events.length);
+
+      expect(partitions).toBeGreaterThan(1);
+      expect(new Set((await effectsInOrder(ids)).map((effect) => effect.tx)).size).toBe(1);
+    });
+
     it('when one event of a batch always fails, applies the others once and dead-letters it after exactly maxAttempts attempts', async () => {
       const events = interleavedEvents(3);
       const poison = events[4];

@@ -237,15 +237,27 @@ export function retentionSettingsOf(env: BackendServiceEnv): RetentionSettings {
 /** Variables of a backend service that consumes events (wallet, billing): how hard it works them. */
 export class EventConsumingServiceEnv extends AlertingServiceEnv {
   /**
-   * Partitions its consumers work at the same time, each holding a database connection while it
-   * works: keep it below DATABASE_POOL_SIZE, which the service's calls share.
+   * Partitions whose fetched batches a consumer works at the same time. Their events share
+   * transactions (EVENT_TRANSACTIONS_IN_PARALLEL), so this costs no database connections: at 12, a
+   * fetch from every partition of a topic is applied in one transaction.
    */
   @Expose()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(64)
-  EVENT_PARTITIONS_IN_PARALLEL = 3;
+  EVENT_PARTITIONS_IN_PARALLEL = 12;
+
+  /**
+   * Transactions a consumer applies events in at the same time, each holding a database
+   * connection while it runs: keep it below DATABASE_POOL_SIZE, which the service's calls share.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  EVENT_TRANSACTIONS_IN_PARALLEL = 3;
 
   /**
    * Where a consumer group with no committed offsets starts: 'earliest' (every event the topics

@@ -81,11 +81,16 @@ export interface EventConsumerOptions<T extends EventTopic> {
   /** Cap of one retry delay. Default 5 000 (keeps all retries well inside the session timeout's heartbeats). */
   readonly retryMaxMs?: number;
   /**
-   * Partitions worked at the same time (each in its own transactions). Default 3; at most
-   * MAX_PARTITIONS_IN_PARALLEL. Each takes a database connection while it works, so keep it below
-   * the pool size.
+   * Partitions whose fetched batches are worked at the same time. Default 12; at most
+   * MAX_PARTITIONS_IN_PARALLEL. Their slices share transactions (`transactionsInParallel`), so a
+   * partition holds no database connection of its own.
    */
   readonly partitionsInParallel?: number;
+  /**
+   * Transactions applying slices at the same time, each holding a database connection while it
+   * runs: keep it below the pool size. Default 3; at most MAX_TRANSACTIONS_IN_PARALLEL.
+   */
+  readonly transactionsInParallel?: number;
   /** Most events applied in one database transaction. Default 100; at most MAX_EVENTS_PER_TRANSACTION. */
   readonly maxEventsPerTransaction?: number;
   /** How long start() waits for the group to join. Default 60 000. */
@@ -128,12 +133,24 @@ const LAG_KEY_SEPARATOR = '\u0000';
 const lagKey = (topic: string, partition: string): string => `${topic}${LAG_KEY_SEPARATOR}${partition}`;
 type LagLabels = { readonly group: string; readonly topic: string; readonly partition: string };
 export const MAX_PARTITIONS_IN_PARALLEL = 64;
+export const MAX_TRANSACTIONS_IN_PARALLEL = 64;
 export const MAX_EVENTS_PER_TRANSACTION = 1_000;
 
 /** One message of a fetched batch, decoded, on its way into a shared transaction. */
 interface DecodedMessage<T extends EventTopic> {
+  readonly partition: number;
   readonly message: KafkaMessage;
   readonly event: EventByTopic[T];
+}
+
+type SliceResult<T extends EventTopic> = 'applied' | 'not-applied' | FailedTogether<T>;
+
+/** A partition's decoded slice, waiting for a transaction it may share with other partitions' slices of its topic. */
+interface WaitingSlice<T extends EventTopic> {
+  readonly topic: T;
+  readonly decoded: readonly DecodedMessage<T>[];
+  readonly spans: ReadonlyMap<KafkaMessage, Span>;
+  readonly settle: (result: SliceResult<T>) => void;
 }
 
 /** The event whose handler failed while a slice was applied together: that failure is its first attempt. */
@@ -174,6 +191,11 @@ interface MessageAt {
  * batch is applied in slices of up to `maxEventsPerTransaction` events, each slice in ONE
  * transaction (every event with its inbox row, recorded in one statement); its offsets are
  * committed together with those of every slice applied in the same OFFSET_COMMIT_INTERVAL_MS.
+ * kafkajs hands a fetch's batches over together, one per partition, and at a steady rate most hold
+ * an event or two: so the slices of one topic handed over in the same turn of the event loop, or
+ * while every transaction slot was busy, share one transaction, up to `maxEventsPerTransaction`
+ * events, with at most `transactionsInParallel` transactions at once. A shared transaction that
+ * fails is not retried as a whole: each of its slices is then applied alone, as below.
  * With `handleSlice`, the slice's new events go to it in one call, for handlers that write them
  * in a few statements; otherwise `handle` runs for each. Within a slice the
  * events are applied ordered by their key (stable, so one key's events keep their order): two
@@ -193,7 +215,12 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly partitionsInParallel: number;
+  private readonly transactionsInParallel: number;
   private readonly maxEventsPerTransaction: number;
+  /** Decoded slices waiting for a transaction slot, in the order they were handed over. */
+  private readonly waitingSlices: WaitingSlice<T>[] = [];
+  private transactionsRunning = 0;
+  private slicesScheduled = false;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private wakeup = new Wakeup();
@@ -236,7 +263,8 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
       throw new RangeError('retryBaseMs must be positive and retryMaxMs not below it');
     }
     if (options.topics.length === 0) throw new RangeError('EventConsumer needs at least one topic');
-    this.partitionsInParallel = boundedInteger('partitionsInParallel', options.partitionsInParallel ?? 3, MAX_PARTITIONS_IN_PARALLEL);
+    this.partitionsInParallel = boundedInteger('partitionsInParallel', options.partitionsInParallel ?? 12, MAX_PARTITIONS_IN_PARALLEL);
+    this.transactionsInParallel = boundedInteger('transactionsInParallel', options.transactionsInParallel ?? 3, MAX_TRANSACTIONS_IN_PARALLEL);
     this.maxEventsPerTransaction = boundedInteger('maxEventsPerTransaction', options.maxEventsPerTransaction ?? 100, MAX_EVENTS_PER_TRANSACTION);
   }
 
@@ -448,60 +476,125 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   }
 
   /**
-   * Applies a slice in one transaction. Anything else than 'applied' means nothing of it was
-   * written: some event could not be decoded now ('not-applied'), or the transaction failed (then
-   * which event's handler failed, if it got that far). The caller then applies them one by one.
+   * Applies a slice in one transaction, which it may share with other partitions' slices of its
+   * topic. Anything else than 'applied' means nothing of it was written: some event could not be
+   * decoded now ('not-applied'), or its transaction failed (then which event's handler failed, if
+   * it got that far). The caller then applies them one by one.
    */
-  private async applyTogether(
-    topic: T,
-    partition: number,
-    messages: readonly KafkaMessage[],
-    spans: ReadonlyMap<KafkaMessage, Span>,
-  ): Promise<'applied' | 'not-applied' | FailedTogether<T>> {
+  private async applyTogether(topic: T, partition: number, messages: readonly KafkaMessage[], spans: ReadonlyMap<KafkaMessage, Span>): Promise<SliceResult<T>> {
     const decoded: DecodedMessage<T>[] = [];
     for (const message of messages) {
       if (message.value === null) return 'not-applied';
       try {
-        decoded.push({ message, event: await this.options.registry.decodeEvent(topic, message.value) });
+        decoded.push({ partition, message, event: await this.options.registry.decodeEvent(topic, message.value) });
       } catch {
         return 'not-applied';
       }
     }
+    return new Promise((settle) => {
+      this.waitingSlices.push({ topic, decoded, spans, settle });
+      this.scheduleSlices();
+    });
+  }
+
+  /** After the current turn of the event loop, so that the batches kafkajs handed over in it are all waiting. */
+  private scheduleSlices(): void {
+    if (this.slicesScheduled) return;
+    this.slicesScheduled = true;
+    setImmediate(() => {
+      this.slicesScheduled = false;
+      this.startTransactions();
+    });
+  }
+
+  /** Fills the free transaction slots, each with the first waiting slice and those of its topic that fit beside it. */
+  private startTransactions(): void {
+    while (this.transactionsRunning < this.transactionsInParallel && this.waitingSlices.length > 0) {
+      const shared = this.takeSlicesSharingATransaction();
+      this.transactionsRunning += 1;
+      void this.applyShared(shared).finally(() => {
+        this.transactionsRunning -= 1;
+        this.startTransactions();
+      });
+    }
+  }
+
+  private takeSlicesSharingATransaction(): WaitingSlice<T>[] {
+    const [first] = this.waitingSlices.splice(0, 1) as [WaitingSlice<T>];
+    const shared = [first];
+    let events = first.decoded.length;
+    for (let index = 0; index < this.waitingSlices.length; ) {
+      const candidate = this.waitingSlices[index] as WaitingSlice<T>;
+      if (candidate.topic === first.topic && events + candidate.decoded.length <= this.maxEventsPerTransaction) {
+        shared.push(candidate);
+        events += candidate.decoded.length;
+        this.waitingSlices.splice(index, 1);
+      } else index += 1;
+    }
+    return shared;
+  }
+
+  /** Never rejects: each slice learns its own result. A stop leaves slices that have not started unapplied. */
+  private async applyShared(shared: readonly WaitingSlice<T>[]): Promise<void> {
+    if (this.stopping) {
+      for (const slice of shared) slice.settle('not-applied');
+      return;
+    }
+    const together = await this.transact(shared);
+    if (shared.length === 1 || together === 'applied') {
+      for (const slice of shared) slice.settle(together);
+      return;
+    }
+    // One partition's bad event must not cost the others more than this retry: each slice alone, then as its caller decides.
+    // The slice whose handler failed goes straight to its caller, that failure counting as its event's first attempt.
+    for (const slice of shared) {
+      if (together !== 'not-applied' && slice.decoded.some(({ message }) => message === together.message)) slice.settle(together);
+      else slice.settle(this.stopping ? 'not-applied' : await this.transact([slice]));
+    }
+  }
+
+  /** The slices' events, all of one topic, and their inbox rows in one transaction. */
+  private async transact(slices: readonly WaitingSlice<T>[]): Promise<SliceResult<T>> {
     const { groupId, handleSlice } = this.options;
+    const topic = (slices[0] as WaitingSlice<T>).topic;
+    const decoded = slices.flatMap((slice) => slice.decoded);
+    const spans = new Map(slices.flatMap((slice) => [...slice.spans]));
     const spanOf = (message: KafkaMessage): Span => spans.get(message) as Span;
     let current: DecodedMessage<T> | undefined;
-    const [only] = messages;
+    const [only] = decoded;
     const inSliceSpan = <R>(work: () => Promise<R>): Promise<R> =>
-      messages.length === 1 && only !== undefined ? withActiveSpan(spanOf(only), work) : runInSpan(startBatchSpan(topic, messages.map((message) => linkTo(spanOf(message)))), work);
+      decoded.length === 1 && only !== undefined ? withActiveSpan(spanOf(only.message), work) : runInSpan(startBatchSpan(topic, decoded.map(({ message }) => linkTo(spanOf(message)))), work);
     try {
-      await inSliceSpan(() => this.options.dataSource.transaction(async (manager) => {
-        const ordered = inKeyOrder(decoded);
-        const fresh = await recordInboxAll(
-          manager,
-          groupId,
-          topic,
-          ordered.map((entry) => entry.event.metadata.eventId),
-        );
-        // `delete` answers true once per id: an event delivered twice in one slice is applied once.
-        const toApply = ordered.filter((entry) => fresh.delete(entry.event.metadata.eventId));
-        const withOrigin = ({ message, event }: DecodedMessage<T>) => ({ event, partition, offset: message.offset, headers: textHeaders(message.headers) });
-        if (handleSlice) {
-          if (toApply.length > 0) await handleSlice(topic, toApply.map((entry) => ({ ...withOrigin(entry), traceparent: traceparentOfSpan(spanOf(entry.message)) })), manager);
-          return;
-        }
-        for (const entry of toApply) {
-          current = entry;
-          await withActiveSpan(spanOf(entry.message), () => this.options.handle(entry.event, { manager, topic, ...withOrigin(entry) }));
-        }
-        current = undefined;
-      }));
+      await inSliceSpan(() =>
+        this.options.dataSource.transaction(async (manager) => {
+          const ordered = inKeyOrder(decoded);
+          const fresh = await recordInboxAll(
+            manager,
+            groupId,
+            topic,
+            ordered.map((entry) => entry.event.metadata.eventId),
+          );
+          // `delete` answers true once per id: an event delivered twice in one slice is applied once.
+          const toApply = ordered.filter((entry) => fresh.delete(entry.event.metadata.eventId));
+          const withOrigin = ({ partition, message, event }: DecodedMessage<T>) => ({ event, partition, offset: message.offset, headers: textHeaders(message.headers) });
+          if (handleSlice) {
+            if (toApply.length > 0) await handleSlice(topic, toApply.map((entry) => ({ ...withOrigin(entry), traceparent: traceparentOfSpan(spanOf(entry.message)) })), manager);
+            return;
+          }
+          for (const entry of toApply) {
+            current = entry;
+            await withActiveSpan(spanOf(entry.message), () => this.options.handle(entry.event, { manager, topic, ...withOrigin(entry) }));
+          }
+          current = undefined;
+        }),
+      );
       return 'applied';
     } catch (error) {
       this.logger.warn(
-        { err: error, groupId, topic, partition, firstOffset: messages[0]?.offset, events: messages.length },
-        'Applying the events together failed; applying them one by one',
+        { err: error, groupId, topic, partitions: [...new Set(decoded.map((entry) => entry.partition))], firstOffset: decoded[0]?.message.offset, events: decoded.length },
+        slices.length === 1 ? 'Applying the events together failed; applying them one by one' : "Applying several partitions' events together failed; applying each partition's alone",
       );
-      return current === undefined ? 'not-applied' : { ...current, error };
+      return current === undefined ? 'not-applied' : { message: current.message, event: current.event, error };
     }
   }
 

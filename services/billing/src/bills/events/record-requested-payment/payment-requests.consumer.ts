@@ -36,6 +36,7 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       maxAttempts: 12,
       retryMaxMs: 10_000,
       partitionsInParallel: env.EVENT_PARTITIONS_IN_PARALLEL,
+      transactionsInParallel: env.EVENT_TRANSACTIONS_IN_PARALLEL,
       newGroupStartsAt: env.KAFKA_NEW_GROUP_STARTS_AT,
       metrics,
       onDeadLetter: (parked) => alerts.raise(deadLetterAlert(parked)),
