@@ -10,9 +10,9 @@ import { decideRequestBatch } from '../src/wallet/domain/decide-request-batch';
 import { IdempotentWalletCommand } from '../src/wallet/commands/idempotent-wallet-command';
 import { InitiatePaymentHandler } from '../src/wallet/commands/initiate-payment/initiate-payment.handler';
 import { PendingPaymentsBound } from '../src/wallet/commands/initiate-payment/payment-admission';
-import { LedgerRepository } from '../src/wallet/persistence/ledger-repository';
 import { countPendingPayments } from '../src/wallet/persistence/pending-payments';
 import { AcceptedRequestsStore } from '../src/wallet/persistence/accepted-requests-store';
+import { RequestStateStore } from '../src/wallet/persistence/request-state-store';
 import type { StoredTransaction } from '../src/wallet/persistence/rows';
 import { WalletRepository } from '../src/wallet/persistence/wallet-repository';
 import { createWalletUseCases, pendingPaymentsBoundFor, type WalletUseCases } from '../src/wallet/wallet-use-cases';
@@ -322,7 +322,7 @@ describe('wallet ledger on the real PostgreSQL', () => {
         PAYMENT_ADMISSION_WAIT_MS: WAIT_MS,
         PENDING_PAYMENTS_READ_MS: 10,
       });
-      const requests = new IdempotentWalletCommand(harness.dataSource, new WalletRepository(), new LedgerRepository(), new AcceptedRequestsStore(), env);
+      const requests = new IdempotentWalletCommand(harness.dataSource, new RequestStateStore(new WalletRepository()), new AcceptedRequestsStore(), env);
       const bound = pendingPaymentsBoundFor(harness.dataSource, env, new MetricsRegistry()) as PendingPaymentsBound;
       const handler = new InitiatePaymentHandler(requests, env, bound);
       const pay = (userId: string) =>

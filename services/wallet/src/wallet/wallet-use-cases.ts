@@ -16,6 +16,7 @@ import { PendingFundingReconciler } from './consumers/reconcile-fundings/pending
 import { ReverseFailedPaymentHandler } from './consumers/reverse-failed-payment/reverse-failed-payment.handler';
 import { SettleCompletedPaymentHandler } from './consumers/settle-completed-payment/settle-completed-payment.handler';
 import { AcceptedRequestsStore } from './persistence/accepted-requests-store';
+import { RequestStateStore } from './persistence/request-state-store';
 import { SettledOutcomesStore } from './persistence/settled-outcomes-store';
 import { FundingRepository } from './persistence/funding-repository';
 import { countPendingPayments } from './persistence/pending-payments';
@@ -65,6 +66,7 @@ export const WALLET_PROVIDERS: Provider[] = [
   LedgerRepository,
   AcceptedRequestsStore,
   SettledOutcomesStore,
+  RequestStateStore,
   FundingRepository,
   WalletHistoryRepository,
   { provide: PaymentProcessor, useFactory: paymentProcessorFor, inject: [WalletEnv, MetricsRegistry] },
@@ -104,7 +106,7 @@ export function createWalletUseCases(dataSource: DataSource, env: WalletEnv, pro
   const fundings = new FundingRepository();
   const charges = processor ?? paymentProcessorFor(env, metrics);
   const openWallet = new OpenWalletHandler(dataSource, wallets, env);
-  const requests = new IdempotentWalletCommand(dataSource, wallets, ledger, new AcceptedRequestsStore(), env);
+  const requests = new IdempotentWalletCommand(dataSource, new RequestStateStore(wallets), new AcceptedRequestsStore(), env);
   // Recorded and logged; a tool run by hand sends no alert anywhere.
   const alerts = new Alerts(dataSource, 'wallet', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 });
   const outcomes = new PaymentOutcomeApplier(wallets, ledger, new SettledOutcomesStore(), env, alerts);

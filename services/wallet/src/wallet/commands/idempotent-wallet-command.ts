@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { activeTraceparent, GroupCommit, isDatabaseUnavailable, queueFullError, type ItemOutcome } from '@bvs/platform';
@@ -9,9 +8,9 @@ import type { ClientRequest, RequestDecision, RequestState } from '../domain/cli
 import { decideRequestBatch, referenceKey } from '../domain/decide-request-batch';
 import { REFUSALS } from '../domain/wallet-refusal';
 import { AcceptedRequestsStore } from '../persistence/accepted-requests-store';
-import { isReferenceTaken, LedgerRepository } from '../persistence/ledger-repository';
+import { isReferenceTaken } from '../persistence/ledger-repository';
+import { RequestStateStore } from '../persistence/request-state-store';
 import type { StoredTransaction } from '../persistence/rows';
-import { WalletRepository } from '../persistence/wallet-repository';
 import { toServiceError } from '../service-errors';
 
 /** The transaction a client's reference stands for, and whether this request only replayed it. */
@@ -39,7 +38,7 @@ interface QueuedRequest {
  *
  * Requests are written by group commit (`GroupCommit`): the requests that arrive while one batch
  * writes are written together by the next, up to `REQUESTS_PER_TRANSACTION`. A batch opens any new
- * wallets, reads the wallets and what the references already made, decides every request in
+ * wallets, reads the wallets and what the references already made (one statement), decides every request in
  * arrival order (each sees its wallet as the requests before it left it), then in one statement
  * saves each moved wallet at the version read and writes the new transactions, their ledger
  * entries and their outbox events: all of it commits, or none of it does. A request is answered
@@ -57,8 +56,7 @@ export class IdempotentWalletCommand {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly wallets: WalletRepository,
-    private readonly ledger: LedgerRepository,
+    private readonly requestStates: RequestStateStore,
     private readonly acceptedRequests: AcceptedRequestsStore,
     private readonly env: WalletEnv,
   ) {
@@ -89,22 +87,18 @@ export class IdempotentWalletCommand {
   }
 
   /**
-   * Reads, decides, then writes in one statement, with no transaction around them: the write
-   * saves each wallet only at the version read and everything on it only where it did, and a
-   * reference committed meanwhile fails the statement on its unique key. So nothing read needs
-   * to stay locked between the read and the write, and the batch costs three round trips.
+   * Reads in one statement, decides, then writes in one statement, with no transaction around
+   * them: the write saves each wallet only at the version read and everything on it only where it
+   * did, and a reference committed meanwhile fails the statement on its unique key. So nothing
+   * read needs to stay locked between the read and the write, and the batch costs two round trips.
    */
   private async decideAndSave(manager: EntityManager, batch: readonly QueuedRequest[], now: Date): Promise<ItemOutcome<RecordedRequest>[]> {
-    // The wallets first, then the references: a reference committed before a wallet version we read is then always seen.
-    const walletsByUser = await this.wallets.openAll(
+    const { walletsByUser, earlier } = await this.requestStates.read(
       manager,
-      batch.map(({ request }) => ({ id: randomUUID(), userId: request.userId, currency: this.env.WALLET_CURRENCY })),
+      batch.map(({ request }) => ({ userId: request.userId, reference: request.reference })),
+      this.env.WALLET_CURRENCY,
     );
     const walletOf = (userId: string) => walletsByUser.get(userId)?.id as string;
-    const earlier = await this.ledger.findByReferences(
-      manager,
-      batch.map(({ request }) => ({ walletId: walletOf(request.userId), reference: request.reference })),
-    );
     const { decisions, balanceChanges } = decideRequestBatch<StoredTransaction>(
       batch.map(({ request, decide }) => ({ userId: request.userId, reference: request.reference, decide: (state) => decide(state, now) })),
       { walletsByUser, earlierByReference: new Map(earlier.map((transaction) => [referenceKey(transaction.walletId, transaction.reference ?? ''), transaction])) },

@@ -75,7 +75,7 @@ export class WalletRepository {
     );
     const missing = wallets.filter((wallet) => !found.has(wallet.userId));
     if (missing.length === 0) return found;
-    await INSERT_WALLETS.run(manager, [missing.map((wallet) => wallet.id), missing.map((wallet) => wallet.userId), missing.map((wallet) => wallet.currency)]);
+    await this.insertUnlessOpen(manager, missing);
     const opened = await this.findByUsers(
       manager,
       missing.map((wallet) => wallet.userId),
@@ -86,6 +86,11 @@ export class WalletRepository {
       found.set(wallet.userId, row);
     }
     return found;
+  }
+
+  /** Opens these wallets where their users have none: a user who has one, or gets one meanwhile, keeps it. */
+  async insertUnlessOpen(manager: EntityManager, wallets: readonly NewWallet[]): Promise<void> {
+    await INSERT_WALLETS.run(manager, [wallets.map((wallet) => wallet.id), wallets.map((wallet) => wallet.userId), wallets.map((wallet) => wallet.currency)]);
   }
 
   private async findByUsers(manager: EntityManager, userIds: readonly string[]): Promise<Map<string, StoredWallet>> {
