@@ -16,8 +16,8 @@ type WalletWithEarlierRow = WalletRow & { [Column in keyof TransactionRow as `t_
  * already made on it, if any. Users without a wallet have no row.
  *
  * Each lookup is a LATERAL subquery with LIMIT 1 on a unique key's columns, which the planner
- * cannot flatten into a join: it runs once per asked row, by that key, whatever the statistics
- * say. A plain join was planned, once, while the wallets held a transaction or two, as a scan of
+ * cannot flatten into a join: it runs once per asked row, with both of that row's values to look
+ * up by. A plain join was planned, once, while the wallets held a transaction or two, as a scan of
  * the wallet's history filtered by reference afterwards, and a hot wallet then read its whole
  * history per request (docs/benchmarks.md, 2026-12-06 morning). LATERAL alone is not enough: the
  * unique key must also look cheaper than the history index, which statistics taken while every
