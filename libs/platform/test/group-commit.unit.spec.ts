@@ -23,7 +23,7 @@ function recordingWriter(answer: (item: string) => ItemOutcome<string> | 'THROW'
   };
 }
 
-const LIMITS = { itemsPerBatch: 3, maxQueued: 5, overloaded: () => new Error('queue full') };
+const LIMITS = { itemsPerBatch: 3, maxQueued: 5, overloaded: () => new Error('queue full'), batchesInParallel: 1 };
 const noFailures = () => undefined;
 
 describe('group commit', () => {
@@ -107,5 +107,68 @@ describe('group commit when the database is away', () => {
     await expect(Promise.all(answers)).resolves.toEqual(['wrote a', 'batch b,c,d rolled back', 'batch b,c,d rolled back', 'batch b,c,d rolled back']);
     expect(writer.batches).toEqual([['a'], ['b', 'c', 'd']]);
     expect(failures).toEqual([]);
+  });
+});
+
+/** A writer whose every batch waits until the test releases it, by the order the batches started in. */
+function gatedWriter() {
+  const batches: string[][] = [];
+  const gates: (() => void)[] = [];
+  return {
+    batches,
+    release: (batch: number) => (gates[batch] as () => void)(),
+    write: async (items: readonly string[]): Promise<ItemOutcome<string>[]> => {
+      batches.push([...items]);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return items.map((item) => ({ kind: 'DONE', result: `wrote ${item}` }));
+    },
+  };
+}
+
+/** Items are written as `key:name`; the key is what they race for. */
+const keyBeforeColon = (item: string) => item.split(':')[0] as string;
+const TWO_AT_ONCE = { ...LIMITS, maxQueued: 10, batchesInParallel: 2 };
+
+describe('group commit with batches in parallel', () => {
+  it('given a batch being written, when an item of another key comes, then a second batch writes it without waiting', async () => {
+    const writer = gatedWriter();
+    const commits = new GroupCommit(TWO_AT_ONCE, writer.write, noFailures, undefined, keyBeforeColon);
+    const first = commits.submit('a:1');
+    const second = commits.submit('b:1');
+    expect(writer.batches).toEqual([['a:1'], ['b:1']]);
+    writer.release(1);
+    await expect(second).resolves.toBe('wrote b:1');
+    writer.release(0);
+    await expect(first).resolves.toBe('wrote a:1');
+  });
+
+  it('given a key being written, when more items of it come, then they wait for that batch and keep their order, while other keys go ahead', async () => {
+    const writer = gatedWriter();
+    const commits = new GroupCommit(TWO_AT_ONCE, writer.write, noFailures, undefined, keyBeforeColon);
+    const answers = [commits.submit('a:1'), commits.submit('a:2'), commits.submit('b:1'), commits.submit('a:3')];
+    expect(writer.batches).toEqual([['a:1'], ['b:1']]);
+    writer.release(1);
+    await answers[2];
+    expect(writer.batches).toEqual([['a:1'], ['b:1']]);
+    writer.release(0);
+    await answers[0];
+    await new Promise(setImmediate);
+    expect(writer.batches).toEqual([['a:1'], ['b:1'], ['a:2', 'a:3']]);
+    writer.release(2);
+    await expect(Promise.all(answers)).resolves.toEqual(['wrote a:1', 'wrote a:2', 'wrote b:1', 'wrote a:3']);
+  });
+
+  it('given every slot writing, when items of free keys come, then they wait for a slot and go together', async () => {
+    const writer = gatedWriter();
+    const commits = new GroupCommit(TWO_AT_ONCE, writer.write, noFailures, undefined, keyBeforeColon);
+    const answers = ['a:1', 'b:1', 'c:1', 'd:1'].map((item) => commits.submit(item));
+    expect(writer.batches).toEqual([['a:1'], ['b:1']]);
+    writer.release(0);
+    await answers[0];
+    await new Promise(setImmediate);
+    expect(writer.batches).toEqual([['a:1'], ['b:1'], ['c:1', 'd:1']]);
+    writer.release(1);
+    writer.release(2);
+    await expect(Promise.all(answers)).resolves.toHaveLength(4);
   });
 });

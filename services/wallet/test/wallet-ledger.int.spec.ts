@@ -213,6 +213,36 @@ describe('wallet ledger on the real PostgreSQL', () => {
       expect(rows).toEqual(byVersion);
     });
 
+    it("writes many users' bursts in batches at once, and each user's payments in the order they came", async () => {
+      // Batches of two, two at once, three users: a user's next payment is within reach of the batch
+      // after the one writing its last, which must not take it; each user's payments span several batches.
+      const env = Object.assign(new WalletEnv(), harness.env, { REQUESTS_PER_TRANSACTION: 2, REQUEST_BATCHES_IN_PARALLEL: 2 });
+      const useCases = createWalletUseCases(harness.dataSource, env);
+      const users = Array.from({ length: 3 }, () => randomUUID());
+      for (const userId of users) await harness.useCases.fundWallet.execute({ userId, amount: 3n * PAYMENT, reference: 'seed' }, origin());
+      const turns = Array.from({ length: 5 }, (_, turn) => `turn-${turn}`);
+      const answers = await Promise.all(
+        turns.flatMap((reference) =>
+          users.map((userId) =>
+            settle(useCases.initiatePayment.execute({ userId, amount: PAYMENT, reference, meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' }, origin())),
+          ),
+        ),
+      );
+
+      // Funded for three: the first three each user sent are held, the last two refused.
+      const outcomes = answers.map((answer) => answer.value?.status ?? answer.code);
+      expect(outcomes).toEqual(turns.flatMap((_, turn) => users.map(() => (turn < 3 ? 'PENDING' : WALLET_ERROR_CODES.insufficientFunds))));
+      for (const userId of users) {
+        const holds = (await harness.dataSource.query(
+          `SELECT t.reference FROM wallet_transactions t JOIN ledger_entries e ON e.transaction_id = t.id AND e.entry_type = 'HOLD'
+            JOIN wallets w ON w.id = t.wallet_id WHERE w.user_id = $1 ORDER BY e.wallet_version`,
+          [userId],
+        )) as { reference: string }[];
+        expect(holds.map((row) => row.reference)).toEqual(['turn-0', 'turn-1', 'turn-2']);
+        expect(await harness.balanceOf(userId)).toEqual({ available: 0n, held: 3n * PAYMENT });
+      }
+    });
+
     it('keeps the money exact when two replicas pay from one wallet under the same references at once', async () => {
       const userId = randomUUID();
       await harness.useCases.fundWallet.execute({ userId, amount: 40n * PAYMENT, reference: 'seed' }, origin());

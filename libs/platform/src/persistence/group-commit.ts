@@ -21,7 +21,21 @@ export interface GroupCommitLimits {
   readonly maxQueued: number;
   /** The error a caller gets when the queue is full: a fast, retryable refusal rather than a late answer. */
   readonly overloaded: () => Error;
+  /**
+   * Batches written at once, each holding a database connection while it runs. Items that share a
+   * key (`KeyOf`) are never in two of them at once.
+   */
+  readonly batchesInParallel: number;
 }
+
+/**
+ * What an item may race another for: items with the same key are written one batch after the
+ * other, in the order they came, so they never meet each other's rows half written.
+ */
+export type KeyOf<Item> = (item: Item) => string;
+
+/** Every item races every other: one batch at a time. */
+const ONE_KEY_FOR_ALL: KeyOf<unknown> = () => '';
 
 /**
  * Whether a batch that failed with `error` is worth writing again one item at a time. Not when
@@ -42,8 +56,13 @@ interface Waiting<Item, Result> {
  * Group commit, as ledgers such as TigerBeetle and databases' own WAL writers do it: while one
  * transaction writes, the items that arrive meanwhile queue, and the next transaction takes up to
  * `itemsPerBatch` of them. Under no load an item waits for nobody; under load one commit (and one
- * round trip per statement) is shared by the whole batch. One batch is written at a time per
- * process, so the items of one process never race each other for a row.
+ * round trip per statement) is shared by the whole batch.
+ *
+ * Up to `batchesInParallel` batches are written at once, so that a batch waiting for the disk to
+ * flush its commit does not hold back items that touch other rows. A batch takes the queued items,
+ * in order, whose key no batch being written holds; an item whose key is held waits, and so does
+ * every later item with that key. So the items of one key are written in the order they came, one
+ * batch at a time, and never race each other for a row.
  *
  * A batch that fails as a whole is written again one item at a time, so that one item's trouble
  * (a unique key a concurrent writer took, a deadlock) never fails the others; a single item that
@@ -54,14 +73,17 @@ interface Waiting<Item, Result> {
  * reach what the batch writes (an outbox event) carries it in the item itself.
  */
 export class GroupCommit<Item, Result> {
-  private readonly queue: Waiting<Item, Result>[] = [];
-  private writing = false;
+  private queue: Waiting<Item, Result>[] = [];
+  /** The keys of the items in the batches being written. */
+  private readonly keysBeingWritten = new Set<string>();
+  private batchesBeingWritten = 0;
 
   constructor(
     private readonly limits: GroupCommitLimits,
     private readonly writeBatch: BatchWriter<Item, Result>,
     private readonly onBatchFailed: (error: unknown, items: number) => void,
     private readonly retryAlone: RetryAlone = () => true,
+    private readonly keyOf: KeyOf<Item> = ONE_KEY_FOR_ALL,
   ) {}
 
   /** Resolves when `item`'s batch has committed, with what the writer made of it. */
@@ -69,17 +91,37 @@ export class GroupCommit<Item, Result> {
     if (this.queue.length >= this.limits.maxQueued) return Promise.reject(this.limits.overloaded());
     return new Promise((resolve, reject) => {
       this.queue.push({ item, context: context.active(), resolve, reject });
-      if (!this.writing) void this.writeWhileQueued();
+      this.startBatches();
     });
   }
 
-  private async writeWhileQueued(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) await this.write(this.queue.splice(0, this.limits.itemsPerBatch));
-    } finally {
-      this.writing = false;
+  /** Starts batches while a slot is free and a queued item's key is free; each batch ending starts the next. */
+  private startBatches(): void {
+    while (this.batchesBeingWritten < this.limits.batchesInParallel) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      const keys = new Set(batch.map((waiting) => this.keyOf(waiting.item)));
+      for (const key of keys) this.keysBeingWritten.add(key);
+      this.batchesBeingWritten += 1;
+      void this.write(batch).finally(() => {
+        for (const key of keys) this.keysBeingWritten.delete(key);
+        this.batchesBeingWritten -= 1;
+        this.startBatches();
+      });
     }
+  }
+
+  /** Up to `itemsPerBatch` queued items, in order, whose keys no batch being written holds; the rest stay queued in order. */
+  private takeBatch(): Waiting<Item, Result>[] {
+    if (this.keysBeingWritten.size === 0) return this.queue.splice(0, this.limits.itemsPerBatch);
+    const batch: Waiting<Item, Result>[] = [];
+    const left: Waiting<Item, Result>[] = [];
+    for (const waiting of this.queue) {
+      if (batch.length < this.limits.itemsPerBatch && !this.keysBeingWritten.has(this.keyOf(waiting.item))) batch.push(waiting);
+      else left.push(waiting);
+    }
+    this.queue = left;
+    return batch;
   }
 
   /** Never throws: every item is answered, or put back at the head of the queue in its order. */

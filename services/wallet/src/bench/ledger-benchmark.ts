@@ -18,6 +18,8 @@ const ADMIN_URL = process.env['DATABASE_ADMIN_URL'] ?? 'postgres://postgres@127.
 const PAYMENTS = Number(process.env['BENCH_PAYMENTS'] ?? 2_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const WALLETS = Number(process.env['BENCH_WALLETS'] ?? 200);
+/** The wallet's batching knobs, taken from the environment when set, so that runs can compare them. */
+const BATCHING_KNOBS = ['REQUESTS_PER_TRANSACTION', 'REQUEST_BATCHES_IN_PARALLEL'] as const;
 const AMOUNT = 1_000n;
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -32,7 +34,8 @@ async function main(): Promise<void> {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   // The benchmark funds its wallets directly, as the sandbox does.
-  const env = loadConfig(WalletEnv, { HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(CONCURRENCY), SANDBOX_DIRECT_FUNDING: 'true' });
+  const knobs = Object.fromEntries(BATCHING_KNOBS.flatMap((knob) => (process.env[knob] ? [[knob, process.env[knob]]] : [])));
+  const env = loadConfig(WalletEnv, { ...knobs, HTTP_PORT: '0', GRPC_PORT: '0', DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: String(CONCURRENCY), SANDBOX_DIRECT_FUNDING: 'true' });
   const dataSource = await new DataSource(dataSourceOptions(env, WALLET_DATABASE)).initialize();
   try {
     await migrateWithLock(dataSource);
@@ -43,7 +46,10 @@ async function main(): Promise<void> {
     for (const user of [...spread, ...hot]) {
       await fundWallet.execute({ userId: user, amount: AMOUNT * BigInt(PAYMENTS), reference: 'bench-seed' }, origin);
     }
-    print(`ledger benchmark: ${PAYMENTS} payments per scenario, concurrency ${CONCURRENCY}, PostgreSQL ${await serverVersion(dataSource)}`);
+    print(
+      `ledger benchmark: ${PAYMENTS} payments per scenario, concurrency ${CONCURRENCY}, ` +
+        `${env.REQUESTS_PER_TRANSACTION} requests per transaction, ${env.REQUEST_BATCHES_IN_PARALLEL} batches in parallel, PostgreSQL ${await serverVersion(dataSource)}`,
+    );
     print('scenario             payments/s   p50 ms   p95 ms   p99 ms   max ms   rss MiB');
     for (const scenario of [{ name: `${WALLETS} wallets`, users: spread }, { name: '1 hot wallet', users: hot }] satisfies Scenario[]) {
       const latencies: number[] = [];

@@ -139,6 +139,21 @@ export class WalletEnv extends EventConsumingServiceEnv {
   REQUESTS_PER_TRANSACTION = 100;
 
   /**
+   * Batches of client requests written at once, each on its own connection from the pool (keep
+   * it below DATABASE_POOL_SIZE less EVENT_TRANSACTIONS_IN_PARALLEL). The requests of one user are
+   * never in two at once. One by default: each batch's commit sends the outbox's NOTIFY, which
+   * PostgreSQL serialises across commits, so on two cores shared with everything else a second
+   * batch waited for the first and the tail grew; where the database has cores of its own, two
+   * took 40% more payments in the ledger benchmark (docs/benchmarks.md).
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  REQUEST_BATCHES_IN_PARALLEL = 1;
+
+  /**
    * Client requests allowed to wait for a batch; past it the wallet answers 503 at once. At the
    * default batch size this is about ten batches, well inside the gateway's deadline.
    */

@@ -36,8 +36,10 @@ interface QueuedRequest {
  * How a client's money-moving request (fund, pay) reaches the book, once per (wallet, reference).
  * An amount outside its limits is refused before anything is queued.
  *
- * Requests are written by group commit (`GroupCommit`): the requests that arrive while one batch
- * writes are written together by the next, up to `REQUESTS_PER_TRANSACTION`. A batch opens any new
+ * Requests are written by group commit (`GroupCommit`): the requests that arrive while batches
+ * write are written together by the next, up to `REQUESTS_PER_TRANSACTION`. Up to
+ * `REQUEST_BATCHES_IN_PARALLEL` batches write at once, never two holding the same user's requests,
+ * so a user's requests are decided in the order they came and never race each other. A batch opens any new
  * wallets, reads the wallets and what the references already made (one statement), decides every request in
  * arrival order (each sees its wallet as the requests before it left it), then in one statement
  * saves each moved wallet at the version read and writes the new transactions, their ledger
@@ -61,10 +63,17 @@ export class IdempotentWalletCommand {
     private readonly env: WalletEnv,
   ) {
     this.batches = new GroupCommit(
-      { itemsPerBatch: env.REQUESTS_PER_TRANSACTION, maxQueued: env.MAX_QUEUED_REQUESTS, overloaded: () => queueFullError('The wallet') },
+      {
+        itemsPerBatch: env.REQUESTS_PER_TRANSACTION,
+        maxQueued: env.MAX_QUEUED_REQUESTS,
+        overloaded: () => queueFullError('The wallet'),
+        batchesInParallel: env.REQUEST_BATCHES_IN_PARALLEL,
+      },
       (batch) => this.write(batch),
       (error, requests) => this.logger.warn({ err: error, requests }, 'A group commit failed as a whole; writing its requests one at a time'),
       (error) => !isDatabaseUnavailable(error),
+      // A user's wallet, its balance and its references are touched by that user's requests alone.
+      ({ request }) => request.userId,
     );
   }
 

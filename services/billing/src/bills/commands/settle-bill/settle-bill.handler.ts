@@ -51,7 +51,12 @@ export class SettleBillHandler {
     for (const status of ['COMPLETED', 'FAILED'] satisfies Settlement['status'][]) this.settled.inc({ status }, 0);
     this.batches = new GroupCommit(
       // Every answer comes from a step in flight, and each step waits for its own: the worker's slots bound the queue.
-      { itemsPerBatch: env.SETTLEMENTS_PER_TRANSACTION, maxQueued: env.VENDS_IN_FLIGHT, overloaded: () => new Error('more settlements queued than vends in flight') },
+      {
+        itemsPerBatch: env.SETTLEMENTS_PER_TRANSACTION,
+        maxQueued: env.VENDS_IN_FLIGHT,
+        overloaded: () => new Error('more settlements queued than vends in flight'),
+        batchesInParallel: 1,
+      },
       (answers) => this.write(answers),
       (error, answers) => this.logger.warn({ err: error, answers }, 'A batch of settlements failed as a whole; settling them one at a time'),
       (error) => !isDatabaseUnavailable(error),
