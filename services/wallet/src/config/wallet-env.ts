@@ -141,10 +141,9 @@ export class WalletEnv extends EventConsumingServiceEnv {
   /**
    * Batches of client requests written at once, each on its own connection from the pool (keep
    * it below DATABASE_POOL_SIZE less EVENT_TRANSACTIONS_IN_PARALLEL). The requests of one user are
-   * never in two at once. One by default: each batch's commit sends the outbox's NOTIFY, which
-   * PostgreSQL serialises across commits, so on two cores shared with everything else a second
-   * batch waited for the first and the tail grew; where the database has cores of its own, two
-   * took 40% more payments in the ledger benchmark (docs/benchmarks.md).
+   * never in two at once. One by default: on two cores shared with everything else a second batch
+   * made the end-to-end tail worse, with or without the outbox's NOTIFY; where the database has
+   * cores of its own, two took 40% more payments in the ledger benchmark (docs/benchmarks.md).
    */
   @Expose()
   @Type(() => Number)
