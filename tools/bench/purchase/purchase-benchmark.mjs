@@ -203,6 +203,8 @@ const processes = [
   { name: 'kafka', pids: () => pidOf('kafka') },
   { name: 'schema-registry', pids: () => pidOf('schema-registry') },
   { name: 'postgresql', shared: true, pids: () => pidsNamed('postgres') },
+  // On the pay path: the gateway's session check and rate limit are a round trip to it.
+  { name: 'redis', pids: () => pidsNamed('redis-server') },
   // The load generator shares the two cores too: what it takes is CPU the system did not get.
   { name: 'benchmark', pids: () => [process.pid] },
 ];
@@ -310,13 +312,32 @@ const report = {
           kibPerAcceptedPayment: Number(((walAtEnd.bytes - walAtStart.bytes) / 1024 / accepted.length).toFixed(1)),
         },
   ...(postgresqlWaits ? { postgresqlWaits } : {}),
+  // CPU time per payment, load and drain together: what a payment costs whatever the machine's
+  // speed. A cost that falls as the rate rises is work per wake-up (a batch, a fetch, a commit)
+  // rather than per payment; docs/benchmarks.md (2026-12-06, late evening) shows one.
+  cpuMsPerAcceptedPayment:
+    accepted.length === 0
+      ? null
+      : {
+          system: perAcceptedPayment(Object.entries(usage).filter(([name]) => name !== 'benchmark').reduce((sum, [, figures]) => sum + figures.cpuSeconds, 0) * 1000),
+          benchmark: perAcceptedPayment((usage.benchmark?.cpuSeconds ?? 0) * 1000),
+        },
   processes: Object.fromEntries(
     Object.entries(usage).map(([name, figures]) => [
       name,
-      { ...figures, writeSyscallsPerAcceptedPayment: accepted.length === 0 ? null : Number((figures.writeSyscalls / accepted.length).toFixed(2)) },
+      {
+        ...figures,
+        cpuMsPerAcceptedPayment: accepted.length === 0 ? null : perAcceptedPayment(figures.cpuSeconds * 1000),
+        writeSyscallsPerAcceptedPayment: accepted.length === 0 ? null : perAcceptedPayment(figures.writeSyscalls),
+      },
     ]),
   ),
 };
+
+/** `total` divided among the accepted payments, to two decimals. */
+function perAcceptedPayment(total) {
+  return Number((total / accepted.length).toFixed(2));
+}
 
 await setProviderLatency(0, 0);
 const audit = execFileSync('node', [join(ROOT, 'dist/services/wallet/src/audit/main.js')], {

@@ -11,8 +11,8 @@ export function percentiles(values) {
 
 /**
  * Samples each process's resident memory and CPU from /proc every `intervalMs`, and keeps the peak
- * memory, the CPU used between start() and stop() (as a share of one core) and the write system
- * calls made meanwhile. Memory is RSS, or
+ * memory, the CPU used between start() and stop() (in seconds, and as a share of one core) and
+ * the write system calls made meanwhile. Memory is RSS, or
  * for a group of processes sharing memory (PostgreSQL's backends and shared buffers) PSS, which
  * counts each shared page once across the group.
  *
@@ -48,14 +48,18 @@ export class ProcessSampler {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const ticksPerSecond = 100;
     return Object.fromEntries(
-      this.processes.map(({ name }) => [
-        name,
-        {
-          peakMemoryMiB: this.peakMiB.get(name) ?? null,
-          cpuCores: Number(((((this.lastTicks.get(name) ?? 0) - (this.startTicks.get(name) ?? 0)) / ticksPerSecond / seconds) || 0).toFixed(2)),
-          writeSyscalls: this.writesSinceStart(name),
-        },
-      ]),
+      this.processes.map(({ name }) => {
+        const cpuSeconds = ((this.lastTicks.get(name) ?? 0) - (this.startTicks.get(name) ?? 0)) / ticksPerSecond;
+        return [
+          name,
+          {
+            peakMemoryMiB: this.peakMiB.get(name) ?? null,
+            cpuCores: Number((cpuSeconds / seconds || 0).toFixed(2)),
+            cpuSeconds: Number(cpuSeconds.toFixed(2)),
+            writeSyscalls: this.writesSinceStart(name),
+          },
+        ];
+      }),
     );
   }
 
