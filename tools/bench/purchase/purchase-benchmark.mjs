@@ -312,8 +312,8 @@ const report = {
           kibPerAcceptedPayment: Number(((walAtEnd.bytes - walAtStart.bytes) / 1024 / accepted.length).toFixed(1)),
         },
   ...(postgresqlWaits ? { postgresqlWaits } : {}),
-  // CPU time per payment, load and drain together: what a payment costs whatever the machine's
-  // speed. A cost that falls as the rate rises is work per wake-up (a batch, a fetch, a commit)
+  // CPU time per payment, load and drain together: what a payment costs at this run's rate, on this
+  // machine. A cost that falls as the rate rises is work per wake-up (a batch, a fetch, a commit)
   // rather than per payment; docs/benchmarks.md (2026-12-06, late evening) shows one.
   cpuMsPerAcceptedPayment:
     accepted.length === 0
