@@ -3,7 +3,6 @@ import { decideNextStep, decideProviderCall, requeryLater } from '../src/bills/d
 import { BILL_PENDING_TOO_LONG, decideReconcile, pendingTooLongCutoff } from '../src/bills/domain/decide-reconcile';
 import { decideSettlement, decideSettlements } from '../src/bills/domain/decide-settlement';
 import type { RequeryOutcome } from '../src/bills/domain/provider-answers';
-import { decideRecordRequestedPayment } from '../src/bills/domain/record-requested-payment';
 import type { RequeryPolicy } from '../src/bills/domain/requery-backoff';
 
 const RECORDED_AT = new Date('2026-11-25T10:00:00.000Z');
@@ -38,20 +37,6 @@ const failed: FailedBill = { payment, createdAt: RECORDED_AT, status: 'FAILED', 
 
 const vended: Settlement = { status: 'COMPLETED', token: '12345678901234567890', units: '23.8', providerReference: 'PSIM-1' };
 const declined: Settlement = { status: 'FAILED', reasonCode: 'PROVIDER.VEND.DECLINED', reasonMessage: 'The provider declined the vend (VEND.DECLINED).', providerReference: 'PSIM-1' };
-
-describe('recording a requested payment', () => {
-  it('given no bill for the payment, when payment-requested arrives, then a PENDING bill is recorded for it', () => {
-    expect(decideRecordRequestedPayment(null, payment)).toEqual({ kind: 'RECORD_PENDING', payment });
-  });
-
-  it.each<[string, Bill]>([
-    ['still pending', pending()],
-    ['completed', completed],
-    ['failed', failed],
-  ])('given the bill is %s, when payment-requested is redelivered, then nothing changes', (_, existing) => {
-    expect(decideRecordRequestedPayment(existing, payment)).toEqual({ kind: 'ALREADY_RECORDED', status: existing.status });
-  });
-});
 
 describe('choosing the provider call of a step', () => {
   it('given a bill whose vend was never sent, then it is sent', () => {

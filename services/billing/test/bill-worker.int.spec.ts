@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EVENT_TOPICS, eventKeyOf, PaymentRequestedEvent } from '@bvs/contracts';
 import { Alerts, dataSourceOptions, EventSchemaRegistry, kafkaGroupId, loadConfig, MetricsRegistry, migrateWithLock } from '@bvs/platform';
 import { eventually, readInfraAddresses, ServiceProcess, startGroupAtEnd, TestDatabase, testKafkaConfig, uniqueGroupSuffix } from '@bvs/platform/testing';
@@ -182,6 +183,35 @@ describe('bill worker with the provider simulator', () => {
     await worker.runOnce();
     expect(await bill(event.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
     expect(await bill(later.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+  });
+
+  it('records a payment once: a request seen again past the inbox, or twice in one slice, leaves its bill as the first one made it', async () => {
+    const handler = new RecordRequestedPaymentHandler(new BillRepository(dataSource));
+    const first = paymentRequested();
+    await recordPendingBill(first);
+    await worker.runOnce();
+    expect(await bill(first.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+
+    // The inbox keeps event ids for a while only: a request that comes back later reaches the handler.
+    const again: PaymentRequestedEvent = { metadata: { ...first.metadata, eventId: randomUUID() }, payload: { ...first.payload, amountMinor: 999n } };
+    const twice = paymentRequested();
+    const twiceChanged: PaymentRequestedEvent = { metadata: { ...twice.metadata, eventId: randomUUID() }, payload: { ...twice.payload, meterNumber: '99999999999' } };
+    const bills = await dataSource.transaction(async (manager) => {
+      await handler.handleAll(
+        [again, twice, twiceChanged].map((event) => ({ event, traceparent: null })),
+        manager,
+      );
+      return (await manager.query('SELECT id, amount::text AS amount, meter_number, status FROM bill_payments WHERE id = ANY($1::uuid[]) ORDER BY status', [
+        [first.payload.paymentId, twice.payload.paymentId],
+      ])) as { id: string; amount: string; meter_number: string; status: string }[];
+    });
+
+    expect(bills).toEqual([
+      { id: first.payload.paymentId, amount: '250000', meter_number: first.payload.meterNumber, status: 'COMPLETED' },
+      { id: twice.payload.paymentId, amount: '250000', meter_number: twice.payload.meterNumber, status: 'PENDING' },
+    ]);
+    await worker.runOnce();
+    expect(await bill(twice.payload.paymentId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
   });
 
   it('retries transient provider errors, keeps the bill PENDING when they persist, and completes it once they stop', async () => {

@@ -37,7 +37,7 @@ const INSERT_PENDING_BILLS = new PreparedStatement(
             AS given (id, user_id, wallet_id, transaction_id, amount, currency, meter_number, provider_code, client_reference, correlation_id, traceparent)
      ON CONFLICT (id) DO NOTHING
      RETURNING id)
-   SELECT pg_notify($12, '') WHERE EXISTS (SELECT 1 FROM inserted)`,
+   SELECT id, pg_notify($12, '') AS announced FROM inserted`,
 );
 /**
  * The provider's definite answers written on the bills still PENDING, and the outcome event of
@@ -86,13 +86,15 @@ export class BillRepository {
   }
 
   /**
-   * New PENDING bills, not yet sent, announced to the workers on commit with one notification. The
-   * key is the payment id, so a racing duplicate inserts nothing and announces nothing.
+   * New PENDING bills, not yet sent, announced to the workers on commit with one notification
+   * (PostgreSQL delivers a transaction's identical notifications once). The key is the payment id,
+   * so a payment that has a bill already, whatever became of it, inserts nothing and announces
+   * nothing. Returns the ids of the bills inserted.
    */
-  async insertPending(manager: EntityManager, payments: readonly RequestedPayment[]): Promise<void> {
-    if (payments.length === 0) return;
+  async insertPending(manager: EntityManager, payments: readonly RequestedPayment[]): Promise<Set<string>> {
+    if (payments.length === 0) return new Set();
     const column = <T>(pick: (payment: RequestedPayment) => T) => payments.map(pick);
-    await INSERT_PENDING_BILLS.run(manager, [
+    const { rows } = await INSERT_PENDING_BILLS.run<{ id: string }>(manager, [
       column((payment) => payment.paymentId),
       column((payment) => payment.userId),
       column((payment) => payment.walletId),
@@ -106,6 +108,7 @@ export class BillRepository {
       column((payment) => payment.traceparent),
       BILLS_DUE_CHANNEL,
     ]);
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

@@ -3,7 +3,6 @@ import type { PaymentRequestedEvent } from '@bvs/contracts';
 import { activeTraceparent } from '@bvs/platform';
 import type { EntityManager } from 'typeorm';
 import type { RequestedPayment } from '../../domain/bill';
-import { decideRecordRequestedPayment } from '../../domain/record-requested-payment';
 import { BillRepository } from '../../persistence/bill-repository';
 
 /** A payment-requested event and the trace it arrived in (the consumer's SliceEvent.traceparent). */
@@ -25,26 +24,20 @@ export class RecordRequestedPaymentHandler {
   }
 
   /**
-   * `handle` for a slice of events, in two statements: the bills they may have made already, then
-   * the new ones. A payment requested twice in one slice is decided on what the first request made.
+   * `handle` for a slice of events, in one statement. A bill's id is its payment's, so a payment
+   * that has a bill already (a request seen before the inbox forgot it, whatever became of the
+   * bill) inserts nothing and changes nothing; a payment requested twice in one slice is recorded
+   * from its first request.
    */
   async handleAll(requests: readonly TracedPaymentRequest[], manager: EntityManager): Promise<void> {
-    const payments: RequestedPayment[] = requests.map(({ event, traceparent }) => ({ ...event.payload, correlationId: event.metadata.correlationId, traceparent }));
-    const existing = await this.bills.findAll(
-      manager,
-      payments.map((payment) => payment.paymentId),
-    );
-    const recordedHere = new Set<string>();
-    const toRecord: RequestedPayment[] = [];
-    for (const payment of payments) {
-      const decision = decideRecordRequestedPayment(existing.get(payment.paymentId) ?? null, payment);
-      if (decision.kind === 'ALREADY_RECORDED' || recordedHere.has(payment.paymentId)) {
-        this.logger.debug({ billId: payment.paymentId }, 'Payment already recorded; nothing changed');
-        continue;
-      }
-      recordedHere.add(payment.paymentId);
-      toRecord.push(decision.payment);
+    const payments = new Map<string, RequestedPayment>();
+    for (const { event, traceparent } of requests) {
+      if (payments.has(event.payload.paymentId)) continue;
+      payments.set(event.payload.paymentId, { ...event.payload, correlationId: event.metadata.correlationId, traceparent });
     }
-    await this.bills.insertPending(manager, toRecord);
+    const recorded = await this.bills.insertPending(manager, [...payments.values()]);
+    for (const billId of payments.keys()) {
+      if (!recorded.has(billId)) this.logger.debug({ billId }, 'Payment already recorded; nothing changed');
+    }
   }
 }
