@@ -428,6 +428,22 @@ describe('EventConsumer (real PostgreSQL, Kafka and registry)', () => {
       expect(new Set((await effectsInOrder(ids)).map((effect) => effect.tx)).size).toBe(1);
     });
 
+    it('given a minimum fetch interval, when events trickle in one produce at a time, then those of one interval share a transaction', async () => {
+      const walletId = randomUUID();
+      const opener = paymentCompleted(walletId);
+      const trickle = Array.from({ length: 5 }, () => paymentCompleted(walletId));
+      await startConsumer(new Set([opener, ...trickle].map((event) => event.metadata.eventId)), () => false, { minFetchIntervalMs: 1_000 });
+      await publish(opener);
+      await until(async () => (await effectsOf(opener.metadata.eventId)).length === 1);
+
+      // The next fetch waits out a second from the opener's, and five produces take far less.
+      for (const event of trickle) await publish(event);
+      const ids = trickle.map((event) => event.metadata.eventId);
+      await until(async () => (await effectsInOrder(ids)).length === trickle.length);
+
+      expect(new Set((await effectsInOrder(ids)).map((effect) => effect.tx)).size).toBe(1);
+    });
+
     it('when one event of a batch always fails, applies the others once and dead-letters it after exactly maxAttempts attempts', async () => {
       const events = interleavedEvents(3);
       const poison = events[4];

@@ -230,6 +230,24 @@ describe('Transactional outbox (real PostgreSQL, Kafka and registry)', () => {
     await tail.waitFor(withIds([event.metadata.eventId]), (matched) => matched.length === 1);
   });
 
+  it('given a minimum round interval, when commits trickle in after a round, then the next round publishes them together', async () => {
+    const spaced = relay({ pollIntervalMs: 10_000, minRoundIntervalMs: 1_000 });
+    await spaced.start();
+    const opener = paymentRequested();
+    await commit(opener);
+    await allPublished(5_000);
+
+    // Each commit NOTIFYs at once, but no round may start within a second of the opener's, and three commits take far less.
+    const trickle = [paymentRequested(), paymentRequested(), paymentRequested()];
+    for (const event of trickle) await commit(event);
+    await allPublished();
+
+    const ids = trickle.map((event) => event.metadata.eventId);
+    const marks = (await dataSource.query('SELECT count(DISTINCT published_at)::int AS n FROM outbox WHERE event_id = ANY($1::uuid[])', [ids])) as { n: number }[];
+    expect(marks).toEqual([{ n: 1 }]);
+    await tail.waitFor(withIds(ids), (matched) => matched.length === ids.length);
+  });
+
   it('re-sends a row a crashed relay published but never marked; the consumer applies it once', async () => {
     await dataSource.query('CREATE TABLE IF NOT EXISTS applied_effects (event_id uuid NOT NULL, amount_minor numeric NOT NULL)');
     const ours = new Set<string>();

@@ -26,7 +26,7 @@ export class AppModule implements OnApplicationShutdown {
         loggingModule({ service: AUTH_SERVICE, level: env.LOG_LEVEL }),
         databaseModule(env, AUTH_DATABASE),
         HealthModule.register({ service: AUTH_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(AUTH_GRPC_SERVICE)], checks: [new RedisReadinessCheck(redis)] }),
-        OutboxModule.register({ service: AUTH_SERVICE, kafka, registry, retention: retentionSettingsOf(env) }),
+        OutboxModule.register({ service: AUTH_SERVICE, kafka, registry, retention: retentionSettingsOf(env), minRoundIntervalMs: env.OUTBOX_RELAY_MIN_ROUND_INTERVAL_MS }),
         MetricsModule.register({ service: AUTH_SERVICE, databaseGauges: [OUTBOX_BACKLOG_GAUGE, OUTBOX_OLDEST_UNPUBLISHED_AGE_GAUGE] }),
       ],
       controllers: [AuthGrpcController],

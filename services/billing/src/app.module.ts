@@ -30,7 +30,7 @@ export class AppModule {
         loggingModule({ service: BILLING_SERVICE, level: env.LOG_LEVEL }),
         databaseModule(env, BILLING_DATABASE),
         HealthModule.register({ service: BILLING_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(BILLING_GRPC_SERVICE)] }),
-        OutboxModule.register({ service: BILLING_SERVICE, kafka, registry, retention: retentionSettingsOf(env) }),
+        OutboxModule.register({ service: BILLING_SERVICE, kafka, registry, retention: retentionSettingsOf(env), minRoundIntervalMs: env.OUTBOX_RELAY_MIN_ROUND_INTERVAL_MS }),
         AlertsModule.register({ service: BILLING_SERVICE, webhook: alertWebhookSettingsOf(env) }),
         MetricsModule.register({
           service: BILLING_SERVICE,

@@ -19,7 +19,7 @@ export class AppModule {
         loggingModule({ service: WALLET_SERVICE, level: env.LOG_LEVEL }),
         databaseModule(env, WALLET_DATABASE),
         HealthModule.register({ service: WALLET_SERVICE, kafka, database: true, grpcServices: [qualifiedServiceName(WALLET_GRPC_SERVICE)] }),
-        OutboxModule.register({ service: WALLET_SERVICE, kafka, registry, retention: retentionSettingsOf(env) }),
+        OutboxModule.register({ service: WALLET_SERVICE, kafka, registry, retention: retentionSettingsOf(env), minRoundIntervalMs: env.OUTBOX_RELAY_MIN_ROUND_INTERVAL_MS }),
         AlertsModule.register({ service: WALLET_SERVICE, webhook: alertWebhookSettingsOf(env) }),
         MetricsModule.register({
           service: WALLET_SERVICE,

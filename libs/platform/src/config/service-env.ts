@@ -150,6 +150,18 @@ export class BackendServiceEnv extends DatabaseServiceEnv {
   OUTBOX_RETENTION_HOURS = 72;
 
   /**
+   * Least time between the starts of two outbox relay rounds. 0 publishes each commit's rows at
+   * once; a few milliseconds publish a quiet minute's commits together, in fewer sends to Kafka
+   * and fewer fetches downstream, and never delay a relay whose rounds take that long anyway.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  OUTBOX_RELAY_MIN_ROUND_INTERVAL_MS = 0;
+
+  /**
    * Inbox rows are kept this long, then pruned. It must outlast the event topics' retention (7 days)
    * by a day at least: a redelivered event whose inbox row is gone would be applied again.
    */
@@ -275,6 +287,18 @@ export class EventConsumingServiceEnv extends AlertingServiceEnv {
   @Min(1)
   @Max(1_000)
   EVENTS_PER_TRANSACTION = 100;
+
+  /**
+   * Least time from one fetch's events being handed over to the next fetch. 0 fetches again as
+   * soon as they are applied; a few milliseconds apply a quiet minute's events in fewer fetches
+   * and transactions, and never delay a consumer whose fetches take that long to apply anyway.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  EVENT_FETCH_MIN_INTERVAL_MS = 0;
 }
 
 /** A port that is not one of the other variables' (0, any free port, may repeat). */

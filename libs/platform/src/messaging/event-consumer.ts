@@ -93,6 +93,14 @@ export interface EventConsumerOptions<T extends EventTopic> {
   readonly transactionsInParallel?: number;
   /** Most events applied in one database transaction. Default 100; at most MAX_EVENTS_PER_TRANSACTION. */
   readonly maxEventsPerTransaction?: number;
+  /**
+   * Least time from the moment a fetch's batches are handed over to the next fetch, at most
+   * MAX_MIN_FETCH_INTERVAL_MS. Default 0: kafkajs fetches again as soon as the batches are
+   * applied. Tens of milliseconds let the events written meanwhile arrive in one fetch, one
+   * transaction and one offset commit instead of one each, for a wait of at most that long; a
+   * loaded consumer, whose fetches take that long to apply, never waits for it.
+   */
+  readonly minFetchIntervalMs?: number;
   /** How long start() waits for the group to join. Default 60 000. */
   readonly joinTimeoutMs?: number;
   /**
@@ -135,6 +143,7 @@ type LagLabels = { readonly group: string; readonly topic: string; readonly part
 export const MAX_PARTITIONS_IN_PARALLEL = 64;
 export const MAX_TRANSACTIONS_IN_PARALLEL = 64;
 export const MAX_EVENTS_PER_TRANSACTION = 1_000;
+export const MAX_MIN_FETCH_INTERVAL_MS = 1_000;
 
 /** One message of a fetched batch, decoded, on its way into a shared transaction. */
 interface DecodedMessage<T extends EventTopic> {
@@ -217,6 +226,9 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   private readonly partitionsInParallel: number;
   private readonly transactionsInParallel: number;
   private readonly maxEventsPerTransaction: number;
+  private readonly minFetchIntervalMs: number;
+  /** When the batches of the fetch being applied began to be handed over. */
+  private fetchHandedOverAt = 0;
   /** Decoded slices waiting for a transaction slot, in the order they were handed over. */
   private readonly waitingSlices: WaitingSlice<T>[] = [];
   private transactionsRunning = 0;
@@ -266,6 +278,10 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     this.partitionsInParallel = boundedInteger('partitionsInParallel', options.partitionsInParallel ?? 12, MAX_PARTITIONS_IN_PARALLEL);
     this.transactionsInParallel = boundedInteger('transactionsInParallel', options.transactionsInParallel ?? 3, MAX_TRANSACTIONS_IN_PARALLEL);
     this.maxEventsPerTransaction = boundedInteger('maxEventsPerTransaction', options.maxEventsPerTransaction ?? 100, MAX_EVENTS_PER_TRANSACTION);
+    this.minFetchIntervalMs = options.minFetchIntervalMs ?? 0;
+    if (!Number.isInteger(this.minFetchIntervalMs) || this.minFetchIntervalMs < 0 || this.minFetchIntervalMs > MAX_MIN_FETCH_INTERVAL_MS) {
+      throw new RangeError(`minFetchIntervalMs must be an integer from 0 to ${MAX_MIN_FETCH_INTERVAL_MS}, got ${this.minFetchIntervalMs}`);
+    }
   }
 
   /**
@@ -310,7 +326,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.partitionsInParallel,
-        eachBatch: (payload) => this.trackBatch(this.processBatch(consumer, payload)),
+        eachBatch: (payload) => this.workBatch(consumer, payload),
       });
       await waitForConsumerGroup(kafka, groupId, this.options.joinTimeoutMs ?? 60_000);
     } catch (error) {
@@ -435,6 +451,18 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
         for (const span of spans.values()) span.end();
       }
     }
+  }
+
+  /**
+   * kafkajs fetches again once every batch of the last fetch is worked, so the last of them to
+   * finish is what spaces the fetches (`minFetchIntervalMs`); a stop cuts the spacing short.
+   */
+  private async workBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    if (this.activeBatches.size === 0) this.fetchHandedOverAt = performance.now();
+    await this.trackBatch(this.processBatch(consumer, payload));
+    if (this.activeBatches.size > 0 || this.stopping || !payload.isRunning() || payload.isStale()) return;
+    const spacingMs = this.fetchHandedOverAt + this.minFetchIntervalMs - performance.now();
+    if (spacingMs > 0) await this.wakeup.wait(spacingMs);
   }
 
   private trackBatch(work: Promise<void>): Promise<void> {

@@ -31,6 +31,14 @@ export interface OutboxRelayOptions {
   readonly maxRetryDelayMs?: number;
   /** Broker-side deadline of one send. Default 30 000. */
   readonly sendTimeoutMs?: number;
+  /**
+   * Least time from the start of one round to the start of the next, at most
+   * MAX_MIN_ROUND_INTERVAL_MS. Default 0: a round follows each NOTIFY at once. Tens of
+   * milliseconds gather the commits made meanwhile into one read, one send, one mark and one fetch
+   * downstream instead of one each, for a wait of at most that long; a loaded relay, whose rounds
+   * already take that long, never waits for it.
+   */
+  readonly minRoundIntervalMs?: number;
   readonly logger?: MessagingLogger;
 }
 
@@ -59,6 +67,7 @@ interface LeaderSession {
 }
 
 const MAX_BATCH_SIZE = 1_000;
+export const MAX_MIN_ROUND_INTERVAL_MS = 1_000;
 const MAX_ERROR_TEXT = 2_000;
 const PENDING_OUTBOX_ROWS = new PreparedStatement(
   'outbox_pending',
@@ -97,7 +106,11 @@ export class OutboxRelay {
   private readonly standbyRetryMs: number;
   private readonly maxRetryDelayMs: number;
   private readonly sendTimeoutMs: number;
+  private readonly minRoundIntervalMs: number;
+  /** Rows committed, a lost session, stop(): whatever the loop waits on between rounds. */
   private readonly wakeup = new Wakeup();
+  /** stop() alone: the spacing between rounds must not end at every NOTIFY, only when stopping. */
+  private stopSignal = new Wakeup();
   private readonly ensuredTopics = new Set<string>();
   private session: LeaderSession | undefined;
   private producer: Producer | undefined;
@@ -113,6 +126,10 @@ export class OutboxRelay {
     this.standbyRetryMs = options.standbyRetryMs ?? 2_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
+    this.minRoundIntervalMs = options.minRoundIntervalMs ?? 0;
+    if (!Number.isInteger(this.minRoundIntervalMs) || this.minRoundIntervalMs < 0 || this.minRoundIntervalMs > MAX_MIN_ROUND_INTERVAL_MS) {
+      throw new RangeError(`minRoundIntervalMs must be an integer from 0 to ${MAX_MIN_ROUND_INTERVAL_MS}, got ${this.minRoundIntervalMs}`);
+    }
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > MAX_BATCH_SIZE) {
       throw new RangeError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${this.batchSize}`);
     }
@@ -143,6 +160,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.loop !== undefined) return;
     this.stopping = false;
+    this.stopSignal = new Wakeup();
     const owned = ALL_EVENT_CONTRACTS.filter((contract) => contract.owner === this.options.service).map((contract) => contract.topic);
     await this.ensureTopicsFor(owned);
     await this.connectedProducer();
@@ -153,6 +171,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeup.wake();
+    this.stopSignal.wake();
     await this.loop;
     this.loop = undefined;
     await this.serialized(async () => {
@@ -182,8 +201,15 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let roundStartedAt = Number.NEGATIVE_INFINITY;
     while (!this.stopping) {
       try {
+        const spacingMs = roundStartedAt + this.minRoundIntervalMs - performance.now();
+        if (spacingMs > 0) await this.stopSignal.wait(spacingMs);
+        if (this.stopping) return;
+        roundStartedAt = performance.now();
+        // The round's read sees every row whose NOTIFY came before it, those of the spacing included.
+        this.wakeup.clear();
         const published = await this.serialized(async () => ((await this.lead()) ? this.publishBatch() : undefined));
         failures = 0;
         if (published === undefined) await this.wakeup.wait(this.standbyRetryMs);

@@ -23,6 +23,11 @@ export class Wakeup {
     });
   }
 
+  /** Forgets a wake nobody waited for: the work about to start covers whatever it signalled. */
+  clear(): void {
+    this.pending = false;
+  }
+
   wake(): void {
     if (this.waiters.size === 0) {
       this.pending = true;

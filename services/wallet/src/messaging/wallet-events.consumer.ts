@@ -50,6 +50,7 @@ export class WalletEventsConsumer implements OnApplicationBootstrap, BeforeAppli
       metrics,
       onDeadLetter: (parked) => alerts.raise(deadLetterAlert(parked)),
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
+      minFetchIntervalMs: env.EVENT_FETCH_MIN_INTERVAL_MS,
       handle: (event, context) => this.apply(event, context),
       handleSlice: (topic, events, manager) => this.applySlice(topic, events, manager),
     });

@@ -41,6 +41,7 @@ export class PaymentRequestsConsumer implements OnApplicationBootstrap, BeforeAp
       metrics,
       onDeadLetter: (parked) => alerts.raise(deadLetterAlert(parked)),
       maxEventsPerTransaction: env.EVENTS_PER_TRANSACTION,
+      minFetchIntervalMs: env.EVENT_FETCH_MIN_INTERVAL_MS,
       handle: (event, context) => recordPayment.handle(event, context.manager),
       handleSlice: (_topic, events, manager) => recordPayment.handleAll(events, manager),
     });
