@@ -150,9 +150,10 @@ export class BackendServiceEnv extends DatabaseServiceEnv {
   OUTBOX_RETENTION_HOURS = 72;
 
   /**
-   * Least time between the starts of two outbox relay rounds. 0 publishes each commit's rows at
-   * once; a few milliseconds publish a quiet minute's commits together, in fewer sends to Kafka
-   * and fewer fetches downstream, and never delay a relay whose rounds take that long anyway.
+   * Least time between the starts of two outbox relay rounds. 0 (the default) publishes each
+   * commit's rows at once; tens of milliseconds publish the commits made meanwhile together, in
+   * fewer sends to Kafka and fewer fetches downstream, for a wait of at most that long, and never
+   * delay a relay whose rounds take that long anyway (docs/benchmarks.md, 2026-12-07).
    */
   @Expose()
   @Type(() => Number)
@@ -289,9 +290,10 @@ export class EventConsumingServiceEnv extends AlertingServiceEnv {
   EVENTS_PER_TRANSACTION = 100;
 
   /**
-   * Least time from one fetch's events being handed over to the next fetch. 0 fetches again as
-   * soon as they are applied; a few milliseconds apply a quiet minute's events in fewer fetches
-   * and transactions, and never delay a consumer whose fetches take that long to apply anyway.
+   * Least time from one fetch's events being handed over to the next fetch. 0 (the default)
+   * fetches again as soon as they are applied; tens of milliseconds apply the events written
+   * meanwhile in fewer fetches and transactions, for a wait of at most that long, and never delay
+   * a consumer whose fetches take that long to apply anyway (docs/benchmarks.md, 2026-12-07).
    */
   @Expose()
   @Type(() => Number)
