@@ -278,10 +278,7 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
     this.partitionsInParallel = boundedInteger('partitionsInParallel', options.partitionsInParallel ?? 12, MAX_PARTITIONS_IN_PARALLEL);
     this.transactionsInParallel = boundedInteger('transactionsInParallel', options.transactionsInParallel ?? 3, MAX_TRANSACTIONS_IN_PARALLEL);
     this.maxEventsPerTransaction = boundedInteger('maxEventsPerTransaction', options.maxEventsPerTransaction ?? 100, MAX_EVENTS_PER_TRANSACTION);
-    this.minFetchIntervalMs = options.minFetchIntervalMs ?? 0;
-    if (!Number.isInteger(this.minFetchIntervalMs) || this.minFetchIntervalMs < 0 || this.minFetchIntervalMs > MAX_MIN_FETCH_INTERVAL_MS) {
-      throw new RangeError(`minFetchIntervalMs must be an integer from 0 to ${MAX_MIN_FETCH_INTERVAL_MS}, got ${this.minFetchIntervalMs}`);
-    }
+    this.minFetchIntervalMs = boundedInteger('minFetchIntervalMs', options.minFetchIntervalMs ?? 0, MAX_MIN_FETCH_INTERVAL_MS, 0);
   }
 
   /**
@@ -746,8 +743,8 @@ export class EventConsumer<T extends EventTopic = EventTopic> {
   }
 }
 
-function boundedInteger(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`${name} must be an integer from 1 to ${max}, got ${value}`);
+function boundedInteger(name: string, value: number, max: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   return value;
 }
 
