@@ -172,3 +172,75 @@ describe('group commit with batches in parallel', () => {
     await expect(Promise.all(answers)).resolves.toHaveLength(4);
   });
 });
+
+describe('group commit when submitters stop waiting', () => {
+  const gaveUp = () => new Error('the caller gave up');
+
+  it('given items queued behind a batch, when one submitter stops waiting, then that item is never written and the rest go in order', async () => {
+    const writer = recordingWriter();
+    const commits = new GroupCommit(LIMITS, writer.write, noFailures);
+    const release = writer.holdNextBatch();
+    const callerOfB = new AbortController();
+    const answers = [commits.submit('a'), commits.submit('b', callerOfB.signal), commits.submit('c', new AbortController().signal)].map((answer) =>
+      answer.catch((error: Error) => error.message),
+    );
+    callerOfB.abort(gaveUp());
+    release();
+    await expect(Promise.all(answers)).resolves.toEqual(['wrote a', 'the caller gave up', 'wrote c']);
+    expect(writer.batches).toEqual([['a'], ['c']]);
+  });
+
+  it('given an item already in the batch being written, when its submitter stops waiting, then it is written and answered all the same', async () => {
+    const writer = recordingWriter();
+    const commits = new GroupCommit(LIMITS, writer.write, noFailures);
+    const release = writer.holdNextBatch();
+    const caller = new AbortController();
+    const answer = commits.submit('a', caller.signal);
+    caller.abort(gaveUp());
+    release();
+    await expect(answer).resolves.toBe('wrote a');
+    expect(writer.batches).toEqual([['a']]);
+  });
+
+  it('given a submitter that stopped waiting before submitting, when it submits, then the item is refused with its reason and nothing is written', async () => {
+    const writer = recordingWriter();
+    const commits = new GroupCommit(LIMITS, writer.write, noFailures);
+    const caller = new AbortController();
+    caller.abort(gaveUp());
+    await expect(commits.submit('a', caller.signal)).rejects.toThrow('the caller gave up');
+    expect(writer.batches).toEqual([]);
+  });
+
+  it('given a full queue holding items whose submitters stopped waiting, when another comes, then it takes their place instead of being refused', async () => {
+    const writer = recordingWriter();
+    const commits = new GroupCommit(LIMITS, writer.write, noFailures);
+    const release = writer.holdNextBatch();
+    const callers = Array.from({ length: LIMITS.maxQueued }, () => new AbortController());
+    const first = commits.submit('a');
+    const abandoned = callers.map((caller, index) => commits.submit(`gone ${index}`, caller.signal).catch((error: Error) => error.message));
+    for (const caller of callers) caller.abort(gaveUp());
+    const late = commits.submit('late').catch((error: Error) => error.message);
+    release();
+    await expect(Promise.all(abandoned)).resolves.toEqual(callers.map(() => 'the caller gave up'));
+    await expect(Promise.all([first, late])).resolves.toEqual(['wrote a', 'wrote late']);
+    expect(writer.batches).toEqual([['a'], ['late']]);
+  });
+
+  it('given a batch that rolls back as a whole, when a submitter in it stopped waiting meanwhile, then its item is not written again alone', async () => {
+    const callerOfB = new AbortController();
+    const writer = recordingWriter((item) => {
+      if (item !== 'c') return { kind: 'DONE', result: `wrote ${item}` };
+      // b's caller gives up while the batch holding b and c is being written.
+      callerOfB.abort(gaveUp());
+      return 'THROW';
+    });
+    const commits = new GroupCommit(LIMITS, writer.write, noFailures);
+    const release = writer.holdNextBatch();
+    const answers = [commits.submit('a'), commits.submit('b', callerOfB.signal), commits.submit('c'), commits.submit('d')].map((answer) =>
+      answer.catch((error: Error) => error.message),
+    );
+    release();
+    await expect(Promise.all(answers)).resolves.toEqual(['wrote a', 'the caller gave up', 'batch c rolled back', 'wrote d']);
+    expect(writer.batches).toEqual([['a'], ['b', 'c', 'd'], ['c'], ['d']]);
+  });
+});

@@ -340,6 +340,43 @@ describe('wallet ledger on the real PostgreSQL', () => {
       expect(new Set(shed.map((answer) => `${answer.status} ${answer.code}`))).toEqual(new Set(['503 SERVICE.UNAVAILABLE']));
       expect(await harness.balanceOf(userId)).toEqual({ available: 17n * PAYMENT, held: 3n * PAYMENT });
     });
+
+    it('never writes a payment whose caller stopped waiting while it queued, and writes it once when the same reference comes again', async () => {
+      const userId = randomUUID();
+      await harness.useCases.fundWallet.execute({ userId, amount: 2n * PAYMENT, reference: 'seed' }, origin());
+      // Another writer holds the wallet's row, so the first payment's batch waits in its UPDATE and the second queues behind it.
+      const locker = harness.dataSource.createQueryRunner();
+      await locker.connect();
+      await locker.startTransaction();
+      await locker.query('SELECT id FROM wallets WHERE user_id = $1 FOR UPDATE', [userId]);
+      const first = pay(userId);
+      await eventually(
+        async () => {
+          const [{ waiting }] = await harness.dataSource.query(
+            `SELECT COUNT(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          return waiting > 0 ? true : undefined;
+        },
+        "the first payment's batch waiting for the wallet's row",
+      );
+      const caller = new AbortController();
+      const command = { userId, amount: PAYMENT, reference: 'gave-up', meterNumber: '45700000001', providerCode: 'ikeja-electric-prepaid' };
+      const abandoned = settle(harness.useCases.initiatePayment.execute(command, origin(), caller.signal));
+      // Admission here is an already-settled promise: once the event loop turns, the payment is queued, not merely on its way.
+      await new Promise(setImmediate);
+      caller.abort(new ServiceError('SERVICE.TIMEOUT', 504, 'the caller gave up'));
+      await locker.rollbackTransaction();
+      await locker.release();
+
+      await expect(first).resolves.toMatchObject({ status: 'PENDING' });
+      await expect(abandoned).resolves.toEqual({ code: 'SERVICE.TIMEOUT', status: 504 });
+      expect(await harness.balanceOf(userId)).toEqual({ available: PAYMENT, held: PAYMENT });
+      const [{ count }] = await harness.dataSource.query(`SELECT COUNT(*)::int AS count FROM wallet_transactions WHERE reference = 'gave-up'`);
+      expect(count).toBe(0);
+
+      await expect(harness.useCases.initiatePayment.execute(command, origin())).resolves.toMatchObject({ status: 'PENDING', replayed: false });
+      expect(await harness.balanceOf(userId)).toEqual({ available: 0n, held: 2n * PAYMENT });
+    });
   });
 
   describe('the bound on payments in flight (MAX_PENDING_PAYMENTS), on the real book', () => {

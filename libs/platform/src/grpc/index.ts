@@ -1,4 +1,5 @@
 export * from './access-token.guard';
+export * from './call-abandoned';
 export * from './call-context';
 export * from './grpc-client';
 export * from './grpc-error.filter';

@@ -46,6 +46,8 @@ export type RetryAlone = (error: unknown) => boolean;
 
 interface Waiting<Item, Result> {
   readonly item: Item;
+  /** Aborted once the submitter stops waiting for the answer (see `submit`). */
+  readonly abandoned: AbortSignal | undefined;
   /** The submitter's trace context (see `write`). */
   readonly context: Context;
   readonly resolve: (result: Result) => void;
@@ -71,6 +73,13 @@ interface Waiting<Item, Result> {
  *
  * A batch's statements are traced under its first item's submitter; an item whose trace must
  * reach what the batch writes (an outbox event) carries it in the item itself.
+ *
+ * An item whose submitter stopped waiting (its `abandoned` signal aborted: a caller's deadline
+ * passed, or it hung up) is never written once that is known: it leaves the queue when a batch is
+ * taken or a full queue is checked, rejected with the signal's reason. Under overload the queue
+ * then spends its batches on answers someone still reads. This is safe only for items whose
+ * submitter may send them again (an idempotent reference): an item already in a batch being
+ * written is written, and its submitter cannot learn which of the two happened.
  */
 export class GroupCommit<Item, Result> {
   private queue: Waiting<Item, Result>[] = [];
@@ -86,11 +95,17 @@ export class GroupCommit<Item, Result> {
     private readonly keyOf: KeyOf<Item> = ONE_KEY_FOR_ALL,
   ) {}
 
-  /** Resolves when `item`'s batch has committed, with what the writer made of it. */
-  submit(item: Item): Promise<Result> {
+  /**
+   * Resolves when `item`'s batch has committed, with what the writer made of it. Rejects with
+   * `abandoned.reason` if that aborts while the item still waits for a batch: then nothing of it
+   * was written.
+   */
+  submit(item: Item, abandoned?: AbortSignal): Promise<Result> {
+    if (abandoned?.aborted) return Promise.reject(abandoned.reason);
+    if (this.queue.length >= this.limits.maxQueued) this.dropAbandoned();
     if (this.queue.length >= this.limits.maxQueued) return Promise.reject(this.limits.overloaded());
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, context: context.active(), resolve, reject });
+      this.queue.push({ item, abandoned, context: context.active(), resolve, reject });
       this.startBatches();
     });
   }
@@ -113,6 +128,7 @@ export class GroupCommit<Item, Result> {
 
   /** Up to `itemsPerBatch` queued items, in order, whose keys no batch being written holds; the rest stay queued in order. */
   private takeBatch(): Waiting<Item, Result>[] {
+    this.dropAbandoned();
     if (this.keysBeingWritten.size === 0) return this.queue.splice(0, this.limits.itemsPerBatch);
     const batch: Waiting<Item, Result>[] = [];
     const left: Waiting<Item, Result>[] = [];
@@ -122,6 +138,16 @@ export class GroupCommit<Item, Result> {
     }
     this.queue = left;
     return batch;
+  }
+
+  /** Answers and forgets the queued items whose submitters stopped waiting; the others keep their order. */
+  private dropAbandoned(): void {
+    if (!this.queue.some(isAbandoned)) return;
+    this.queue = this.queue.filter((waiting) => {
+      if (!isAbandoned(waiting)) return true;
+      waiting.reject(waiting.abandoned?.reason);
+      return false;
+    });
   }
 
   /** Never throws: every item is answered, or put back at the head of the queue in its order. */
@@ -137,7 +163,10 @@ export class GroupCommit<Item, Result> {
         return;
       }
       this.onBatchFailed(error, batch.length);
-      for (const waiting of batch) await this.write([waiting]);
+      for (const waiting of batch) {
+        if (isAbandoned(waiting)) waiting.reject(waiting.abandoned?.reason);
+        else await this.write([waiting]);
+      }
       return;
     }
     const again: Waiting<Item, Result>[] = [];
@@ -149,6 +178,10 @@ export class GroupCommit<Item, Result> {
     });
     this.queue.unshift(...again);
   }
+}
+
+function isAbandoned(waiting: { readonly abandoned: AbortSignal | undefined }): boolean {
+  return waiting.abandoned?.aborted === true;
 }
 
 /** The refusal of a full queue in a service that answers over gRPC: 503, to be sent again with the same reference. */

@@ -21,7 +21,7 @@ import {
   WalletOperationResult,
   WalletTransaction,
 } from '@bvs/contracts';
-import { type AuthenticatedUser, Caller, FIELD, grpcRequestIdOf, PublicRoute, requireShape } from '@bvs/platform';
+import { type AuthenticatedUser, Caller, CallAbandoned, FIELD, grpcRequestIdOf, PublicRoute, requireShape } from '@bvs/platform';
 import { FundWalletHandler } from '../wallet/commands/fund-wallet/fund-wallet.handler';
 import { ConfirmChargeHandler } from '../wallet/consumers/confirm-charge/confirm-charge.handler';
 import { InitiatePaymentHandler } from '../wallet/commands/initiate-payment/initiate-payment.handler';
@@ -53,10 +53,19 @@ export class WalletGrpcController {
   }
 
   @GrpcMethod(WALLET_SERVICE.service, 'FundWallet')
-  fundWallet(@Payload() request: FundWalletRequest, @Ctx() metadata: Metadata, @Caller() caller: AuthenticatedUser): Promise<WalletOperationResult> {
+  fundWallet(
+    @Payload() request: FundWalletRequest,
+    @Ctx() metadata: Metadata,
+    @Caller() caller: AuthenticatedUser,
+    @CallAbandoned() abandoned: AbortSignal,
+  ): Promise<WalletOperationResult> {
     requireShape(request, { reference: isReference, amount: FIELD.string });
     const amount = amountFromWire(request.amount);
-    return this.fundWallets.execute({ userId: caller.userId, amount, reference: request.reference }, { correlationId: grpcRequestIdOf(metadata), causationId: null });
+    return this.fundWallets.execute(
+      { userId: caller.userId, amount, reference: request.reference },
+      { correlationId: grpcRequestIdOf(metadata), causationId: null },
+      abandoned,
+    );
   }
 
   /** No access token: the processor's signature over the body is the credential, and the charge is verified with the processor before any credit. */
@@ -69,12 +78,18 @@ export class WalletGrpcController {
   }
 
   @GrpcMethod(WALLET_SERVICE.service, 'InitiatePayment')
-  initiatePayment(@Payload() request: InitiatePaymentRequest, @Ctx() metadata: Metadata, @Caller() caller: AuthenticatedUser): Promise<PaymentInitiation> {
+  initiatePayment(
+    @Payload() request: InitiatePaymentRequest,
+    @Ctx() metadata: Metadata,
+    @Caller() caller: AuthenticatedUser,
+    @CallAbandoned() abandoned: AbortSignal,
+  ): Promise<PaymentInitiation> {
     requireShape(request, { reference: isReference, amount: FIELD.string, meterNumber: isShortText, providerCode: isShortText });
     const amount = amountFromWire(request.amount);
     return this.initiatePayments.execute(
       { userId: caller.userId, amount, reference: request.reference, meterNumber: request.meterNumber, providerCode: request.providerCode },
       { correlationId: grpcRequestIdOf(metadata), causationId: null },
+      abandoned,
     );
   }
 

@@ -22,6 +22,12 @@ export interface RecordedRequest {
 /** Decides a client request on the wallet as read (and told the time); pure. */
 export type DecideRequest = (state: RequestState<StoredTransaction>, now: Date) => RequestDecision<StoredTransaction>;
 
+/** What a request may wait for before it is written, and what ends its wait. */
+export interface RequestWaits {
+  readonly admit?: () => Promise<void>;
+  readonly abandoned?: AbortSignal;
+}
+
 /** A request waiting for its turn in a batch. */
 interface QueuedRequest {
   readonly request: ClientRequest;
@@ -77,12 +83,17 @@ export class IdempotentWalletCommand {
     );
   }
 
-  /** `admit`, when given, runs after the amount is checked and before the request is queued: it may wait, or refuse. */
-  async run(request: ClientRequest, limitMinor: bigint, decide: DecideRequest, admit?: () => Promise<void>): Promise<RecordedRequest> {
+  /**
+   * `admit`, when given, runs after the amount is checked and before the request is queued: it may
+   * wait, or refuse. Once `abandoned` aborts (the caller stopped waiting) a request still queued is
+   * not written, and fails with the signal's reason: the caller's retry with the same reference
+   * then writes it, or replays it if a batch had already taken it.
+   */
+  async run(request: ClientRequest, limitMinor: bigint, decide: DecideRequest, { admit, abandoned }: RequestWaits = {}): Promise<RecordedRequest> {
     const refusal = checkAmount(request.amount, limitMinor);
     if (refusal) throw toServiceError(refusal);
     if (admit) await admit();
-    return this.batches.submit({ request, decide, walletMoves: 0, traceparent: activeTraceparent() });
+    return this.batches.submit({ request, decide, walletMoves: 0, traceparent: activeTraceparent() }, abandoned);
   }
 
   private async write(batch: readonly QueuedRequest[]): Promise<ItemOutcome<RecordedRequest>[]> {

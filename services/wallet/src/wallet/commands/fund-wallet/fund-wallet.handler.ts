@@ -30,15 +30,19 @@ export class FundWalletHandler {
     private readonly env: WalletEnv,
   ) {}
 
-  async execute(command: FundWallet, origin: Origin): Promise<FundingResult> {
+  /** `abandoned` aborts once the caller stops waiting: a sandbox credit not yet written is then not written (`IdempotentWalletCommand.run`). */
+  async execute(command: FundWallet, origin: Origin, abandoned?: AbortSignal): Promise<FundingResult> {
     if (!this.env.SANDBOX_DIRECT_FUNDING) {
       if (!this.env.PAYMENT_PROCESSOR_BASE_URL) throw toServiceError(REFUSALS.fundingDisabled());
       const { transaction, replayed } = await this.charges.execute(command);
       return { transaction: toTransactionView(transaction), replayed };
     }
     const ids = { transactionId: randomUUID(), eventId: randomUUID() };
-    const { transaction, replayed } = await this.requests.run(command, BigInt(this.env.MAX_FUNDING_AMOUNT), (state, now) =>
-      decideFunding(command, state, { ...ids, now, origin }),
+    const { transaction, replayed } = await this.requests.run(
+      command,
+      BigInt(this.env.MAX_FUNDING_AMOUNT),
+      (state, now) => decideFunding(command, state, { ...ids, now, origin }),
+      { abandoned },
     );
     return { transaction: toTransactionView(transaction), replayed };
   }

@@ -20,13 +20,14 @@ export class InitiatePaymentHandler {
     private readonly admission: PaymentAdmission,
   ) {}
 
-  async execute(command: InitiatePayment, origin: Origin): Promise<PaymentInitiation> {
+  /** `abandoned` aborts once the caller stops waiting: a payment not yet written is then not written (`IdempotentWalletCommand.run`). */
+  async execute(command: InitiatePayment, origin: Origin, abandoned?: AbortSignal): Promise<PaymentInitiation> {
     const ids = { paymentId: randomUUID(), transactionId: randomUUID(), eventId: randomUUID() };
     const { transaction, replayed } = await this.requests.run(
       command,
       BigInt(this.env.MAX_PAYMENT_AMOUNT),
       (state, now) => decidePaymentInitiation(command, state, { ...ids, now, origin }),
-      () => this.admission.admit(),
+      { admit: () => this.admission.admit(), abandoned },
     );
     return toPaymentInitiation(transaction, replayed);
   }
