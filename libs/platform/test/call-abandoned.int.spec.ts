@@ -3,12 +3,13 @@ import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod } from '@nestjs/microservices';
 import { HEALTH, HealthCheckResponse, HealthMethods } from '@bvs/contracts';
-import { CallAbandoned, GrpcServiceClient, grpcServerOptions, ServiceError, ServiceTimeoutError } from '../src';
+import { CallAbandoned, CallAbandonedError, GrpcServiceClient, grpcServerOptions, ServiceError, ServiceTimeoutError } from '../src';
 
 /**
  * `@CallAbandoned()` on a real grpc-js server behind Nest's gRPC transport, called by the
- * gateway's client: the signal must abort when the caller's deadline passes while the handler is
- * still working (the wallet then drops the queued request), and must not while the caller waits.
+ * gateway's client: the signal must abort when the caller's deadline passes or the caller cancels
+ * (its HTTP client hung up) while the handler is still working (the wallet then drops the queued
+ * request), and must not while the caller waits.
  */
 
 /** What each call's handler saw: its signal, and how the test lets it answer. */
@@ -76,6 +77,36 @@ describe('a gRPC handler learning that its caller stopped waiting', () => {
     expect(reason).toBeInstanceOf(ServiceError);
     expect((reason as ServiceError).toBody()).toMatchObject({ code: 'SERVICE.TIMEOUT', status: 504 });
     call.answer();
+    client.close();
+  });
+
+  it('given a handler still working, when the caller’s own caller hangs up, then the call is cancelled and the handler’s signal aborts', async () => {
+    const client = clientWithDeadline(10_000);
+    const httpClientGone = new AbortController();
+    const received = callReceived();
+    const answer = client.call('Check', { service: '' }, { abandoned: httpClientGone.signal }).catch((error: unknown) => error);
+    const call = await received;
+    expect(call.abandoned.aborted).toBe(false);
+
+    httpClientGone.abort();
+    await expect(abortOf(call.abandoned)).resolves.toBeInstanceOf(ServiceError);
+    expect(await answer).toBeInstanceOf(CallAbandonedError);
+    call.answer();
+    client.close();
+  });
+
+  it('given a caller that already hung up, when the call would be made, then it is not sent at all', async () => {
+    const client = clientWithDeadline(10_000);
+    const httpClientGone = new AbortController();
+    httpClientGone.abort();
+    const callsBefore = handledCalls.length;
+    await expect(client.call('Check', { service: '' }, { abandoned: httpClientGone.signal })).rejects.toBeInstanceOf(CallAbandonedError);
+    // A call sent afterwards on the same channel is the next one the server sees.
+    const received = callReceived();
+    const answer = client.call('Check', { service: '' });
+    (await received).answer();
+    await expect(answer).resolves.toEqual({ status: 'SERVING' });
+    expect(handledCalls.length).toBe(callsBefore + 1);
     client.close();
   });
 

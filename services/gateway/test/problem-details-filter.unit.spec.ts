@@ -13,7 +13,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { AUTH_ERROR_CODES, BILLING_ERROR_CODES, WALLET_ERROR_CODES } from '@bvs/contracts';
-import { grpcStatusForHttp, RemoteServiceError, ServiceErrorBody, ServiceTimeoutError, ServiceUnavailableError } from '@bvs/platform';
+import { CallAbandonedError, grpcStatusForHttp, RemoteServiceError, ServiceErrorBody, ServiceTimeoutError, ServiceUnavailableError } from '@bvs/platform';
 import { RETRY_AFTER_SECONDS } from '../src/http/problem-details.filter';
 import { ProblemError } from '../src/http/problem-error';
 import { problemAnswerTo } from './support/problem-answer';
@@ -170,6 +170,16 @@ describe('the gateway answering errors as problem details', () => {
       expect(answer.body).toMatchObject({ type: 'urn:bvs:problem:SERVICE.UNAVAILABLE', title: 'Service Unavailable', status: 503, code: 'SERVICE.UNAVAILABLE' });
       expect(answer.text).not.toMatch(/ECONNREFUSED|10\.42\.0\.17|BillingService/);
       expect(loggedErrors).not.toHaveBeenCalled();
+    });
+
+    it('given a call cancelled because the client hung up, then 499 REQUEST.CLIENT_CLOSED, logged neither as an error nor as a warning', () => {
+      const answer = problemAnswerTo(new CallAbandonedError('bvs.wallet.v1.WalletService/InitiatePayment'));
+
+      expect(answer.status).toBe(499);
+      expect(answer.body).toMatchObject({ type: 'urn:bvs:problem:REQUEST.CLIENT_CLOSED', status: 499, code: 'REQUEST.CLIENT_CLOSED' });
+      expect(answer.text).not.toMatch(/WalletService|InitiatePayment/);
+      expect(loggedErrors).not.toHaveBeenCalled();
+      expect(loggedWarnings).not.toHaveBeenCalled();
     });
   });
 

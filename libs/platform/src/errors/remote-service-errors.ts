@@ -49,3 +49,14 @@ export class ServiceUnavailableError extends Error {
     this.name = 'ServiceUnavailableError';
   }
 }
+
+/**
+ * The call was cancelled, or never made, because whoever it was made for stopped waiting (an HTTP
+ * client that hung up). Like a timeout, a call already sent may still take effect.
+ */
+export class CallAbandonedError extends Error {
+  constructor(readonly method: string) {
+    super(`${method} was cancelled: its caller stopped waiting`);
+    this.name = 'CallAbandonedError';
+  }
+}

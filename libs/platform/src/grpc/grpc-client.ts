@@ -1,6 +1,6 @@
 import { ChannelOptions, Client, credentials, loadPackageDefinition, Metadata, ServiceError as GrpcCallError, status as GrpcStatus } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { INTERNAL_ERROR, RemoteServiceError, ServiceTimeoutError, ServiceUnavailableError } from '../errors';
+import { CallAbandonedError, INTERNAL_ERROR, RemoteServiceError, ServiceTimeoutError, ServiceUnavailableError } from '../errors';
 import { REQUEST_ID_HEADER } from '../logging';
 import { errorBodyFromMetadata, httpStatusForGrpc } from './grpc-status-mapping';
 import { GrpcServiceDefinition, PROTO_LOADER_OPTIONS, qualifiedServiceName } from './proto-loading';
@@ -30,6 +30,12 @@ export interface CallContext {
   /** The caller's access token, forwarded as `authorization: Bearer <token>`. */
   readonly accessToken?: string;
   readonly requestId?: string;
+  /**
+   * Aborts once nobody waits for the answer (the HTTP client hung up): a call not yet made is not
+   * made, one in flight is cancelled, and either fails with `CallAbandonedError`. The service sees
+   * the cancellation; the wallet then drops a request still queued (ADR 0005).
+   */
+  readonly abandoned?: AbortSignal;
 }
 
 /** Reconnect quickly to an instance that restarted: the default backoff grows to two minutes. */
@@ -40,7 +46,12 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Retry budget of a channel: see retryThrottling below. */
 const RETRY_THROTTLING_TOKENS = 10;
 
-type UnaryMethod = (request: object, metadata: Metadata, options: { deadline: Date }, callback: (error: GrpcCallError | null, response?: object) => void) => void;
+type UnaryMethod = (
+  request: object,
+  metadata: Metadata,
+  options: { deadline: Date },
+  callback: (error: GrpcCallError | null, response?: object) => void,
+) => { cancel(): void };
 
 /**
  * A promise-returning client of one contract service, over @grpc/grpc-js: a deadline on every
@@ -73,10 +84,17 @@ export class GrpcServiceClient<Methods extends MethodMap<Methods>> {
     if (context.requestId) metadata.set(REQUEST_ID_HEADER, context.requestId);
     const unary = (this.client as unknown as Record<string, UnaryMethod>)[method];
     if (typeof unary !== 'function') return Promise.reject(new Error(`${path} is not in the contract`));
+    const { abandoned } = context;
+    if (abandoned?.aborted) return Promise.reject(new CallAbandonedError(path));
     return new Promise((resolve, reject) => {
-      unary.call(this.client, request, metadata, { deadline: new Date(Date.now() + this.options.deadlineMs) }, (error, response) => {
-        if (error) reject(this.translate(path, error));
-        else resolve(response as Methods[Name]['response']);
+      const started: { call?: { cancel(): void } } = {};
+      const cancel = () => started.call?.cancel();
+      abandoned?.addEventListener('abort', cancel, { once: true });
+      started.call = unary.call(this.client, request, metadata, { deadline: new Date(Date.now() + this.options.deadlineMs) }, (error, response) => {
+        abandoned?.removeEventListener('abort', cancel);
+        if (!error) resolve(response as Methods[Name]['response']);
+        else if (error.code === GrpcStatus.CANCELLED && abandoned?.aborted) reject(new CallAbandonedError(path));
+        else reject(this.translate(path, error));
       });
     });
   }

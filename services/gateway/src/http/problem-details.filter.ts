@@ -1,12 +1,14 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { RemoteServiceError, ServiceTimeoutError, ServiceUnavailableError } from '@bvs/platform';
+import { CallAbandonedError, RemoteServiceError, ServiceTimeoutError, ServiceUnavailableError } from '@bvs/platform';
 import type { Request, Response } from 'express';
 import { ProblemError } from './problem-error';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemTypeOf } from './problem-details';
 
 /** Seconds a client should wait before retrying when a service behind the gateway is slow or away. */
 export const RETRY_AFTER_SECONDS = 5;
+/** nginx's status for a request whose client hung up before the answer: never seen by a client, only by our own logs. */
+const CLIENT_CLOSED_REQUEST = 499;
 
 const HTTP_CODES: Readonly<Record<number, string>> = {
   400: 'REQUEST.INVALID',
@@ -66,6 +68,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         'A service did not answer in time. The request may still complete; retrying with the same reference is safe.',
         { 'Retry-After': String(RETRY_AFTER_SECONDS) },
       );
+    }
+    if (exception instanceof CallAbandonedError) {
+      // Nobody reads this answer (the client hung up); the access log records the request as aborted.
+      return new ProblemError(CLIENT_CLOSED_REQUEST, 'REQUEST.CLIENT_CLOSED', 'Client Closed Request', 'The client closed the connection before the answer.');
     }
     if (exception instanceof ServiceUnavailableError) {
       return new ProblemError(
