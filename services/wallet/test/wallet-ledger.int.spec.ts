@@ -389,7 +389,7 @@ describe('wallet ledger on the real PostgreSQL', () => {
         PAYMENT_ADMISSION_WAIT_MS: WAIT_MS,
         PENDING_PAYMENTS_READ_MS: 10,
       });
-      const requests = new IdempotentWalletCommand(harness.dataSource, new RequestStateStore(new WalletRepository()), new AcceptedRequestsStore(), env);
+      const requests = new IdempotentWalletCommand(harness.dataSource, new RequestStateStore(new WalletRepository()), new AcceptedRequestsStore(), env, new MetricsRegistry());
       const bound = pendingPaymentsBoundFor(harness.dataSource, env, new MetricsRegistry()) as PendingPaymentsBound;
       const handler = new InitiatePaymentHandler(requests, env, bound);
       const pay = (userId: string) =>

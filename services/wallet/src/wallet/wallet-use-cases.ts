@@ -106,7 +106,7 @@ export function createWalletUseCases(dataSource: DataSource, env: WalletEnv, pro
   const fundings = new FundingRepository();
   const charges = processor ?? paymentProcessorFor(env, metrics);
   const openWallet = new OpenWalletHandler(dataSource, wallets, env);
-  const requests = new IdempotentWalletCommand(dataSource, new RequestStateStore(wallets), new AcceptedRequestsStore(), env);
+  const requests = new IdempotentWalletCommand(dataSource, new RequestStateStore(wallets), new AcceptedRequestsStore(), env, metrics);
   // Recorded and logged; a tool run by hand sends no alert anywhere.
   const alerts = new Alerts(dataSource, 'wallet', { url: undefined, attempts: 1, timeoutMs: 1_000, intervalMs: 60_000 });
   const outcomes = new PaymentOutcomeApplier(wallets, ledger, new SettledOutcomesStore(), env, alerts);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { activeTraceparent, GroupCommit, isDatabaseUnavailable, queueFullError, type ItemOutcome } from '@bvs/platform';
+import { activeTraceparent, GroupCommit, isDatabaseUnavailable, MetricsRegistry, queueFullError, type ItemOutcome } from '@bvs/platform';
+import { Counter } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { WalletEnv } from '../../config/wallet-env';
 import { checkAmount } from '../domain/amount';
@@ -61,13 +62,20 @@ interface QueuedRequest {
 export class IdempotentWalletCommand {
   private readonly logger = new Logger(IdempotentWalletCommand.name);
   private readonly batches: GroupCommit<QueuedRequest, RecordedRequest>;
+  private readonly droppedRequests: Counter;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly requestStates: RequestStateStore,
     private readonly acceptedRequests: AcceptedRequestsStore,
     private readonly env: WalletEnv,
+    metrics: MetricsRegistry,
   ) {
+    this.droppedRequests = new Counter({
+      name: 'bvs_wallet_requests_dropped_total',
+      help: 'Fund and pay requests dropped unwritten because their caller stopped waiting before a batch took them',
+      registers: [metrics],
+    });
     this.batches = new GroupCommit(
       {
         itemsPerBatch: env.REQUESTS_PER_TRANSACTION,
@@ -93,7 +101,10 @@ export class IdempotentWalletCommand {
     const refusal = checkAmount(request.amount, limitMinor);
     if (refusal) throw toServiceError(refusal);
     if (admit) await admit();
-    return this.batches.submit({ request, decide, walletMoves: 0, traceparent: activeTraceparent() }, abandoned);
+    return this.batches.submit({ request, decide, walletMoves: 0, traceparent: activeTraceparent() }, abandoned).catch((error: unknown) => {
+      if (abandoned?.aborted && error === abandoned.reason) this.droppedRequests.inc();
+      throw error;
+    });
   }
 
   private async write(batch: readonly QueuedRequest[]): Promise<ItemOutcome<RecordedRequest>[]> {
