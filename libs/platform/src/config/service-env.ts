@@ -155,7 +155,7 @@ export class BackendServiceEnv extends DatabaseServiceEnv {
    * this long, and only while rounds follow each other that closely: the first commit after a quiet
    * spell is published at once. 0 publishes each commit's rows as soon as the relay is free. At
    * 50 ms the machine's CPU went to the calls users wait on: at 200/s offered pay -> 202 p99 fell
-   * to 80-91 ms from 132-212 at 0, and 202 -> COMPLETED p99 stayed at 283-301 ms against 266-441
+   * to 80-119 ms from 132-212 at 0, and 202 -> COMPLETED p99 stayed at 283-301 ms against 266-441
    * (docs/benchmarks.md, 2026-12-07).
    */
   @Expose()
