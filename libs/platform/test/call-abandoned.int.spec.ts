@@ -1,9 +1,9 @@
-import { AddressInfo, createServer } from 'node:net';
 import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod } from '@nestjs/microservices';
 import { HEALTH, HealthCheckResponse, HealthMethods } from '@bvs/contracts';
 import { CallAbandoned, CallAbandonedError, GrpcServiceClient, grpcServerOptions, ServiceError, ServiceTimeoutError } from '../src';
+import { reserveFreePort } from '../src/testing';
 
 /**
  * `@CallAbandoned()` on a real grpc-js server behind Nest's gRPC transport, called by the
@@ -36,14 +36,6 @@ class SlowHealthController {
 @Module({ controllers: [SlowHealthController] })
 class SlowHealthModule {}
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** Resolves with the next call the handler receives. */
 const callReceived = () => new Promise<HandledCall>((resolve) => (nextCall = resolve));
 const abortOf = (signal: AbortSignal) => new Promise<unknown>((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
@@ -53,7 +45,7 @@ describe('a gRPC handler learning that its caller stopped waiting', () => {
   let target: string;
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await reserveFreePort();
     server = await NestFactory.createMicroservice(SlowHealthModule, { ...grpcServerOptions('127.0.0.1', port, []), logger: false });
     await server.listen();
     target = `ipv4:127.0.0.1:${port}`;
