@@ -24,9 +24,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { apiClient, fundAndAwaitCredit, httpPortOf, instancesOf, pidOf, ROOT, SERVICES } from '../../lib/local-system.mjs';
+import { apiClient, fundAndAwaitCredit, httpPortOf, instancesOf, ROOT, SERVICES } from '../../lib/local-system.mjs';
 import { kafkaRoundTrip, pgbenchInitiation } from './limits.mjs';
-import { CpuPressure, percentiles, pidsNamed, PostgresWaitSampler, ProcessSampler } from './stats.mjs';
+import { ProcessSamplerThread } from './process-sampler-thread.mjs';
+import { CpuPressure, percentiles, PostgresWaitSampler } from './stats.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const DRAIN_TIMEOUT_MS = 300_000;
@@ -197,16 +198,17 @@ const tokens = await inBatches(userCount, SETUP_CONCURRENCY, () => fundedUser(pa
 await vacuumServiceDatabases();
 console.error(`bench ${runId}: ${tokens.length} user(s) funded; paying`);
 
+// Sampled on a thread of its own (ProcessSamplerThread): the load generator's event loop only sends and times.
 const processes = [
-  ...['gateway', 'auth', 'wallet', 'billing'].flatMap((name) => instancesOf(name).map((instance) => ({ name: instance, pids: () => pidOf(instance) }))),
-  { name: 'provider-sim', pids: () => pidOf('provider-sim') },
-  { name: 'kafka', pids: () => pidOf('kafka') },
-  { name: 'schema-registry', pids: () => pidOf('schema-registry') },
-  { name: 'postgresql', shared: true, pids: () => pidsNamed('postgres') },
+  ...['gateway', 'auth', 'wallet', 'billing'].flatMap((name) => instancesOf(name).map((instance) => ({ name: instance, instance }))),
+  { name: 'provider-sim', instance: 'provider-sim' },
+  { name: 'kafka', instance: 'kafka' },
+  { name: 'schema-registry', instance: 'schema-registry' },
+  { name: 'postgresql', shared: true, command: 'postgres' },
   // On the pay path: the gateway's session check and rate limit are a round trip to it.
-  { name: 'redis', pids: () => pidsNamed('redis-server') },
+  { name: 'redis', command: 'redis-server' },
   // The load generator shares the two cores too: what it takes is CPU the system did not get.
-  { name: 'benchmark', pids: () => [process.pid] },
+  { name: 'benchmark', pid: process.pid },
 ];
 
 // --- load -----------------------------------------------------------------------------------
@@ -227,8 +229,8 @@ async function payOnce() {
 }
 
 const walAtStart = await walSoFar();
-const sampler = new ProcessSampler(processes);
-sampler.start();
+const sampler = new ProcessSamplerThread(processes);
+await sampler.start();
 const cpuPressure = new CpuPressure();
 cpuPressure.start();
 const waitsClient = values['sample-waits'] ? new pg.Client({ connectionString: infra.DATABASE_ADMIN_URL }) : undefined;
@@ -272,7 +274,7 @@ while (stillPending > 0 && Date.now() < drainDeadline) {
   await new Promise((resolve) => setTimeout(resolve, 500));
   stillPending = await pendingOfRun();
 }
-const usage = sampler.stop();
+const usage = await sampler.stop();
 const { rows: settled } = await wallet.query(
   `SELECT status, extract(epoch FROM updated_at - created_at) * 1000 AS settle_ms, updated_at
      FROM wallet_transactions WHERE type = 'PAYMENT' AND reference LIKE $1`,
