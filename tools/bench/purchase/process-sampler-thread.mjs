@@ -1,5 +1,5 @@
 // The ProcessSampler on a thread of its own. Reading /proc blocks the thread that reads it (PSS
-// makes the kernel walk every page of every PostgreSQL backend: 40-80 ms on a loaded machine),
+// makes the kernel walk every page of every PostgreSQL backend: 40-84 ms on a loaded machine),
 // and on the load generator's event loop that delayed every send and every answer it was timing
 // (docs/benchmarks.md, 2026-12-07, late morning). Here only this thread waits for the kernel.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';

@@ -142,8 +142,9 @@ export class WalletEnv extends EventConsumingServiceEnv {
    * Batches of client requests written at once, each on its own connection from the pool (keep
    * it below DATABASE_POOL_SIZE less EVENT_TRANSACTIONS_IN_PARALLEL). The requests of one user are
    * never in two at once. One by default: on two cores shared with everything else a second batch
-   * made the end-to-end tail worse, with or without the outbox's NOTIFY; where the database has
-   * cores of its own, two took 40% more payments in the ledger benchmark (docs/benchmarks.md).
+   * made the end-to-end tail worse near the machine's limit (150/s on 2026-12-06, 300/s on
+   * 2026-12-07) and could not be told from one at 200/s; where the database has cores of its own,
+   * two took 40% more payments in the ledger benchmark (docs/benchmarks.md).
    */
   @Expose()
   @Type(() => Number)
