@@ -44,14 +44,14 @@ export class ProcessSamplerThread {
   }
 }
 
-function pidsFunctionOf(process) {
-  if ('instance' in process) return () => pidOf(process.instance);
-  if ('command' in process) return () => pidsNamed(process.command);
-  return () => [process.pid];
+function pidsFunctionOf(sampled) {
+  if ('instance' in sampled) return () => pidOf(sampled.instance);
+  if ('command' in sampled) return () => pidsNamed(sampled.command);
+  return () => [sampled.pid];
 }
 
 if (!isMainThread) {
-  const sampler = new ProcessSampler(workerData.processes.map((process) => ({ name: process.name, shared: process.shared === true, pids: pidsFunctionOf(process) })));
+  const sampler = new ProcessSampler(workerData.processes.map((sampled) => ({ name: sampled.name, shared: sampled.shared === true, pids: pidsFunctionOf(sampled) })));
   sampler.start();
   parentPort.postMessage('started');
   parentPort.once('message', () => parentPort.postMessage(sampler.stop()));
