@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KafkaConfig, logLevel } from 'kafkajs';
+import { stopIdleRequestQueuePolling } from '../kafka/request-queue-polling';
 import { readInfraAddresses } from './infrastructure';
 
 /**
@@ -31,8 +32,12 @@ export function kafkaIdentityEnv(identity: string): Record<'KAFKA_SASL_USERNAME'
   return { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password };
 }
 
-/** A kafkajs configuration for the local broker, as the test identity unless another is named. */
+/**
+ * A kafkajs configuration for the local broker, as the test identity unless another is named; the
+ * test's clients poll no more than a service's do (`stopIdleRequestQueuePolling`).
+ */
 export function testKafkaConfig(clientId: string, identity: string = TEST_KAFKA_IDENTITY): KafkaConfig {
+  stopIdleRequestQueuePolling();
   return {
     clientId,
     brokers: readInfraAddresses().KAFKA_BROKERS.split(','),
