@@ -139,17 +139,29 @@ launch() {
   printf '%s\n' "$!" >"$pid_file"
 }
 
-# Waits until check_fn succeeds; gives up early if the process already died.
+# Alive and not a zombie waiting to be reaped.
+alive() {
+  kill -0 "$1" 2>/dev/null && [[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]]
+}
+
+# Waits until check_fn succeeds; gives up early if the process already died. The pid file holds a
+# process this run has just launched, or one own_pid has just recognised. A launch is followed by
+# its pid alone, not by its command line (own_pid): for a moment after `launch` the process is
+# still the subshell that has not yet exec'd its command, and its command line is infra.sh's own.
+# On a busy machine that moment outlasted the first readiness check, and a broker that was
+# starting was reported dead and left running without a pid file (the chaos suite's broker
+# restart, 2026-12-07).
 wait_ready() {
-  local part="$1" pid_file="$2" marker="$3" log="$4" check_fn="$5"
+  local part="$1" pid_file="$2" log="$3" check_fn="$4" pid
+  pid=$(<"$pid_file")
   local deadline=$((SECONDS + START_TIMEOUT))
   until "$check_fn"; do
-    if ! own_pid "$pid_file" "$marker" >/dev/null; then
+    if ! alive "$pid"; then
       rm -f "$pid_file"
       fail "$part" "process exited during startup" "$log"
     fi
     if ((SECONDS >= deadline)); then
-      fail "$part" "did not answer within ${START_TIMEOUT}s (still running as pid $(<"$pid_file"); INFRA_START_TIMEOUT raises the limit)" "$log"
+      fail "$part" "did not answer within ${START_TIMEOUT}s (still running as pid $pid; INFRA_START_TIMEOUT raises the limit)" "$log"
     fi
     sleep 1
   done
@@ -385,7 +397,7 @@ kafka_needs_start() {
       say "kafka: already up on $KAFKA_HOST:$KAFKA_PORT (pid $pid)"
     else
       say "kafka: pid $pid is still starting, waiting for it"
-      wait_ready kafka "$KAFKA_PID" "$KAFKA_MARKER" "$KAFKA_LOG" kafka_ready
+      wait_ready kafka "$KAFKA_PID" "$KAFKA_LOG" kafka_ready
       say "kafka: up on $KAFKA_HOST:$KAFKA_PORT (pid $pid)"
     fi
     return 1
@@ -535,7 +547,7 @@ registry_needs_start() {
       say "schema-registry: already up on $REGISTRY_URL (pid $pid)"
     else
       say "schema-registry: pid $pid is still starting, waiting for it"
-      wait_ready schema-registry "$REGISTRY_PID" "$REGISTRY_MARKER" "$REGISTRY_LOG" registry_ready
+      wait_ready schema-registry "$REGISTRY_PID" "$REGISTRY_LOG" registry_ready
       say "schema-registry: up on $REGISTRY_URL (pid $pid)"
     fi
     return 1
@@ -620,14 +632,14 @@ cmd_start() {
     launch_registry
   fi
   if ((start_kafka)); then
-    wait_ready kafka "$KAFKA_PID" "$KAFKA_MARKER" "$KAFKA_LOG" kafka_ready
+    wait_ready kafka "$KAFKA_PID" "$KAFKA_LOG" kafka_ready
     say "kafka: up on $KAFKA_HOST:$KAFKA_PORT"
   fi
   if [[ "$part" == all || "$part" == kafka ]] && own_pid "$KAFKA_PID" "$KAFKA_MARKER" >/dev/null; then
     provision_kafka
   fi
   if ((start_registry)); then
-    wait_ready schema-registry "$REGISTRY_PID" "$REGISTRY_MARKER" "$REGISTRY_LOG" registry_ready
+    wait_ready schema-registry "$REGISTRY_PID" "$REGISTRY_LOG" registry_ready
     say "schema-registry: up on $REGISTRY_URL"
   fi
   say "infra: ready in $((SECONDS - started))s. Use: eval \"\$(bash deploy/local/infra.sh env)\""
