@@ -15,6 +15,8 @@ set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 REPO_ROOT=$(cd -- "$SCRIPT_DIR/../.." && pwd -P)
+# shellcheck source=./lib/process.sh
+source "$SCRIPT_DIR/lib/process.sh"
 INFRA_DIR="$REPO_ROOT/.infra"
 LOG_DIR="$INFRA_DIR/logs"
 RUN_DIR="$INFRA_DIR/run"
@@ -137,11 +139,6 @@ launch() {
     exec setsid nohup "$@" >"$log" 2>&1 </dev/null
   ) &
   printf '%s\n' "$!" >"$pid_file"
-}
-
-# Alive and not a zombie waiting to be reaped.
-alive() {
-  kill -0 "$1" 2>/dev/null && [[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]]
 }
 
 # Waits until check_fn succeeds; gives up early if the process already died. The pid file holds a

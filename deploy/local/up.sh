@@ -14,6 +14,8 @@ set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 # shellcheck source=./lib/workspace.sh
 source "$ROOT/deploy/local/lib/workspace.sh"
+# shellcheck source=./lib/process.sh
+source "$ROOT/deploy/local/lib/process.sh"
 RUN_DIR="$ROOT/.infra/run"
 LOG_DIR="$ROOT/.infra/logs"
 READY_TIMEOUT=${SERVICE_READY_TIMEOUT:-120}
@@ -88,12 +90,6 @@ if [ ! -f "$PROCESSOR_KEY_FILE" ]; then
 fi
 SIM_PORT=$(awk '$1 == "provider-sim" { print $2 }' "$ROOT/deploy/local/services.env")
 GATEWAY_PORT=$(awk '$1 == "gateway" { print $2 }' "$ROOT/deploy/local/services.env")
-
-# A process killed a moment ago can linger as a zombie until it is reaped; kill -0 still succeeds
-# on it, so a zombie counts as gone.
-alive() {
-  kill -0 "$1" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]
-}
 
 # The gateway's gRPC targets: every instance of each backend, for round-robin.
 grpc_target() {
