@@ -2,7 +2,10 @@
 // (bash deploy/local/up.sh, or REPLICAS=2 ...). Registers and funds users, sets the provider
 // simulator's latency, vacuums and analyzes the services' databases, then pays at a fixed offered rate (open loop: a stall shows as latency and
 // errors, it cannot slow the offer) or with C clients that each pay again as soon as they get an
-// answer (closed loop). Afterwards it waits for every accepted payment to settle and reports:
+// answer (closed loop). The same load runs first for --warmup-seconds and is left out of every
+// figure: a system just started compiles its hot code and fills its caches (Node's JIT, the broker's
+// JVM, PostgreSQL's buffers) during its first thousands of payments, and that is not the steady state
+// the figures describe. Afterwards it waits for every accepted payment to settle and reports:
 // accepted/s and completed/s, pay -> 202 latency, 202 -> COMPLETED latency (from the wallet's own
 // timestamps: the PAYMENT row's created_at and the update that completed it, not from polling),
 // errors by status, each process's peak RSS, CPU and write system calls per payment, PostgreSQL's WAL
@@ -15,7 +18,8 @@
 // Run the system with AUTH_RATE_LIMIT=10000 USER_RATE_LIMIT=1000000 (registering is limited per address,
 // and paying per user; --hot pays hundreds a second as one user).
 // Bounded: at most MAX_RATE offered a second, MAX_CLIENTS clients, MAX_SECONDS of load,
-// MAX_IN_FLIGHT requests outstanding (beyond it an offered request counts as 'client-overload'),
+// MAX_WARMUP_SECONDS of warm-up, MAX_IN_FLIGHT requests outstanding (beyond it an offered request
+// counts as 'client-overload'),
 // each request with a 10 s timeout, and DRAIN_TIMEOUT_MS for the payments to settle. Only loopback
 // addresses are called.
 import { execFileSync } from 'node:child_process';
@@ -34,6 +38,7 @@ const DRAIN_TIMEOUT_MS = 300_000;
 const MAX_RATE = 5_000;
 const MAX_CLIENTS = 1_000;
 const MAX_SECONDS = 600;
+const MAX_WARMUP_SECONDS = 120;
 const MAX_USERS = 5_000;
 const MAX_IN_FLIGHT = 10_000;
 const SETUP_CONCURRENCY = 10;
@@ -45,7 +50,7 @@ const SUCCEEDING_METER = '1111111111111';
 
 const USAGE = `usage: npm run bench:purchase -- [--mode open|closed] [--rate 200] [--clients 50] [--seconds 60]
        [--users 200] [--hot] [--provider-latency 50 | 500-2000] [--amount 100000] [--no-limits]
-       [--sample-waits]
+       [--sample-waits] [--warmup-seconds 15]
 against a system started with AUTH_RATE_LIMIT=10000 USER_RATE_LIMIT=1000000 bash deploy/local/up.sh
 (docs/benchmarks.md says what each figure means)
 `;
@@ -56,6 +61,7 @@ const { values } = parseArgsOrExplain({
     rate: { type: 'string', default: '200' },
     clients: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '60' },
+    'warmup-seconds': { type: 'string', default: '15' },
     users: { type: 'string', default: '200' },
     hot: { type: 'boolean', default: false },
     'provider-latency': { type: 'string', default: '50' },
@@ -74,10 +80,11 @@ if (!['open', 'closed'].includes(mode)) throw new Error('--mode must be open or 
 const rate = Math.min(Number(values.rate), MAX_RATE);
 const clients = Math.min(Number(values.clients), MAX_CLIENTS);
 const seconds = Math.min(Number(values.seconds), MAX_SECONDS);
+const warmupSeconds = Math.min(Number(values['warmup-seconds']), MAX_WARMUP_SECONDS);
 const userCount = values.hot ? 1 : Math.min(Number(values.users), MAX_USERS);
 const amount = Number(values.amount);
 const [latencyMinMs, latencyMaxMs = latencyMinMs] = values['provider-latency'].split('-').map(Number);
-for (const [name, value] of Object.entries({ rate, clients, seconds, userCount, amount, latencyMinMs, latencyMaxMs })) {
+for (const [name, value] of Object.entries({ rate, clients, seconds, warmupSeconds, userCount, amount, latencyMinMs, latencyMaxMs })) {
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${value}`);
 }
 
@@ -190,9 +197,9 @@ async function inBatches(count, concurrency, work) {
 
 // --- set up ---------------------------------------------------------------------------------
 const runId = randomUUID().slice(0, 8);
-const expectedPayments = mode === 'open' ? rate * seconds : clients * seconds * 50;
+const expectedPayments = (mode === 'open' ? rate : clients * 50) * (seconds + warmupSeconds);
 const paymentsPerUser = Math.ceil((expectedPayments * 1.2) / userCount);
-console.error(`bench ${runId}: ${mode} loop, ${mode === 'open' ? `${rate}/s offered` : `${clients} clients`}, ${seconds} s, ${userCount} user(s), provider ${latencyMinMs}-${latencyMaxMs} ms, ${gateways.length} gateway(s)`);
+console.error(`bench ${runId}: ${mode} loop, ${mode === 'open' ? `${rate}/s offered` : `${clients} clients`}, ${seconds} s after ${warmupSeconds} s of warm-up, ${userCount} user(s), provider ${latencyMinMs}-${latencyMaxMs} ms, ${gateways.length} gateway(s)`);
 await setProviderLatency(latencyMinMs, latencyMaxMs);
 const tokens = await inBatches(userCount, SETUP_CONCURRENCY, () => fundedUser(paymentsPerUser));
 await vacuumServiceDatabases();
@@ -212,20 +219,78 @@ const processes = [
 ];
 
 // --- load -----------------------------------------------------------------------------------
-const results = [];
-let inFlight = 0;
-let sequence = 0;
-async function payOnce() {
-  const index = sequence++;
-  if (inFlight >= MAX_IN_FLIGHT) {
-    results.push({ status: 'client-overload', ms: 0 });
-    return;
+/**
+ * Pays for `forSeconds` at the offered rate (open loop) or from the clients (closed loop), each
+ * payment with a reference of its own under `referencePrefix`; returns each request's status and time.
+ */
+async function payFor(forSeconds, referencePrefix) {
+  const outcomes = [];
+  let inFlight = 0;
+  let sequence = 0;
+  async function payOnce() {
+    const index = sequence++;
+    if (inFlight >= MAX_IN_FLIGHT) {
+      outcomes.push({ status: 'client-overload', ms: 0 });
+      return;
+    }
+    inFlight += 1;
+    const reference = `${referencePrefix}${index}`;
+    const result = await request('POST', '/bills/pay', { provider: PROVIDER, meterNumber: SUCCEEDING_METER, amount, reference }, tokens[index % tokens.length]);
+    inFlight -= 1;
+    outcomes.push({ status: result.status, ms: result.ms });
   }
-  inFlight += 1;
-  const reference = `bench-${runId}-${index}`;
-  const result = await request('POST', '/bills/pay', { provider: PROVIDER, meterNumber: SUCCEEDING_METER, amount, reference }, tokens[index % tokens.length]);
-  inFlight -= 1;
-  results.push({ status: result.status, ms: result.ms });
+  const startedAt = performance.now();
+  if (mode === 'open') {
+    const pending = [];
+    const total = rate * forSeconds;
+    for (let index = 0; index < total; index += 1) {
+      const wait = (index / rate) * 1000 - (performance.now() - startedAt);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      pending.push(payOnce());
+    }
+    await Promise.all(pending);
+  } else {
+    const until = startedAt + forSeconds * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < until) await payOnce();
+      }),
+    );
+  }
+  return outcomes;
+}
+
+/** How many of the payments whose reference starts with `referencePrefix` are still PENDING in the wallet. */
+async function pendingPayments(walletClient, referencePrefix) {
+  const { rows } = await walletClient.query(`SELECT count(*) AS n FROM wallet_transactions WHERE type = 'PAYMENT' AND status = 'PENDING' AND reference LIKE $1`, [`${referencePrefix}%`]);
+  return Number(rows[0].n);
+}
+
+/** Waits until none of those payments is PENDING, or DRAIN_TIMEOUT_MS; returns how many still are. */
+async function awaitSettled(walletClient, referencePrefix) {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  let pending = await pendingPayments(walletClient, referencePrefix);
+  while (pending > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    pending = await pendingPayments(walletClient, referencePrefix);
+  }
+  return pending;
+}
+
+const wallet = new pg.Client({ connectionString: databaseUrl(SERVICES.wallet.database) });
+await wallet.connect();
+let warmUp = null;
+if (warmupSeconds > 0) {
+  console.error(`bench ${runId}: warming up for ${warmupSeconds} s`);
+  const warmupPrefix = `warmup-${runId}-`;
+  const outcomes = await payFor(warmupSeconds, warmupPrefix);
+  const errorsByStatus = {};
+  for (const outcome of outcomes) if (outcome.status !== 202) errorsByStatus[outcome.status] = (errorsByStatus[outcome.status] ?? 0) + 1;
+  // The load starts on a settled system, so no backlog of the warm-up's is measured with it.
+  const stillPendingAfterDrain = await awaitSettled(wallet, warmupPrefix);
+  warmUp = { seconds: warmupSeconds, sent: outcomes.length, errorsByStatus, stillPendingAfterDrain };
+  // Its rows are dead tuples and new statistics: the load starts on tables as vacuumed as before it.
+  await vacuumServiceDatabases();
 }
 
 const walAtStart = await walSoFar();
@@ -239,23 +304,7 @@ const waitSampler = waitsClient && new PostgresWaitSampler(waitsClient);
 waitSampler?.start();
 const loadStartedAt = new Date();
 const t0 = performance.now();
-if (mode === 'open') {
-  const pending = [];
-  const total = rate * seconds;
-  for (let index = 0; index < total; index += 1) {
-    const wait = (index / rate) * 1000 - (performance.now() - t0);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(payOnce());
-  }
-  await Promise.all(pending);
-} else {
-  const until = t0 + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < until) await payOnce();
-    }),
-  );
-}
+const results = await payFor(seconds, `bench-${runId}-`);
 const loadSeconds = (performance.now() - t0) / 1000;
 const loadEndedAt = new Date();
 const walAtEnd = await walSoFar();
@@ -264,16 +313,7 @@ const postgresqlWaits = await waitSampler?.stop();
 await waitsClient?.end();
 
 // --- drain and read the services' own timestamps ---------------------------------------------
-const wallet = new pg.Client({ connectionString: databaseUrl(SERVICES.wallet.database) });
-await wallet.connect();
-const pendingOfRun = async () =>
-  Number((await wallet.query(`SELECT count(*) AS n FROM wallet_transactions WHERE type = 'PAYMENT' AND status = 'PENDING' AND reference LIKE $1`, [`bench-${runId}-%`])).rows[0].n);
-const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
-let stillPending = await pendingOfRun();
-while (stillPending > 0 && Date.now() < drainDeadline) {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  stillPending = await pendingOfRun();
-}
+const stillPending = await awaitSettled(wallet, `bench-${runId}-`);
 const usage = await sampler.stop();
 const { rows: settled } = await wallet.query(
   `SELECT status, extract(epoch FROM updated_at - created_at) * 1000 AS settle_ms, updated_at
@@ -295,7 +335,9 @@ if (stillPending > 0) outcomes.STILL_PENDING_AFTER_DRAIN = stillPending;
 const report = {
   run: runId,
   date: new Date().toISOString(),
-  settings: { mode, offeredPerSecond: mode === 'open' ? rate : null, clients: mode === 'closed' ? clients : null, seconds, users: userCount, hotWallet: values.hot, providerLatencyMs: [latencyMinMs, latencyMaxMs], amountMinor: amount, gateways: gateways.length },
+  settings: { mode, offeredPerSecond: mode === 'open' ? rate : null, clients: mode === 'closed' ? clients : null, seconds, warmupSeconds, users: userCount, hotWallet: values.hot, providerLatencyMs: [latencyMinMs, latencyMaxMs], amountMinor: amount, gateways: gateways.length },
+  // Left out of every figure below; its errors are shown here, not hidden.
+  warmUp,
   sent: results.length,
   acceptedPerSecond: Math.round(accepted.length / loadSeconds),
   completedPerSecondDuringLoad: Math.round(completedInWindow / loadSeconds),
