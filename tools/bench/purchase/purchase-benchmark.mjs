@@ -1,11 +1,11 @@
 // Purchases at the machine's limit, through the public API of a running system
 // (bash deploy/local/up.sh, or REPLICAS=2 ...). Registers and funds users, sets the provider
-// simulator's latency, vacuums and analyzes the services' databases, then pays at a fixed offered rate (open loop: a stall shows as latency and
-// errors, it cannot slow the offer) or with C clients that each pay again as soon as they get an
-// answer (closed loop). The same load runs first for --warmup-seconds and is left out of every
-// figure: a system just started compiles its hot code and fills its caches (Node's JIT, the broker's
-// JVM, PostgreSQL's buffers) during its first thousands of payments, and that is not the steady state
-// the figures describe. Afterwards it waits for every accepted payment to settle and reports:
+// simulator's latency, runs the load for --warmup-seconds and leaves it out of every figure (a system
+// just started compiles its hot code and fills its caches, Node's JIT, the broker's JVM and
+// PostgreSQL's buffers, during its first thousands of payments: not the steady state the figures
+// describe), vacuums and analyzes the services' databases, then pays at a fixed offered rate (open
+// loop: a stall shows as latency and errors, it cannot slow the offer) or with C clients that each
+// pay again as soon as they get an answer (closed loop). Afterwards it waits for every accepted payment to settle and reports:
 // accepted/s and completed/s, pay -> 202 latency, 202 -> COMPLETED latency (from the wallet's own
 // timestamps: the PAYMENT row's created_at and the update that completed it, not from polling),
 // errors by status, each process's peak RSS, CPU and write system calls per payment, PostgreSQL's WAL
@@ -202,7 +202,6 @@ const paymentsPerUser = Math.ceil((expectedPayments * 1.2) / userCount);
 console.error(`bench ${runId}: ${mode} loop, ${mode === 'open' ? `${rate}/s offered` : `${clients} clients`}, ${seconds} s after ${warmupSeconds} s of warm-up, ${userCount} user(s), provider ${latencyMinMs}-${latencyMaxMs} ms, ${gateways.length} gateway(s)`);
 await setProviderLatency(latencyMinMs, latencyMaxMs);
 const tokens = await inBatches(userCount, SETUP_CONCURRENCY, () => fundedUser(paymentsPerUser));
-await vacuumServiceDatabases();
 console.error(`bench ${runId}: ${tokens.length} user(s) funded; paying`);
 
 // Sampled on a thread of its own (ProcessSamplerThread): the load generator's event loop only sends and times.
@@ -266,6 +265,13 @@ async function pendingPayments(walletClient, referencePrefix) {
   return Number(rows[0].n);
 }
 
+/** How many requests got each answer other than 202. */
+function errorsByStatusOf(outcomes) {
+  const errors = {};
+  for (const { status } of outcomes) if (status !== 202) errors[status] = (errors[status] ?? 0) + 1;
+  return errors;
+}
+
 /** Waits until none of those payments is PENDING, or DRAIN_TIMEOUT_MS; returns how many still are. */
 async function awaitSettled(walletClient, referencePrefix) {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
@@ -284,14 +290,12 @@ if (warmupSeconds > 0) {
   console.error(`bench ${runId}: warming up for ${warmupSeconds} s`);
   const warmupPrefix = `warmup-${runId}-`;
   const outcomes = await payFor(warmupSeconds, warmupPrefix);
-  const errorsByStatus = {};
-  for (const outcome of outcomes) if (outcome.status !== 202) errorsByStatus[outcome.status] = (errorsByStatus[outcome.status] ?? 0) + 1;
   // The load starts on a settled system, so no backlog of the warm-up's is measured with it.
   const stillPendingAfterDrain = await awaitSettled(wallet, warmupPrefix);
-  warmUp = { seconds: warmupSeconds, sent: outcomes.length, errorsByStatus, stillPendingAfterDrain };
-  // Its rows are dead tuples and new statistics: the load starts on tables as vacuumed as before it.
-  await vacuumServiceDatabases();
+  warmUp = { seconds: warmupSeconds, sent: outcomes.length, errorsByStatus: errorsByStatusOf(outcomes), stillPendingAfterDrain };
 }
+// After the warm-up, whose rows are dead tuples and new statistics to the planner.
+await vacuumServiceDatabases();
 
 const walAtStart = await walSoFar();
 const sampler = new ProcessSamplerThread(processes);
@@ -326,8 +330,6 @@ const completedInWindow = completed.filter((row) => row.updated_at >= loadStarte
 const lastCompletion = completed.reduce((latest, row) => (row.updated_at > latest ? row.updated_at : latest), loadStartedAt);
 
 const accepted = results.filter((r) => r.status === 202);
-const errors = {};
-for (const r of results) if (r.status !== 202) errors[r.status] = (errors[r.status] ?? 0) + 1;
 const outcomes = {};
 for (const row of settled) outcomes[row.status] = (outcomes[row.status] ?? 0) + 1;
 if (stillPending > 0) outcomes.STILL_PENDING_AFTER_DRAIN = stillPending;
@@ -344,7 +346,7 @@ const report = {
   completedPerSecondToLastCompletion: Math.round(completed.length / ((lastCompletion - loadStartedAt) / 1000 || 1)),
   payTo202Ms: percentiles(accepted.map((r) => r.ms)),
   acceptedToCompletedMs: percentiles(completed.map((row) => Number(row.settle_ms))),
-  errorsByStatus: errors,
+  errorsByStatus: errorsByStatusOf(results),
   paymentOutcomes: outcomes,
   // Share of the load's time some task on the machine waited for a core: a starved host shows here.
   cpuStalledPercent,
